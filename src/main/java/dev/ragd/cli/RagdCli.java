@@ -1,0 +1,46 @@
+package dev.ragd.cli;
+
+import dev.ragd.config.ConfigException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ragd} command line: {@code run(out, err, args)} returns the process exit code. */
+@Command(name = "ragd", mixinStandardHelpOptions = true, version = "ragd 0.1.0",
+        description = "Stateless, streaming RAG chat service.",
+        subcommands = CommandLine.HelpCommand.class)
+public final class RagdCli implements Runnable {
+
+    private final CliContext ctx;
+
+    private RagdCli(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, String[] args, Map<String, String> env, Path workDir) {
+        CliContext ctx = new CliContext(out, err, env, workDir);
+        CommandLine cli = new CommandLine(new RagdCli(ctx))
+                .addSubcommand("serve", new ServeCommand(ctx))
+                .addSubcommand("ingest", new IngestCommand(ctx))
+                .addSubcommand("logs", new LogsCommand(ctx))
+                .addSubcommand("config", new ConfigCommand(ctx))
+                .setOut(out)
+                .setErr(err)
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    if (ex instanceof ConfigException) {
+                        err.println("ragd: configuration error: " + ex.getMessage());
+                        return 2;
+                    }
+                    err.println("ragd " + cmd.getCommandName() + ": " + ex.getMessage());
+                    return 1;
+                });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(ctx.out());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.ragd.config;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole effective configuration, read once from the environment and validated.
+ * Every field maps to one variable documented in the README's configuration table.
+ */
+public record RagdConfig(
+        String host,
+        int port,
+        Path dataDir,
+        int topK,
+        int historyMessages,
+        int maxQuestionChars,
+        int maxInflightPerSocket,
+        boolean testMode,
+        String chatLog,
+        String llm,
+        int extractiveTokenMs,
+        boolean logContent,
+        int chunkChars,
+        int chunkOverlap) {
+
+    /** Variables whose values are never printed or logged. */
+    public static final Set<String> SECRETS = Set.of();
+
+    public RagdConfig {
+        if (chunkOverlap >= chunkChars) {
+            throw new ConfigException("RAGD_CHUNK_OVERLAP=" + chunkOverlap
+                    + " must be smaller than RAGD_CHUNK_CHARS=" + chunkChars);
+        }
+    }
+
+    public static RagdConfig from(Env env) {
+        return new RagdConfig(
+                env.string("RAGD_HOST", "0.0.0.0"),
+                env.integer("PORT", 8000, 0, 65535),
+                Path.of(env.string("RAGD_DATA_DIR", "./data")),
+                env.integer("RAGD_TOP_K", 3, 1, 50),
+                env.integer("RAGD_HISTORY_MESSAGES", 4, 1, 100),
+                env.integer("RAGD_MAX_QUESTION_CHARS", 1000, 1, 100_000),
+                env.integer("RAGD_WS_MAX_INFLIGHT", 4, 1, 1000),
+                env.bool("RAGD_TEST_MODE", false) || env.bool("test_environment", false),
+                env.oneOf("RAGD_CHATLOG", "file", Set.of("file", "none")),
+                env.oneOf("RAGD_LLM", "extractive", Set.of("extractive")),
+                env.integer("RAGD_EXTRACTIVE_TOKEN_MS", 15, 0, 10_000),
+                env.bool("RAGD_LOG_CONTENT", false),
+                env.integer("RAGD_CHUNK_CHARS", 1000, 100, 100_000),
+                env.integer("RAGD_CHUNK_OVERLAP", 150, 0, 50_000));
+    }
+
+    /** Defaults only; for tests and tools. */
+    public static RagdConfig defaults() {
+        return from(new Env(Map.of()));
+    }
+
+    public RagdConfig withPort(int newPort) {
+        return new RagdConfig(host, newPort, dataDir, topK, historyMessages, maxQuestionChars,
+                maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap);
+    }
+
+    public RagdConfig withDataDir(Path newDataDir) {
+        return new RagdConfig(host, port, newDataDir, topK, historyMessages, maxQuestionChars,
+                maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap);
+    }
+
+    /** The effective configuration as variable names and values, secrets masked, in table order. */
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("RAGD_HOST", host);
+        m.put("PORT", Integer.toString(port));
+        m.put("RAGD_DATA_DIR", dataDir.toString());
+        m.put("RAGD_TOP_K", Integer.toString(topK));
+        m.put("RAGD_HISTORY_MESSAGES", Integer.toString(historyMessages));
+        m.put("RAGD_MAX_QUESTION_CHARS", Integer.toString(maxQuestionChars));
+        m.put("RAGD_WS_MAX_INFLIGHT", Integer.toString(maxInflightPerSocket));
+        m.put("RAGD_TEST_MODE", Boolean.toString(testMode));
+        m.put("RAGD_CHATLOG", chatLog);
+        m.put("RAGD_LLM", llm);
+        m.put("RAGD_EXTRACTIVE_TOKEN_MS", Integer.toString(extractiveTokenMs));
+        m.put("RAGD_LOG_CONTENT", Boolean.toString(logContent));
+        m.put("RAGD_CHUNK_CHARS", Integer.toString(chunkChars));
+        m.put("RAGD_CHUNK_OVERLAP", Integer.toString(chunkOverlap));
+        SECRETS.forEach(k -> m.computeIfPresent(k, (key, v) -> mask(v)));
+        return m;
+    }
+
+    static String mask(String secret) {
+        return secret == null || secret.isEmpty() ? "" : "****";
+    }
+}

@@ -1,0 +1,21 @@
+package dev.ragd.retrieval;
+
+import java.util.List;
+
+/**
+ * Finds the passages most relevant to a search query.
+ *
+ * <p>Contract: blocking and thread-safe; callers run it on a worker or virtual thread, never on an
+ * event loop. Returns at most {@code topK} passages, best first, with distinct chunk ids; an empty
+ * list when nothing matches. A blank query returns an empty list.
+ */
+public interface Retriever extends AutoCloseable {
+
+    List<Passage> retrieve(String query, int topK);
+
+    /** A short name for logs and chat-log records, e.g. {@code lucene-hybrid}. */
+    String name();
+
+    @Override
+    default void close() {}
+}
