@@ -31,7 +31,7 @@ final class AnswerWriter {
                 }
                 String title = passages.get(c.passage()).title();
                 String prefix = title == null || title.isBlank() ? "" : title.strip() + " — ";
-                parts.add(limit(prefix + String.join("; ", lines), maxWords) + " " + cite);
+                parts.add(cited(limit(prefix + String.join("; ", lines), maxWords), cite));
             } else {
                 parts.add(cited(limit(c.text(), maxWords), cite));
                 i++;

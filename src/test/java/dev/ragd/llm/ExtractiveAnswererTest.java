@@ -122,6 +122,40 @@ class ExtractiveAnswererTest {
     }
 
     @Test
+    void synonymOfAnAttributeFindsTheRecordLine() {
+        String answer = answerer.answer(new GenerationRequest(
+                "How much does the Rapid Jacket cost?", List.of(), CATALOGUE));
+
+        assertThat(answer).isEqualTo("Rapid Jacket — Price: 89 EUR [1]");
+    }
+
+    @Test
+    void attributeOfAProductMissingFromThePassagesIsNotAnsweredWithAnotherProduct() {
+        String answer = answerer.answer(new GenerationRequest(
+                "What is the warranty of the Turbo Drone?", List.of(), CATALOGUE));
+
+        assertThat(answer).isEqualTo(ExtractiveAnswerer.NO_ANSWER);
+    }
+
+    @Test
+    void questionNamingOnlyARecordGetsAnOverviewOfThatRecord() {
+        String answer = answerer.answer(new GenerationRequest("Tell me about the Calm Pants", List.of(), CATALOGUE));
+
+        assertThat(answer).isEqualTo("Calm Pants — Category: Trousers; Price: 45 EUR; Warranty: 1 year [3]");
+    }
+
+    @Test
+    void markdownHeadingsAndListItemsAreSeparatedFromSentencesAndHeadingsAreNotQuoted() {
+        List<Passage> passages = List.of(new Passage("m", "m#0", "Returns guide",
+                "## Returning an item\nPack the item in its original box.\n- Print the return label from your account.\n"
+                        + "- Drop the parcel at any post office.", null, 1.0));
+
+        String answer = answerer.answer(new GenerationRequest("How do I print the return label?", List.of(), passages));
+
+        assertThat(answer).isEqualTo("Print the return label from your account [1].");
+    }
+
+    @Test
     void reportsItselfAsTheExtractiveAnswererNotALanguageModel() {
         assertThat(answerer.model()).isEqualTo("extractive");
         assertThat(answerer.isLanguageModel()).isFalse();
