@@ -1,0 +1,409 @@
+// ragd chat page: speaks the native WebSocket protocol at /v1/chat. No dependencies, no build step.
+// All server text is inserted with textContent / text nodes, never as HTML.
+'use strict';
+
+(() => {
+  const EMAIL_KEY = 'ragd.email';
+  const MAX_RECONNECT_MS = 10000;
+
+  const el = {
+    email: document.getElementById('email'),
+    emailError: document.getElementById('email-error'),
+    connection: document.getElementById('connection'),
+    connectionText: document.getElementById('connection-text'),
+    notice: document.getElementById('notice'),
+    conversation: document.getElementById('conversation'),
+    empty: document.getElementById('empty'),
+    form: document.getElementById('ask'),
+    question: document.getElementById('question'),
+    send: document.getElementById('send'),
+  };
+
+  const history = [];          // completed turns, oldest first: {role, content}
+  const turns = new Map();     // request id -> turn view of an answer in flight
+  const outbox = [];           // frames waiting for the socket to open
+  let socket = null;
+  let reconnectMs = 500;
+  let reconnectTimer = null;
+
+  // ---------- small helpers ----------
+
+  function make(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function uuid() {
+    if (window.crypto && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+    const b = crypto.getRandomValues(new Uint8Array(16)); // randomUUID needs a secure context
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  }
+
+  function duration(ms) {
+    if (typeof ms !== 'number' || !isFinite(ms)) return '?';
+    return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  }
+
+  function safeUrl(url) {
+    if (typeof url !== 'string' || url === '') return null;
+    try {
+      const parsed = new URL(url, location.href);
+      return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function nearBottom() {
+    return window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 120;
+  }
+
+  function keepInView(wasNearBottom) {
+    if (wasNearBottom) window.scrollTo(0, document.documentElement.scrollHeight);
+  }
+
+  function storage(action, value) {
+    try {
+      if (action === 'get') return localStorage.getItem(EMAIL_KEY) || '';
+      if (value) localStorage.setItem(EMAIL_KEY, value); else localStorage.removeItem(EMAIL_KEY);
+    } catch (e) { /* storage may be disabled; the field still works */ }
+    return '';
+  }
+
+  // ---------- connection ----------
+
+  function setConnection(state, text) {
+    el.connection.dataset.state = state;
+    el.connectionText.textContent = text;
+  }
+
+  function socketUrl() {
+    return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/v1/chat`;
+  }
+
+  function connect() {
+    clearTimeout(reconnectTimer);
+    reconnectTimer = null;
+    setConnection('connecting', 'Connecting…');
+    let ws;
+    try {
+      ws = new WebSocket(socketUrl());
+    } catch (e) {
+      scheduleReconnect();
+      return;
+    }
+    socket = ws;
+    ws.onopen = () => {
+      reconnectMs = 500;
+      setConnection('online', 'Connected');
+      while (outbox.length && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(outbox.shift()));
+    };
+    ws.onmessage = (event) => {
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (e) {
+        showNotice('The server sent something this page could not read.');
+        return;
+      }
+      if (frame && typeof frame === 'object') handleFrame(frame);
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      for (const turn of Array.from(turns.values())) {
+        fail(turn, { code: 'connection_lost', message: 'The connection to the server was lost before the answer finished.', retryable: true });
+      }
+      scheduleReconnect();
+    };
+  }
+
+  function scheduleReconnect() {
+    const wait = reconnectMs;
+    reconnectMs = Math.min(reconnectMs * 2, MAX_RECONNECT_MS);
+    setConnection('offline', `Disconnected — reconnecting in ${Math.ceil(wait / 1000)} s…`);
+    reconnectTimer = setTimeout(connect, wait);
+  }
+
+  function reconnectNow() {
+    if (!socket && reconnectTimer) {
+      reconnectMs = 500;
+      connect();
+    }
+  }
+
+  function sendFrame(frame) {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify(frame));
+    } else {
+      outbox.push(frame);
+      reconnectNow();
+    }
+  }
+
+  // ---------- conversation ----------
+
+  function showNotice(text) {
+    el.notice.textContent = text;
+    el.notice.hidden = false;
+  }
+
+  function setBusy(busy) {
+    el.send.disabled = busy;
+    el.send.textContent = busy ? 'Answering…' : 'Send';
+  }
+
+  function createTurn(id, question) {
+    el.empty.hidden = true;
+    const article = make('article', 'turn');
+    const asked = make('div', 'msg user');
+    asked.append(make('h2', 'visually-hidden', 'You asked'), make('p', 'question', question));
+    const reply = make('div', 'msg assistant');
+    const heading = make('h2', 'visually-hidden', 'Answer');
+    const answer = make('p', 'answer streaming');
+    answer.setAttribute('aria-busy', 'true');
+    answer.append(make('span', 'waiting', 'Searching the documents…'));
+    const error = make('div', 'error');
+    error.setAttribute('role', 'alert');
+    error.hidden = true;
+    const sources = make('details', 'sources');
+    sources.hidden = true;
+    const meta = make('p', 'meta');
+    meta.hidden = true;
+    reply.append(heading, answer, error, sources, meta);
+    article.append(asked, reply);
+    const wasNearBottom = nearBottom();
+    el.conversation.append(article);
+    keepInView(wasNearBottom);
+    return { id, question, text: '', items: [], article, answer, error, sources, meta };
+  }
+
+  function renderAnswer(turn) {
+    const nodes = [];
+    const pattern = /\[(\d+)\]/g;
+    let last = 0;
+    let match;
+    while ((match = pattern.exec(turn.text)) !== null) {
+      const n = Number(match[1]);
+      const item = turn.items[n - 1];
+      if (!item) continue;
+      nodes.push(document.createTextNode(turn.text.slice(last, match.index)));
+      const link = make('a', 'cite', `[${n}]`);
+      link.href = `#${sourceId(turn, n)}`;
+      link.setAttribute('aria-label', `Source ${n}: ${item.title || 'untitled'}`);
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        revealSource(turn, n);
+      });
+      nodes.push(link);
+      last = match.index + match[0].length;
+    }
+    nodes.push(document.createTextNode(turn.text.slice(last)));
+    turn.answer.replaceChildren(...nodes);
+  }
+
+  function sourceId(turn, n) {
+    return `src-${turn.id}-${n}`;
+  }
+
+  function revealSource(turn, n) {
+    const target = document.getElementById(sourceId(turn, n));
+    if (!target) return;
+    turn.sources.open = true;
+    for (const li of turn.sources.querySelectorAll('li.highlight')) li.classList.remove('highlight');
+    target.classList.add('highlight');
+    target.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    target.focus({ preventScroll: true });
+  }
+
+  function renderSources(turn, items) {
+    turn.items = Array.isArray(items) ? items.filter((x) => x && typeof x === 'object') : [];
+    if (turn.items.length === 0) {
+      turn.sources.hidden = true;
+      return;
+    }
+    const titles = turn.items.map((item) => item.title || item.doc_id || 'untitled');
+    const summary = make('summary', null,
+      `${turn.items.length} source${turn.items.length === 1 ? '' : 's'}: ${titles.join(' · ')}`);
+    const list = make('ol', 'source-list');
+    turn.items.forEach((item, i) => {
+      const li = make('li', 'source');
+      li.id = sourceId(turn, i + 1);
+      li.tabIndex = -1;
+      const head = make('div', 'source-head');
+      head.append(make('span', 'source-num', `[${i + 1}]`));
+      const url = safeUrl(item.url);
+      const title = make(url ? 'a' : 'span', 'source-title', item.title || item.doc_id || 'untitled');
+      if (url) {
+        title.href = url;
+        title.target = '_blank';
+        title.rel = 'noopener noreferrer';
+      }
+      head.append(title);
+      if (typeof item.score === 'number' && isFinite(item.score)) {
+        head.append(make('span', 'source-score', `score ${item.score.toFixed(3)}`));
+      }
+      li.append(head);
+      if (item.snippet) li.append(make('p', 'source-snippet', item.snippet));
+      list.append(li);
+    });
+    turn.sources.replaceChildren(summary, list);
+    turn.sources.hidden = false;
+    if (turn.text) renderAnswer(turn);
+  }
+
+  function renderMeta(turn, frame) {
+    const t = frame.timings || {};
+    const parts = [`answered in ${duration(t.total_ms)}`, `retrieval ${duration(t.retrieval_ms)}`];
+    if (typeof t.first_token_ms === 'number') parts.push(`first word ${duration(t.first_token_ms)}`);
+    if (typeof t.completion_tokens === 'number') parts.push(`${t.completion_tokens} tokens`);
+    parts.push(frame.language_model === false || frame.model === 'extractive'
+      ? 'offline extractive answerer — not a language model'
+      : `model ${frame.model || 'unknown'}`);
+    turn.meta.textContent = parts.join(' · ');
+    turn.meta.hidden = false;
+  }
+
+  function finish(turn) {
+    turns.delete(turn.id);
+    turn.answer.classList.remove('streaming');
+    turn.answer.setAttribute('aria-busy', 'false');
+    if (turns.size === 0) setBusy(false);
+  }
+
+  function complete(turn, frame) {
+    const wasNearBottom = nearBottom();
+    renderAnswer(turn);
+    renderMeta(turn, frame);
+    history.push({ role: 'user', content: turn.question }, { role: 'assistant', content: turn.text });
+    finish(turn);
+    keepInView(wasNearBottom);
+  }
+
+  function fail(turn, frame) {
+    const message = frame.message || 'Something went wrong while answering.';
+    const box = turn.error;
+    box.replaceChildren(make('strong', null, 'Error: '), document.createTextNode(message));
+    if (frame.code) box.append(make('span', 'error-code', ` (${frame.code})`));
+    if (frame.retryable) {
+      const wait = typeof frame.retry_after_ms === 'number' ? frame.retry_after_ms : 0;
+      box.append(make('span', 'retry-hint', wait > 0
+        ? ` You can try again in ${Math.ceil(wait / 1000)} s.`
+        : ' You can try again.'));
+      const retry = make('button', 'retry', 'Try again');
+      retry.type = 'button';
+      if (wait > 0) {
+        retry.disabled = true;
+        setTimeout(() => { retry.disabled = false; }, wait);
+      }
+      retry.addEventListener('click', () => {
+        retry.disabled = true;
+        ask(turn.question);
+      });
+      box.append(' ', retry);
+    }
+    box.hidden = false;
+    const queued = outbox.findIndex((f) => f.id === turn.id);
+    if (queued >= 0) outbox.splice(queued, 1);
+    if (!turn.text) turn.answer.hidden = true;
+    finish(turn);
+  }
+
+  function handleFrame(frame) {
+    const turn = turns.get(frame.id);
+    if (!turn) {
+      if (frame.type === 'error') showNotice(`Error: ${frame.message || 'request failed'}${frame.code ? ` (${frame.code})` : ''}`);
+      return;
+    }
+    const wasNearBottom = nearBottom();
+    switch (frame.type) {
+      case 'start':
+        break; // the "Searching…" placeholder stays until the first token
+      case 'sources':
+        renderSources(turn, frame.items);
+        break;
+      case 'token':
+        if (typeof frame.text === 'string') {
+          turn.text += frame.text;
+          renderAnswer(turn);
+        }
+        break;
+      case 'end':
+        complete(turn, frame);
+        break;
+      case 'answer':
+        turn.text = typeof frame.text === 'string' ? frame.text : '';
+        renderSources(turn, frame.sources);
+        complete(turn, frame);
+        break;
+      case 'error':
+        fail(turn, frame);
+        break;
+      default:
+        break; // unknown frame types are ignored so the server can add new ones
+    }
+    keepInView(wasNearBottom);
+  }
+
+  function ask(question) {
+    const email = el.email.value.trim();
+    const id = uuid();
+    const frame = { id, messages: history.concat([{ role: 'user', content: question }]), stream: true };
+    if (email) frame.user_email = email;
+    turns.set(id, createTurn(id, question));
+    setBusy(true);
+    sendFrame(frame);
+  }
+
+  // ---------- wiring ----------
+
+  function emailProblem() {
+    const value = el.email.value.trim();
+    if (value && !el.email.checkValidity()) return 'Please enter a valid email address, or leave it empty.';
+    return null;
+  }
+
+  el.email.value = storage('get');
+  el.email.addEventListener('input', () => {
+    el.emailError.hidden = true;
+    el.email.removeAttribute('aria-invalid');
+    if (!emailProblem()) storage('set', el.email.value.trim());
+  });
+
+  el.form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const question = el.question.value.trim();
+    if (!question || el.send.disabled) return;
+    const problem = emailProblem();
+    if (problem) {
+      el.emailError.textContent = problem;
+      el.emailError.hidden = false;
+      el.email.setAttribute('aria-invalid', 'true');
+      el.email.focus();
+      return;
+    }
+    el.notice.hidden = true;
+    el.question.value = '';
+    ask(question);
+  });
+
+  el.question.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      el.form.requestSubmit();
+    }
+  });
+
+  window.addEventListener('online', reconnectNow);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') reconnectNow();
+  });
+
+  connect();
+  el.question.focus();
+})();
