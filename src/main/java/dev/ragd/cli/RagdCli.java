@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** The {@code ragd} command line: {@code run(out, err, args)} returns the process exit code. */
 @Command(name = "ragd", mixinStandardHelpOptions = true, version = "ragd 0.1.0",
@@ -14,6 +16,9 @@ import picocli.CommandLine.Command;
 public final class RagdCli implements Runnable {
 
     private final CliContext ctx;
+
+    @Spec
+    private CommandSpec spec;
 
     private RagdCli(CliContext ctx) {
         this.ctx = ctx;
@@ -41,6 +46,6 @@ public final class RagdCli implements Runnable {
 
     @Override
     public void run() {
-        new CommandLine(this).usage(ctx.out());
+        spec.commandLine().usage(ctx.out());
     }
 }
