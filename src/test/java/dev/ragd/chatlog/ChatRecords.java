@@ -5,17 +5,17 @@ import java.time.Instant;
 import java.util.List;
 
 /** Test data: complete chat records with every field set. */
-final class ChatRecords {
+public final class ChatRecords {
 
-    static final Instant T0 = Instant.parse("2026-11-26T21:30:00.123Z");
+    public static final Instant T0 = Instant.parse("2026-11-26T21:30:00.123Z");
 
     private ChatRecords() {}
 
-    static ChatRecord record(String id, Instant ts) {
+    public static ChatRecord record(String id, Instant ts) {
         return record(id, ts, "What is RRF?", "Reciprocal rank fusion [1].");
     }
 
-    static ChatRecord record(String id, Instant ts, String question, String answer) {
+    public static ChatRecord record(String id, Instant ts, String question, String answer) {
         return new ChatRecord(id, question, ts, answer, "ada@example.com",
                 List.of(new SearchResult(question, List.of(
                         new SearchResult.Hit("docs/rrf.md", "docs/rrf.md#0", "Fusion", 0.0327868852459016),
