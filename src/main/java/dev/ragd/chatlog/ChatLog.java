@@ -25,9 +25,21 @@ public interface ChatLog extends AutoCloseable {
      * to get the next one; an empty list means there are no more. Records written while paging may
      * or may not appear, but no record present for the whole walk is skipped or repeated.
      *
+     * <p>Durable backends must override this with an indexed query; the default reads every
+     * record through {@link #recent} and is only fit for small in-memory logs (test doubles).
+     *
      * @param limit at most this many records, {@code >= 0}
      */
-    List<ChatRecord> olderThan(Instant timestamp, String id, int limit);
+    default List<ChatRecord> olderThan(Instant timestamp, String id, int limit) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must be >= 0, got " + limit);
+        }
+        return recent(Integer.MAX_VALUE).stream()
+                .filter(r -> r.timestamp().isBefore(timestamp)
+                        || r.timestamp().equals(timestamp) && r.id().compareTo(id) < 0)
+                .limit(limit)
+                .toList();
+    }
 
     /**
      * Hands every record to {@code sink}, newest first, page by page (memory stays bounded however

@@ -185,11 +185,12 @@ public final class FileChatLog implements ChatLog {
         Objects.requireNonNull(id, "id");
         ChatLogs.checkLimit(limit);
         OffsetDateTime ts = OffsetDateTime.ofInstant(timestamp, ZoneOffset.UTC);
-        return query("SELECT " + COLUMNS + " FROM chat_records WHERE ts < ? OR (ts = ? AND id < ?)" + ORDER, ps -> {
+        // A row-value comparison lets H2 start the (ts, id) index range at the cursor (scans only
+        // `limit` rows); "ts < ? OR (ts = ? AND id < ?)" made it skip every newer row first.
+        return query("SELECT " + COLUMNS + " FROM chat_records WHERE (ts, id) < (?, ?)" + ORDER, ps -> {
             ps.setObject(1, ts);
-            ps.setObject(2, ts);
-            ps.setString(3, id);
-            ps.setInt(4, limit);
+            ps.setString(2, id);
+            ps.setInt(3, limit);
         });
     }
 
