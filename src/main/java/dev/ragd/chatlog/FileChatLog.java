@@ -36,13 +36,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe: one connection, one statement at a time under a lock. Measured on a 2-core box,
  * 1,600 upserts from 8 threads: one locked connection about 1,700/s, an 8-connection H2 pool
- * about 600/s (MVStore commits serialise anyway, and the pool adds per-call overhead).
+ * about 600/s (MVStore commits serialise anyway, and the pool adds per-call overhead). Through this
+ * class with 2.5 KB records: about 1,000-1,400 upserts/s (0.7-1 ms each), {@code recent(20)} ~12 ms.
+ *
+ * <p>After a crash the next open waits a few seconds while H2 decides the old lock file is stale.
  */
 public final class FileChatLog implements ChatLog {
 
     private static final Logger log = LoggerFactory.getLogger(FileChatLog.class);
     private static final int MAX_ID_CHARS = 255;
-    private static final int MAX_EMAIL_CHARS = 320;
     private static final String COLUMNS = "record";
     private static final String ORDER = " ORDER BY ts DESC, id DESC LIMIT ?";
 
@@ -80,9 +82,9 @@ public final class FileChatLog implements ChatLog {
                     CREATE TABLE IF NOT EXISTS chat_records (
                       id VARCHAR(%d) PRIMARY KEY,
                       ts TIMESTAMP(9) WITH TIME ZONE NOT NULL,
-                      user_email VARCHAR(%d),
+                      user_email VARCHAR,
                       status VARCHAR(16) NOT NULL,
-                      record CLOB NOT NULL)""".formatted(MAX_ID_CHARS, MAX_EMAIL_CHARS));
+                      record CLOB NOT NULL)""".formatted(MAX_ID_CHARS));
                 s.execute("CREATE INDEX IF NOT EXISTS chat_records_ts ON chat_records(ts, id)");
                 s.execute("CREATE INDEX IF NOT EXISTS chat_records_user_email ON chat_records(user_email)");
             }
@@ -166,10 +168,6 @@ public final class FileChatLog implements ChatLog {
         }
         if (r.status() == null) {
             throw new IllegalArgumentException("chat record " + r.id() + ": status must not be null");
-        }
-        if (r.userEmail() != null && r.userEmail().length() > MAX_EMAIL_CHARS) {
-            throw new IllegalArgumentException("chat record " + r.id() + ": user_email must be at most "
-                    + MAX_EMAIL_CHARS + " characters");
         }
     }
 

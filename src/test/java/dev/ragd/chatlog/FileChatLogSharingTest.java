@@ -40,6 +40,17 @@ class FileChatLogSharingTest {
     }
 
     @Test
+    void directoryWithSpacesAndNonAsciiCharactersWorks() {
+        Path odd = dir.resolve("my data/chät log");
+
+        try (FileChatLog log = new FileChatLog(odd)) {
+            log.upsert(record("odd", T0));
+            assertThat(log.recent(1)).extracting(ChatRecord::id).containsExactly("odd");
+        }
+        assertThat(odd.resolve("ragd.mv.db")).exists();
+    }
+
+    @Test
     void recordSurvivesTheWritingProcessBeingKilledRightAfterUpsertReturns() throws Exception {
         Process child = ChatLogProcess.start(dir, "halt", "durable");
         try (BufferedReader out = reader(child)) {
