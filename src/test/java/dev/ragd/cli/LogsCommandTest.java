@@ -70,6 +70,22 @@ class LogsCommandTest {
     }
 
     @Test
+    void worksWhileTheServersStoreIsOpenAndSeesItsNewWrites() {
+        RagdConfig config = RagdConfig.from(new Env(Map.of("RAGD_DATA_DIR", dataDir.toString())));
+        try (FileChatLog server = new FileChatLog(ChatLogs.fileDir(config))) {
+            server.upsert(record("live-1", T0));
+            assertThat(ragd("logs", "--format", "jsonl").lines()).hasSize(1);
+
+            server.upsert(record("live-2", T0.plusSeconds(1)));
+
+            assertThat(ragd("logs", "--format", "jsonl").lines()).extracting(l -> ChatRecordJson.fromJson(l).id())
+                    .containsExactly("live-2", "live-1");
+            server.upsert(record("live-3", T0.plusSeconds(2)));
+            assertThat(server.recent(10)).hasSize(3);
+        }
+    }
+
+    @Test
     void lastLimitsTheTable() {
         seed(5);
 
