@@ -1,0 +1,235 @@
+package dev.ragd.chatlog;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default chat log: an embedded H2 file database in one directory ({@code <dir>/ragd.mv.db}).
+ *
+ * <p>One row per record: {@code id} (primary key), {@code ts}, {@code user_email}, {@code status}
+ * (indexed or filterable columns) and the full record as JSON. Writes are autocommitted
+ * {@code MERGE ... KEY(id)} statements with {@code WRITE_DELAY=0}, so a record is in the database
+ * file when {@link #upsert} returns and survives the process being killed (not an OS crash: H2 does
+ * not fsync every commit).
+ *
+ * <p>Several processes may open the same directory at once (the server and {@code ragd logs}):
+ * the URL uses H2's {@code AUTO_SERVER=TRUE}, so the first process to open the file serves it over a
+ * loopback TCP port and later ones connect through it; when that process exits, H2 reconnects the
+ * others, and a statement that fails on a broken connection is retried once on a fresh one.
+ *
+ * <p>Thread-safe: one connection, one statement at a time under a lock. Measured on a 2-core box,
+ * 1,600 upserts from 8 threads: one locked connection about 1,700/s, an 8-connection H2 pool
+ * about 600/s (MVStore commits serialise anyway, and the pool adds per-call overhead). Through this
+ * class with 2.5 KB records: about 1,000-1,400 upserts/s (0.7-1 ms each), {@code recent(20)} ~12 ms.
+ *
+ * <p>After a crash the next open waits a few seconds while H2 decides the old lock file is stale.
+ */
+public final class FileChatLog implements ChatLog {
+
+    private static final Logger log = LoggerFactory.getLogger(FileChatLog.class);
+    private static final int MAX_ID_CHARS = 255;
+    private static final String COLUMNS = "record";
+    private static final String ORDER = " ORDER BY ts DESC, id DESC LIMIT ?";
+
+    private final Path dir;
+    private final String url;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Connection connection;
+    private boolean closed;
+
+    /** Opens (creating when missing) the store in {@code dir}; idempotent on an existing store. */
+    public FileChatLog(Path dir) {
+        this.dir = dir.toAbsolutePath().normalize();
+        if (this.dir.toString().contains(";")) {
+            throw new IllegalArgumentException("chat-log directory must not contain ';': " + this.dir);
+        }
+        try {
+            Files.createDirectories(this.dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create chat-log directory " + this.dir, e);
+        }
+        this.url = "jdbc:h2:file:" + this.dir.resolve("ragd") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+        try {
+            createSchema();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.atDebug().addKeyValue("dir", this.dir).log("chat log opened");
+    }
+
+    private void createSchema() {
+        withConnection("create schema", c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("""
+                    CREATE TABLE IF NOT EXISTS chat_records (
+                      id VARCHAR(%d) PRIMARY KEY,
+                      ts TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                      user_email VARCHAR,
+                      status VARCHAR(16) NOT NULL,
+                      record CLOB NOT NULL)""".formatted(MAX_ID_CHARS));
+                s.execute("CREATE INDEX IF NOT EXISTS chat_records_ts ON chat_records(ts, id)");
+                s.execute("CREATE INDEX IF NOT EXISTS chat_records_user_email ON chat_records(user_email)");
+            }
+            return null;
+        });
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} under the lock; retries once on a fresh connection if it fails. */
+    private <T> T withConnection(String what, Work<T> work) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("chat log " + dir + " is closed");
+            }
+            try {
+                return work.run(connection());
+            } catch (SQLException first) {
+                dropConnection();
+                try {
+                    return work.run(connection());
+                } catch (SQLException second) {
+                    second.addSuppressed(first);
+                    throw failure(what, second);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            connection = DriverManager.getConnection(url, "ragd", "");
+        }
+        return connection;
+    }
+
+    private void dropConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // already broken; a new one is opened next
+            }
+            connection = null;
+        }
+    }
+
+    @Override
+    public void upsert(ChatRecord record) {
+        Objects.requireNonNull(record, "record");
+        validate(record);
+        String json = ChatRecordJson.toJson(record);
+        OffsetDateTime ts = OffsetDateTime.ofInstant(record.timestamp(), ZoneOffset.UTC);
+        withConnection("write record " + record.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "MERGE INTO chat_records (id, ts, user_email, status, record) KEY(id) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, record.id());
+                ps.setObject(2, ts);
+                ps.setString(3, record.userEmail());
+                ps.setString(4, record.status().name());
+                ps.setString(5, json);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static void validate(ChatRecord r) {
+        if (r.id() == null || r.id().isBlank()) {
+            throw new IllegalArgumentException("chat record id must not be blank");
+        }
+        if (r.id().length() > MAX_ID_CHARS) {
+            throw new IllegalArgumentException("chat record id must be at most " + MAX_ID_CHARS + " characters");
+        }
+        if (r.timestamp() == null) {
+            throw new IllegalArgumentException("chat record " + r.id() + ": timestamp must not be null");
+        }
+        if (r.status() == null) {
+            throw new IllegalArgumentException("chat record " + r.id() + ": status must not be null");
+        }
+    }
+
+    @Override
+    public List<ChatRecord> recent(int limit) {
+        ChatLogs.checkLimit(limit);
+        return query("SELECT " + COLUMNS + " FROM chat_records" + ORDER, ps -> ps.setInt(1, limit));
+    }
+
+    @Override
+    public List<ChatRecord> olderThan(Instant timestamp, String id, int limit) {
+        Objects.requireNonNull(timestamp, "timestamp");
+        Objects.requireNonNull(id, "id");
+        ChatLogs.checkLimit(limit);
+        OffsetDateTime ts = OffsetDateTime.ofInstant(timestamp, ZoneOffset.UTC);
+        // A row-value comparison lets H2 start the (ts, id) index range at the cursor (scans only
+        // `limit` rows); "ts < ? OR (ts = ? AND id < ?)" made it skip every newer row first.
+        return query("SELECT " + COLUMNS + " FROM chat_records WHERE (ts, id) < (?, ?)" + ORDER, ps -> {
+            ps.setObject(1, ts);
+            ps.setString(2, id);
+            ps.setInt(3, limit);
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private List<ChatRecord> query(String sql, Binder binder) {
+        List<String> rows = withConnection("read records", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                binder.bind(ps);
+                List<String> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+                return out;
+            }
+        });
+        return rows.stream().map(ChatRecordJson::fromJson).toList();
+    }
+
+    private IllegalStateException failure(String what, SQLException e) {
+        return new IllegalStateException("chat log " + dir + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public String describe() {
+        return "file:" + dir;
+    }
+
+    /** Closes the connection; the database file is closed when its last connection goes. Idempotent. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            dropConnection();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.ragd.chatlog;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/** {@code RAGD_CHATLOG=none}: accepts every record and keeps none; reads are always empty. */
+public final class NoChatLog implements ChatLog {
+
+    @Override
+    public void upsert(ChatRecord record) {
+        Objects.requireNonNull(record, "record");
+    }
+
+    @Override
+    public List<ChatRecord> recent(int limit) {
+        ChatLogs.checkLimit(limit);
+        return List.of();
+    }
+
+    @Override
+    public List<ChatRecord> olderThan(Instant timestamp, String id, int limit) {
+        ChatLogs.checkLimit(limit);
+        return List.of();
+    }
+
+    @Override
+    public String describe() {
+        return "none";
+    }
+}

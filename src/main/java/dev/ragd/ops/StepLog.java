@@ -1,0 +1,101 @@
+package dev.ragd.ops;
+
+import java.util.Locale;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * One structured log line per pipeline step of a request: message {@code step}, fields
+ * {@code request_id}, {@code step}, {@code duration_ms}, then the caller's extra key/values.
+ *
+ * <pre>{@code
+ * StepLog steps = new StepLog(config.logContent());
+ * steps.step(requestId, StepLog.Step.REQUEST_IN, 0)
+ *      .with("transport", "ws").with("question_chars", q.length())
+ *      .content("question", q).content("user_email", email)
+ *      .log();
+ * steps.step(requestId, StepLog.Step.RETRIEVAL, 12).with("hits", 3).log();
+ * }</pre>
+ *
+ * <p>{@link Line#content} values (question text, emails, answers) are written only when the log
+ * was built with {@code logContent=true} ({@code RAGD_LOG_CONTENT}); otherwise they are left out
+ * entirely. Thread-safe; a {@link Line} belongs to one thread and is logged once.
+ */
+public final class StepLog {
+
+    /** The steps of one request, logged under their snake_case {@link #key()}. */
+    public enum Step {
+        REQUEST_IN, RETRIEVAL, FIRST_TOKEN, ANSWER_DONE, CHATLOG_WRITE;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Logger logger;
+    private final boolean logContent;
+
+    /** Logs to the {@code dev.ragd.steps} logger. */
+    public StepLog(boolean logContent) {
+        this(LoggerFactory.getLogger("dev.ragd.steps"), logContent);
+    }
+
+    public StepLog(Logger logger, boolean logContent) {
+        this.logger = Objects.requireNonNull(logger, "logger");
+        this.logContent = logContent;
+    }
+
+    public boolean logContent() {
+        return logContent;
+    }
+
+    /** Starts an INFO line for {@code step}; add fields, then call {@link Line#log()}. */
+    public Line step(String requestId, Step step, long durationMs) {
+        return new Line(logger.atLevel(Level.INFO), requestId, step, durationMs);
+    }
+
+    /** Like {@link #step} at WARN, for a step that failed or was cut short. */
+    public Line stepWarn(String requestId, Step step, long durationMs) {
+        return new Line(logger.atLevel(Level.WARN), requestId, step, durationMs);
+    }
+
+    /** One log line being built. */
+    public final class Line {
+        private final LoggingEventBuilder event;
+        private final String message;
+
+        private Line(LoggingEventBuilder event, String requestId, Step step, long durationMs) {
+            this.message = step.key();
+            this.event = event.addKeyValue("request_id", requestId)
+                    .addKeyValue("step", step.key())
+                    .addKeyValue("duration_ms", durationMs);
+        }
+
+        /** An operational field: counts, names, sizes, error codes. Never user content. */
+        public Line with(String key, Object value) {
+            event.addKeyValue(key, value);
+            return this;
+        }
+
+        /** User content (question, email, answer): kept only when content logging is on. */
+        public Line content(String key, Object value) {
+            if (logContent) {
+                event.addKeyValue(key, value);
+            }
+            return this;
+        }
+
+        /** Attaches an exception (its message and stack trace). */
+        public Line error(Throwable t) {
+            event.setCause(t);
+            return this;
+        }
+
+        public void log() {
+            event.log(message);
+        }
+    }
+}

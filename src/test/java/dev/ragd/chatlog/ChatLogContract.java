@@ -1,0 +1,151 @@
+package dev.ragd.chatlog;
+
+import static dev.ragd.chatlog.ChatRecords.T0;
+import static dev.ragd.chatlog.ChatRecords.record;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ragd.chatlog.ChatRecord.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every durable {@link ChatLog} backend must do. A backend's test extends this class and
+ * opens a fresh, empty store in {@link #openEmpty()}.
+ */
+public abstract class ChatLogContract {
+
+    protected ChatLog chatLog;
+
+    /** A new, empty store; closed after each test. */
+    protected abstract ChatLog openEmpty() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        chatLog = openEmpty();
+    }
+
+    @AfterEach
+    void closeLog() {
+        chatLog.close();
+    }
+
+    @Test
+    void upsertedRecordComesBackWithEveryFieldEqual() {
+        ChatRecord r = record("r1", T0);
+
+        chatLog.upsert(r);
+
+        assertThat(chatLog.recent(10)).containsExactly(r);
+    }
+
+    @Test
+    void recordWithNullOptionalFieldsComesBackEqual() {
+        ChatRecord r = new ChatRecord("r-null", null, T0, null, null, List.of(), Status.failed, null, 0, 0, 0, 0, 0);
+
+        chatLog.upsert(r);
+
+        assertThat(chatLog.recent(1)).containsExactly(r);
+    }
+
+    @Test
+    void upsertingTheSameIdTwiceKeepsOneRecordAndTheSecondVersionWins() {
+        chatLog.upsert(new ChatRecord("same", "q", T0, "", null, List.of(), Status.cancelled, "m", 1, 0, 1, 0, 0));
+        ChatRecord second = record("same", T0.plusMillis(5));
+
+        chatLog.upsert(second);
+
+        assertThat(chatLog.recent(10)).containsExactly(second);
+    }
+
+    @Test
+    void recentIsNewestFirstAndHonoursTheLimit() {
+        chatLog.upsert(record("b", T0.plusSeconds(1)));
+        chatLog.upsert(record("c", T0.plusSeconds(2)));
+        chatLog.upsert(record("a", T0));
+
+        assertThat(chatLog.recent(2)).extracting(ChatRecord::id).containsExactly("c", "b");
+        assertThat(chatLog.recent(10)).extracting(ChatRecord::id).containsExactly("c", "b", "a");
+        assertThat(chatLog.recent(0)).isEmpty();
+    }
+
+    @Test
+    void recordsWithTheSameTimestampAreOrderedByIdDescending() {
+        chatLog.upsert(record("x1", T0));
+        chatLog.upsert(record("x3", T0));
+        chatLog.upsert(record("x2", T0));
+
+        assertThat(chatLog.recent(3)).extracting(ChatRecord::id).containsExactly("x3", "x2", "x1");
+    }
+
+    @Test
+    void negativeLimitIsRejectedNamingTheLimit() {
+        assertThatThrownBy(() -> chatLog.recent(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("limit");
+    }
+
+    @Test
+    void pagingWithOlderThanVisitsEveryRecordOnceNewestFirst() {
+        for (int i = 0; i < 1200; i++) {
+            chatLog.upsert(record("p" + (i % 7) + "-" + i, T0.plusMillis(i / 3)));
+        }
+        List<ChatRecord> seen = new ArrayList<>();
+
+        chatLog.forEachRecord(seen::add);
+
+        assertThat(seen).hasSize(1200).doesNotHaveDuplicates();
+        assertThat(seen).isSortedAccordingTo((x, y) -> {
+            int byTime = y.timestamp().compareTo(x.timestamp());
+            return byTime != 0 ? byTime : y.id().compareTo(x.id());
+        });
+        assertThat(chatLog.olderThan(seen.get(9).timestamp(), seen.get(9).id(), 3))
+                .containsExactlyElementsOf(seen.subList(10, 13));
+    }
+
+    @Test
+    void concurrentUpsertsFromEightThreadsAllLandExactlyOnce() throws Exception {
+        int threads = 8;
+        int perThread = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> IntStream.range(0, perThread).forEach(i -> {
+                    ChatRecord r = record("t" + thread + "-" + i, T0.plusMillis(i));
+                    chatLog.upsert(r);
+                    chatLog.upsert(r);
+                })));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<ChatRecord> all = chatLog.recent(10_000);
+        assertThat(all).hasSize(threads * perThread);
+        assertThat(all).extracting(ChatRecord::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void unicodeAndAHundredKilobyteAnswerSurvive() {
+        String question = "Ünïcödé? 日本語の質問 🚀 \"quotes\" \\ back\nslash\ttab \u0000 nul";
+        String answer = "Ω≈ç√ 😀 ".repeat(100 * 1024 / 8) + "end";
+        ChatRecord r = record("unicode-é-😀", T0, question, answer);
+
+        chatLog.upsert(r);
+
+        ChatRecord back = chatLog.recent(1).getFirst();
+        assertThat(back).isEqualTo(r);
+        assertThat(back.finalAnswer()).hasSize(answer.length()).endsWith("end");
+    }
+}

@@ -1,0 +1,81 @@
+package dev.ragd.chatlog;
+
+import static dev.ragd.chatlog.ChatRecords.T0;
+import static dev.ragd.chatlog.ChatRecords.record;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragd.chatlog.ChatRecord.Status;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChatRecordJsonTest {
+
+    private final ObjectMapper plain = new ObjectMapper();
+
+    @Test
+    void jsonUsesTheChatLogSchemaNamesAndTypes() throws Exception {
+        JsonNode json = plain.readTree(ChatRecordJson.toJson(record("r1", T0)));
+
+        assertThat(json.properties()).extracting(e -> e.getKey()).containsExactlyInAnyOrder(
+                "id", "user_question", "timestamp", "final_answer", "user_email", "agents_search_results",
+                "status", "model", "retrieval_ms", "first_token_ms", "total_ms", "prompt_tokens",
+                "completion_tokens");
+        assertThat(json.get("timestamp").asText()).isEqualTo("2026-11-26T21:30:00.123Z");
+        assertThat(json.get("status").asText()).isEqualTo("completed");
+        assertThat(json.get("retrieval_ms").isIntegralNumber()).isTrue();
+        assertThat(json.get("total_ms").asLong()).isEqualTo(950);
+        JsonNode search = json.get("agents_search_results");
+        assertThat(search.isArray()).isTrue();
+        assertThat(search.get(0).get("query").asText()).isEqualTo("What is RRF?");
+        JsonNode hit = search.get(0).get("hits").get(0);
+        assertThat(hit.properties()).extracting(e -> e.getKey())
+                .containsExactly("doc_id", "chunk_id", "title", "score");
+        assertThat(hit.get("score").isDouble()).isTrue();
+    }
+
+    @Test
+    void nullFieldsAreWrittenAsJsonNullNotDropped() throws Exception {
+        ChatRecord r = new ChatRecord("n", null, T0, null, null, List.of(), Status.failed, null, 0, 0, 0, 0, 0);
+
+        JsonNode json = plain.readTree(ChatRecordJson.toJson(r));
+
+        assertThat(json.has("user_email")).isTrue();
+        assertThat(json.get("user_email").isNull()).isTrue();
+        assertThat(json.get("final_answer").isNull()).isTrue();
+        assertThat(json.get("agents_search_results").size()).isZero();
+    }
+
+    @Test
+    void roundTripGivesAnEqualRecord() {
+        ChatRecord r = record("r1", Instant.parse("2026-01-02T03:04:05.123456789Z"), "Ünï 😀\n\"q\"", "a\tb");
+
+        assertThat(ChatRecordJson.fromJson(ChatRecordJson.toJson(r))).isEqualTo(r);
+    }
+
+    @Test
+    void jsonIsOneLineEvenWhenTextHasNewlines() {
+        String json = ChatRecordJson.toJson(record("r1", T0, "line1\nline2", "a\r\nb"));
+
+        assertThat(json).doesNotContain("\n").doesNotContain("\r");
+    }
+
+    @Test
+    void readsATimestampWithAnOffsetAsTheSameInstant() {
+        String json = ChatRecordJson.toJson(record("r1", T0)).replace("2026-11-26T21:30:00.123Z",
+                "2026-11-26T22:30:00.123+01:00");
+
+        assertThat(ChatRecordJson.fromJson(json).timestamp()).isEqualTo(T0);
+    }
+
+    @Test
+    void invalidJsonIsRejectedWithAClearMessage() {
+        assertThatThrownBy(() -> ChatRecordJson.fromJson("{\"id\": \"x\", \"status\": \"exploded\"}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not a valid chat record")
+                .hasMessageContaining("exploded");
+    }
+}

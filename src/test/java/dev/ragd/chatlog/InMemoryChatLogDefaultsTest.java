@@ -1,0 +1,42 @@
+package dev.ragd.chatlog;
+
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The interface's default paging, on a minimal in-memory log of the kind other tests use as a
+ * double: it must pass the same contract as a real backend.
+ */
+class InMemoryChatLogDefaultsTest extends ChatLogContract {
+
+    static final class InMemoryChatLog implements ChatLog {
+        private final Map<String, ChatRecord> records = new ConcurrentHashMap<>();
+
+        @Override
+        public void upsert(ChatRecord record) {
+            records.put(record.id(), record);
+        }
+
+        @Override
+        public List<ChatRecord> recent(int limit) {
+            ChatLogs.checkLimit(limit);
+            return records.values().stream()
+                    .sorted(Comparator.comparing(ChatRecord::timestamp).thenComparing(ChatRecord::id).reversed())
+                    .limit(limit).toList();
+        }
+
+        @Override
+        public String describe() {
+            return "memory";
+        }
+    }
+
+    @Override
+    protected ChatLog openEmpty() {
+        return new InMemoryChatLog();
+    }
+}
+
