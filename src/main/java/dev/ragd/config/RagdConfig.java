@@ -23,7 +23,9 @@ public record RagdConfig(
         int extractiveTokenMs,
         boolean logContent,
         int chunkChars,
-        int chunkOverlap) {
+        int chunkOverlap,
+        String logFormat,
+        String logLevel) {
 
     /** Variables whose values are never printed or logged. */
     public static final Set<String> SECRETS = Set.of();
@@ -50,7 +52,9 @@ public record RagdConfig(
                 env.integer("RAGD_EXTRACTIVE_TOKEN_MS", 15, 0, 10_000),
                 env.bool("RAGD_LOG_CONTENT", false),
                 env.integer("RAGD_CHUNK_CHARS", 1000, 100, 100_000),
-                env.integer("RAGD_CHUNK_OVERLAP", 150, 0, 50_000));
+                env.integer("RAGD_CHUNK_OVERLAP", 150, 0, 50_000),
+                env.oneOf("RAGD_LOG_FORMAT", "json", Set.of("json", "text")),
+                env.oneOf("RAGD_LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")));
     }
 
     /** Defaults only; for tests and tools. */
@@ -60,12 +64,14 @@ public record RagdConfig(
 
     public RagdConfig withPort(int newPort) {
         return new RagdConfig(host, newPort, dataDir, topK, historyMessages, maxQuestionChars,
-                maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap);
+                maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap,
+                logFormat, logLevel);
     }
 
     public RagdConfig withDataDir(Path newDataDir) {
         return new RagdConfig(host, port, newDataDir, topK, historyMessages, maxQuestionChars,
-                maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap);
+                maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap,
+                logFormat, logLevel);
     }
 
     /** The effective configuration as variable names and values, secrets masked, in table order. */
@@ -85,6 +91,8 @@ public record RagdConfig(
         m.put("RAGD_LOG_CONTENT", Boolean.toString(logContent));
         m.put("RAGD_CHUNK_CHARS", Integer.toString(chunkChars));
         m.put("RAGD_CHUNK_OVERLAP", Integer.toString(chunkOverlap));
+        m.put("RAGD_LOG_FORMAT", logFormat);
+        m.put("RAGD_LOG_LEVEL", logLevel);
         SECRETS.forEach(k -> m.computeIfPresent(k, (key, v) -> mask(v)));
         return m;
     }

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,8 +35,6 @@ class RagdCliTest {
     }
 
     @Test
-    @Disabled("bug in RagdCli.run() (not owned here): it prints usage of a new CommandLine(this) that has no"
-            + " subcommands; fix: inject '@Spec CommandSpec spec' and call spec.commandLine().usage(ctx.out())")
     void noArgumentsPrintsUsageListingTheCommands() {
         Result r = ragd();
 
