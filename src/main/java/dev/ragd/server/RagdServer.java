@@ -1,0 +1,100 @@
+package dev.ragd.server;
+
+import dev.ragd.chat.ChatPipeline;
+import dev.ragd.config.RagdConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ragd HTTP/WebSocket server: the page, health checks, the book-compatible WebSocket at
+ * {@code /}, the native WebSocket at {@code /v1/chat} and HTTP {@code POST /v1/chat}.
+ *
+ * <p>Runs one server verticle instance per CPU core on the same port. A single server would put
+ * every connection on one event loop, so JSON encoding and WebSocket framing of all streams would
+ * share one core; with an instance per core Vert.x spreads connections over the event loops, while
+ * the blocking work (retrieval, chat-log writes) runs on the worker pool either way.
+ */
+public final class RagdServer {
+
+    private static final Logger log = LoggerFactory.getLogger(RagdServer.class);
+
+    private final Vertx vertx;
+    private final List<String> deployments;
+    private final int port;
+    private final AtomicBoolean ready;
+
+    private RagdServer(Vertx vertx, List<String> deployments, int port, AtomicBoolean ready) {
+        this.vertx = vertx;
+        this.deployments = deployments;
+        this.port = port;
+        this.ready = ready;
+    }
+
+    /** Starts with one instance per available processor. */
+    public static Future<RagdServer> start(Vertx vertx, RagdConfig config, ChatPipeline pipeline) {
+        return start(vertx, config, pipeline, Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * Binds {@code config.host()}:{@code config.port()} ({@code 0} picks a free port, see
+     * {@link #actualPort()}) with {@code instances} server instances. Fails when the port cannot be
+     * bound.
+     */
+    public static Future<RagdServer> start(Vertx vertx, RagdConfig config, ChatPipeline pipeline, int instances) {
+        if (instances < 1) {
+            throw new IllegalArgumentException("instances must be at least 1, was " + instances);
+        }
+        AtomicBoolean ready = new AtomicBoolean(false);
+        List<HttpVerticle> first = new ArrayList<>();
+        // The first instance binds (and, for port 0, picks the port); the others then share that port.
+        return vertx.deployVerticle(() -> {
+            HttpVerticle v = new HttpVerticle(pipeline, config.host(), config.port(), ready::get);
+            first.add(v);
+            return v;
+        }, new DeploymentOptions().setInstances(1)).compose(firstId -> {
+            int port = first.getFirst().actualPort();
+            List<String> ids = new ArrayList<>(List.of(firstId));
+            if (instances == 1) {
+                return Future.succeededFuture(new RagdServer(vertx, ids, port, ready));
+            }
+            return vertx.deployVerticle(() -> new HttpVerticle(pipeline, config.host(), port, ready::get),
+                            new DeploymentOptions().setInstances(instances - 1))
+                    .map(id -> {
+                        ids.add(id);
+                        return new RagdServer(vertx, ids, port, ready);
+                    })
+                    .recover(e -> vertx.undeploy(firstId).transform(x -> Future.failedFuture(e)));
+        }).onSuccess(s -> {
+            ready.set(true);
+            log.atInfo().addKeyValue("host", config.host()).addKeyValue("port", s.port)
+                    .addKeyValue("instances", instances).addKeyValue("test_mode", config.testMode())
+                    .addKeyValue("model", pipeline.model()).addKeyValue("retriever", pipeline.retrieverName())
+                    .log("ragd listening");
+        });
+    }
+
+    /** The bound port (the chosen one when the configured port was 0). */
+    public int actualPort() {
+        return port;
+    }
+
+    /**
+     * Stops accepting connections and closes open ones; in-flight requests are cancelled (their
+     * chat-log records say {@code cancelled}). Does not close the Vertx instance or the pipeline's parts.
+     */
+    public Future<Void> close() {
+        ready.set(false);
+        List<Future<Void>> undeploys = new ArrayList<>();
+        for (String id : deployments) {
+            undeploys.add(vertx.undeploy(id));
+        }
+        return Future.join(undeploys).<Void>mapEmpty()
+                .onComplete(ar -> log.atInfo().addKeyValue("port", port).log("ragd stopped"));
+    }
+}
