@@ -7,6 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,25 +52,17 @@ public final class RagdServer {
             throw new IllegalArgumentException("instances must be at least 1, was " + instances);
         }
         AtomicBoolean ready = new AtomicBoolean(false);
-        List<HttpVerticle> first = new ArrayList<>();
-        // The first instance binds (and, for port 0, picks the port); the others then share that port.
+        // Port 0 would give every instance its own random port; Vert.x shares one random port
+        // among servers that ask for the same negative port.
+        int bindPort = config.port() == 0 ? -1 : config.port();
+        List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(pipeline, config.host(), config.port(), ready::get);
-            first.add(v);
+            HttpVerticle v = new HttpVerticle(pipeline, config.host(), bindPort, ready::get);
+            verticles.add(v);
             return v;
-        }, new DeploymentOptions().setInstances(1)).compose(firstId -> {
-            int port = first.getFirst().actualPort();
-            List<String> ids = new ArrayList<>(List.of(firstId));
-            if (instances == 1) {
-                return Future.succeededFuture(new RagdServer(vertx, ids, port, ready));
-            }
-            return vertx.deployVerticle(() -> new HttpVerticle(pipeline, config.host(), port, ready::get),
-                            new DeploymentOptions().setInstances(instances - 1))
-                    .map(id -> {
-                        ids.add(id);
-                        return new RagdServer(vertx, ids, port, ready);
-                    })
-                    .recover(e -> vertx.undeploy(firstId).transform(x -> Future.failedFuture(e)));
+        }, new DeploymentOptions().setInstances(instances)).map(id -> {
+            int port = verticles.getFirst().actualPort();
+            return new RagdServer(vertx, List.of(id), port, ready);
         }).onSuccess(s -> {
             ready.set(true);
             log.atInfo().addKeyValue("host", config.host()).addKeyValue("port", s.port)
