@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one place tests wire a real server from parts: a Vertx, a config from environment
@@ -59,7 +60,7 @@ public final class ServerFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws TimeoutException {
         try {
             server.close().await(20, TimeUnit.SECONDS);
         } finally {

@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /** A real Vert.x WebSocket client connection that queues received text frames for a test thread. */
@@ -78,7 +79,7 @@ final class WsSession implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws TimeoutException {
         if (!ws.isClosed()) {
             ws.close().await(10, TimeUnit.SECONDS);
         }
