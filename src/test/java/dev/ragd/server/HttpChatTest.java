@@ -194,6 +194,41 @@ class HttpChatTest {
     }
 
     @Test
+    void aClientThatStopsReadingTheEventStreamPausesTheGenerator() throws Exception {
+        int tokens = 200_000;
+        FakeGenerator fast = FakeGenerator.words(tokens, 0);
+        try (ServerFixture f = ServerFixture.builder().generator(fast).start()) {
+            HttpClient client = f.vertx.createHttpClient();
+            HttpClientResponse resp = client.request(HttpMethod.POST, f.port(), "127.0.0.1", "/v1/chat")
+                    .compose(req -> req.send(NativeSocketTest.request("slow", "When?").encode()))
+                    .map(r -> r.pause())
+                    .await(10, TimeUnit.SECONDS);
+
+            Await.until(() -> fast.pausedNow);
+            int emittedWhilePaused = fast.emitted.get();
+            Thread.sleep(300);
+            assertThat(fast.emitted.get()).isEqualTo(emittedWhilePaused).isLessThan(tokens);
+
+            StringBuilder tail = new StringBuilder();
+            CompletableFuture<Long> bytes = new CompletableFuture<>();
+            long[] count = {0};
+            resp.handler(buf -> {
+                count[0] += buf.length();
+                tail.append(buf.toString(StandardCharsets.UTF_8));
+                if (tail.length() > 4096) {
+                    tail.delete(0, tail.length() - 4096);
+                }
+            });
+            resp.endHandler(v -> bytes.complete(count[0]));
+            resp.resume();
+            assertThat(bytes.get(60, TimeUnit.SECONDS)).isGreaterThan((long) tokens * 40);
+            assertThat(tail.toString()).contains("event: end");
+            assertThat(f.memoryLog().get("slow").finalAnswer()).isEqualTo(fast.fullText());
+            client.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void healthAndReadinessAreJson() throws Exception {
         try (ServerFixture f = ServerFixture.builder().start()) {
             Reply live = call(f, HttpMethod.GET, "/healthz", null);
