@@ -6,11 +6,14 @@ import dev.ragd.llm.Generator;
 import dev.ragd.llm.Message;
 import dev.ragd.retrieval.Retriever;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Answers one {@link ChatRequest}: trims the history, checks the question, retrieves passages on a
@@ -30,6 +33,7 @@ public final class ChatPipeline {
     private final Retriever retriever;
     private final Generator generator;
     private final ChatLog chatLog;
+    private final Set<Future<Void>> running = ConcurrentHashMap.newKeySet();
 
     public ChatPipeline(Vertx vertx, RagdConfig config, Retriever retriever, Generator generator, ChatLog chatLog) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -65,6 +69,9 @@ public final class ChatPipeline {
             run.rejectTooLong();
             return ChatHandle.DONE;
         }
+        Future<Void> finished = run.finished();
+        running.add(finished);
+        finished.onComplete(ar -> running.remove(finished));
         run.start();
         return run;
     }
@@ -90,6 +97,15 @@ public final class ChatPipeline {
             s = s.substring(QUESTION_PREFIX.length()).strip();
         }
         return s;
+    }
+
+    /**
+     * Completes when every request started so far has finished: its chat-log record written (or the
+     * write failed). After a server shutdown closed the connections, this waits for the
+     * {@code cancelled} records of the interrupted requests. Call it before closing the chat log.
+     */
+    public Future<Void> awaitIdle() {
+        return Future.join(List.copyOf(running)).<Void>mapEmpty().otherwiseEmpty();
     }
 
     public RagdConfig config() { return config; }

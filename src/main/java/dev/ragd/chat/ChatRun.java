@@ -9,6 +9,8 @@ import dev.ragd.llm.Usage;
 import dev.ragd.retrieval.Passage;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +38,7 @@ final class ChatRun implements ChatHandle {
     private final long startNanos = System.nanoTime();
     private final Instant timestamp = Instant.now();
     private final StringBuilder answer = new StringBuilder();
+    private final Promise<Void> finished = Promise.promise();
 
     private Phase phase = Phase.NEW;
     private boolean cancelled;
@@ -54,6 +57,11 @@ final class ChatRun implements ChatHandle {
         this.question = question;
         this.history = history;
         this.events = events;
+    }
+
+    /** Completes when the request is over and its record written (or the write failed). */
+    Future<Void> finished() {
+        return finished.future();
     }
 
     void rejectTooLong() {
@@ -186,7 +194,7 @@ final class ChatRun implements ChatHandle {
         });
     }
 
-    private io.vertx.core.Future<Void> writeRecord(ChatRecord.Status status, Usage usage) {
+    private Future<Void> writeRecord(ChatRecord.Status status, Usage usage) {
         phase = Phase.FINISHING;
         Timings t = timings(usage);
         List<SearchResult.Hit> hits = passages.stream()
@@ -195,11 +203,13 @@ final class ChatRun implements ChatHandle {
                 List.of(new SearchResult(question, hits)), status, pipeline.model(), t.retrievalMs(),
                 t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens());
         long writeStart = System.nanoTime();
-        return context.<Void>executeBlocking(() -> {
+        Future<Void> write = context.<Void>executeBlocking(() -> {
             pipeline.chatLog().upsert(record);
             return null;
-        }, false).andThen(ar -> {
+        }, false);
+        return write.andThen(ar -> {
             phase = Phase.DONE;
+            finished.tryComplete();
             LoggingEventBuilder b = (ar.failed() ? warn("chatlog_write") : step("chatlog_write"))
                     .addKeyValue("duration_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writeStart))
                     .addKeyValue("status", status.name()).addKeyValue("total_ms", t.totalMs())

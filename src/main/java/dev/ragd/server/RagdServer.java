@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,13 +26,19 @@ public final class RagdServer {
 
     private static final Logger log = LoggerFactory.getLogger(RagdServer.class);
 
+    /** How long {@link #close()} waits for interrupted requests to write their records. */
+    static final long CLOSE_WAIT_SECONDS = 10;
+
     private final Vertx vertx;
+    private final ChatPipeline pipeline;
     private final List<String> deployments;
     private final int port;
     private final AtomicBoolean ready;
+    private Future<Void> closing;
 
-    private RagdServer(Vertx vertx, List<String> deployments, int port, AtomicBoolean ready) {
+    private RagdServer(Vertx vertx, ChatPipeline pipeline, List<String> deployments, int port, AtomicBoolean ready) {
         this.vertx = vertx;
+        this.pipeline = pipeline;
         this.deployments = deployments;
         this.port = port;
         this.ready = ready;
@@ -62,7 +69,7 @@ public final class RagdServer {
             return v;
         }, new DeploymentOptions().setInstances(instances)).map(id -> {
             int port = verticles.getFirst().actualPort();
-            return new RagdServer(vertx, List.of(id), port, ready);
+            return new RagdServer(vertx, pipeline, List.of(id), port, ready);
         }).onSuccess(s -> {
             ready.set(true);
             log.atInfo().addKeyValue("host", config.host()).addKeyValue("port", s.port)
@@ -79,15 +86,21 @@ public final class RagdServer {
 
     /**
      * Stops accepting connections and closes open ones; in-flight requests are cancelled (their
-     * chat-log records say {@code cancelled}). Does not close the Vertx instance or the pipeline's parts.
+     * chat-log records say {@code cancelled}) and the returned future completes once those records
+     * are written (waiting at most {@value #CLOSE_WAIT_SECONDS} s). Does not close the Vertx instance or the pipeline's parts; close the chat log after.
      */
-    public Future<Void> close() {
+    public synchronized Future<Void> close() {
+        if (closing != null) {
+            return closing;
+        }
         ready.set(false);
         List<Future<Void>> undeploys = new ArrayList<>();
         for (String id : deployments) {
             undeploys.add(vertx.undeploy(id));
         }
-        return Future.join(undeploys).<Void>mapEmpty()
+        closing = Future.join(undeploys).<Void>mapEmpty()
+                .eventually(() -> pipeline.awaitIdle().timeout(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty())
                 .onComplete(ar -> log.atInfo().addKeyValue("port", port).log("ragd stopped"));
+        return closing;
     }
 }
