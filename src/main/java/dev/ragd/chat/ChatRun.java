@@ -123,7 +123,8 @@ final class ChatRun implements ChatHandle {
         if (!paused && events.writeQueueFull()) {
             paused = true;
             stream.pause();
-            log.atDebug().addKeyValue("request_id", request.id()).addKeyValue("step", "backpressure").log("client write queue full; generation paused");
+            log.atDebug().addKeyValue("request_id", request.id()).addKeyValue("step", "backpressure")
+                    .log("client write queue full; generation paused");
             events.drainHandler(v -> {
                 if (paused && phase == Phase.GENERATING && !cancelled) {
                     paused = false;
