@@ -48,7 +48,8 @@ final class BookSocket implements ChatEvents {
     static void attach(ServerWebSocket ws, ChatPipeline pipeline) {
         BookSocket s = new BookSocket(ws, pipeline);
         ws.textMessageHandler(s::onText);
-        ws.binaryMessageHandler(b -> s.close(UNSUPPORTED_DATA, "binary frames are not supported; send a JSON text frame"));
+        ws.binaryMessageHandler(b -> s.close(UNSUPPORTED_DATA,
+                "binary frames are not supported; send a JSON text frame"));
         ws.exceptionHandler(e -> log.atDebug().addKeyValue("request_id", s.uuid).setCause(e).log("book socket error"));
         ws.closeHandler(v -> {
             if (s.handle != null) {
@@ -59,7 +60,8 @@ final class BookSocket implements ChatEvents {
 
     private void onText(String text) {
         if (received) {
-            log.atDebug().addKeyValue("request_id", uuid).log("book socket: extra frame ignored (one question per connection)");
+            log.atDebug().addKeyValue("request_id", uuid)
+                    .log("book socket: extra frame ignored (one question per connection)");
             return;
         }
         received = true;

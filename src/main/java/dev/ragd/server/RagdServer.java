@@ -87,7 +87,8 @@ public final class RagdServer {
     /**
      * Stops accepting connections and closes open ones; in-flight requests are cancelled (their
      * chat-log records say {@code cancelled}) and the returned future completes once those records
-     * are written (waiting at most {@value #CLOSE_WAIT_SECONDS} s). Does not close the Vertx instance or the pipeline's parts; close the chat log after.
+     * are written (waiting at most {@value #CLOSE_WAIT_SECONDS} s). Does not close the Vertx instance
+     * or the pipeline's parts; close the chat log after.
      */
     public synchronized Future<Void> close() {
         if (closing != null) {
