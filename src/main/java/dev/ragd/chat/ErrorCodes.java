@@ -1,0 +1,27 @@
+package dev.ragd.chat;
+
+/** The stable error codes clients see (documented in docs/protocol.md). */
+public final class ErrorCodes {
+
+    /** The request is malformed or misses a field; the message names the problem. */
+    public static final String BAD_REQUEST = "bad_request";
+    /** The question is longer than {@code RAGD_MAX_QUESTION_CHARS}. */
+    public static final String QUESTION_TOO_LONG = "question_too_long";
+    /** The HTTP body is larger than the server accepts. */
+    public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
+    /** Too many requests in flight on one WebSocket; retryable. */
+    public static final String TOO_MANY_REQUESTS = "too_many_requests";
+    /** Searching the index failed; retryable. */
+    public static final String RETRIEVAL_FAILED = "retrieval_failed";
+    /** Writing the answer failed; retryable. */
+    public static final String GENERATION_FAILED = "generation_failed";
+    /** The answer could not be written to the chat log, so it is not delivered; retryable. */
+    public static final String CHATLOG_UNAVAILABLE = "chatlog_unavailable";
+    /** A bug or an unexpected failure. */
+    public static final String INTERNAL_ERROR = "internal_error";
+
+    /** The message shown for a question over the limit (the book's wording). */
+    public static final String TOO_LONG_MESSAGE = "Sorry, your question is too long.";
+
+    private ErrorCodes() {}
+}

@@ -1,0 +1,151 @@
+package dev.ragd.server;
+
+import dev.ragd.chat.ChatError;
+import dev.ragd.chat.ChatEvents;
+import dev.ragd.chat.ChatHandle;
+import dev.ragd.chat.ChatPipeline;
+import dev.ragd.chat.ChatRequest;
+import dev.ragd.chat.EndInfo;
+import dev.ragd.chat.ErrorCodes;
+import dev.ragd.retrieval.Passage;
+import io.vertx.core.Handler;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The book-compatible WebSocket at {@code /}: one question per connection, answered with a
+ * {@code print} frame ({@code ANSWER:}) and one compact {@code stream} frame per token, then a
+ * normal close. The book's page pulls tokens out of frames with a regex on {@code "content":"}, so
+ * frames are compact JSON with exactly the book's key order.
+ */
+final class BookSocket implements ChatEvents {
+
+    private static final Logger log = LoggerFactory.getLogger(BookSocket.class);
+    static final short NORMAL = 1000;
+    static final short UNSUPPORTED_DATA = 1003;
+    static final short INTERNAL_ERROR = 1011;
+
+    private final ServerWebSocket ws;
+    private final ChatPipeline pipeline;
+    private final boolean wholeAnswer;
+    private final String uuid = UUID.randomUUID().toString();
+    private final DrainSignal drain;
+    private ChatHandle handle;
+    private boolean received;
+
+    private BookSocket(ServerWebSocket ws, ChatPipeline pipeline) {
+        this.ws = ws;
+        this.pipeline = pipeline;
+        this.wholeAnswer = pipeline.config().testMode();
+        this.drain = new DrainSignal(ws);
+    }
+
+    static void attach(ServerWebSocket ws, ChatPipeline pipeline) {
+        BookSocket s = new BookSocket(ws, pipeline);
+        ws.textMessageHandler(s::onText);
+        ws.binaryMessageHandler(b -> s.close(UNSUPPORTED_DATA,
+                "binary frames are not supported; send a JSON text frame"));
+        ws.exceptionHandler(e -> log.atDebug().addKeyValue("request_id", s.uuid).setCause(e).log("book socket error"));
+        ws.closeHandler(v -> {
+            if (s.handle != null) {
+                s.handle.cancel();
+            }
+        });
+    }
+
+    private void onText(String text) {
+        if (received) {
+            log.atDebug().addKeyValue("request_id", uuid)
+                    .log("book socket: extra frame ignored (one question per connection)");
+            return;
+        }
+        received = true;
+        ChatRequest request;
+        try {
+            request = RequestParser.bookRequest(RequestParser.object(text), uuid);
+        } catch (BadRequestException e) {
+            log.atInfo().addKeyValue("request_id", uuid).addKeyValue("close_code", e.closeCode)
+                    .addKeyValue("reason", e.getMessage()).log("book request rejected");
+            close(e.closeCode, e.getMessage());
+            return;
+        }
+        handle = pipeline.run(request, this);
+    }
+
+    @Override
+    public void onStart(String id) {
+        send(print("ANSWER:"));
+    }
+
+    @Override
+    public void onSources(List<Passage> passages) {
+        // The book's protocol has no sources frame; citations [n] appear in the answer text.
+    }
+
+    @Override
+    public void onToken(String text) {
+        if (!wholeAnswer) {
+            send(stream(text));
+        }
+    }
+
+    @Override
+    public void onEnd(EndInfo end) {
+        if (wholeAnswer) {
+            send(stream(end.answer()));
+        }
+        close(NORMAL, null);
+    }
+
+    @Override
+    public void onError(ChatError error) {
+        switch (error.code()) {
+            case ErrorCodes.QUESTION_TOO_LONG -> {
+                send(print(ErrorCodes.TOO_LONG_MESSAGE));
+                close(NORMAL, null);
+            }
+            case ErrorCodes.BAD_REQUEST -> close(BadRequestException.POLICY_VIOLATION, error.message());
+            default -> {
+                send(print(error.message()));
+                close(INTERNAL_ERROR, error.code());
+            }
+        }
+    }
+
+    @Override
+    public boolean writeQueueFull() {
+        return drain.writeQueueFull();
+    }
+
+    @Override
+    public void drainHandler(Handler<Void> handler) {
+        drain.await(handler);
+    }
+
+    private JsonObject print(String text) {
+        return new JsonObject().put("type", "print").put("content", new JsonObject().put("uuid", uuid)
+                .put("objects", new JsonArray().add(text)).put("sep", " ").put("end", "\n"));
+    }
+
+    private JsonObject stream(String text) {
+        return new JsonObject().put("type", "stream")
+                .put("content", new JsonObject().put("uuid", uuid).put("content", text));
+    }
+
+    private void send(JsonObject frame) {
+        if (!ws.isClosed()) {
+            ws.writeTextMessage(frame.encode());
+        }
+    }
+
+    private void close(short code, String reason) {
+        if (!ws.isClosed()) {
+            ws.close(code, reason == null ? null : Wire.closeReason(reason));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.ragd.server;
+
+import dev.ragd.chat.ChatError;
+import dev.ragd.chat.ChatEvents;
+import dev.ragd.chat.ChatHandle;
+import dev.ragd.chat.ChatPipeline;
+import dev.ragd.chat.ChatRequest;
+import dev.ragd.chat.EndInfo;
+import dev.ragd.chat.ErrorCodes;
+import dev.ragd.retrieval.Passage;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+
+/**
+ * {@code POST /v1/chat}: the native request as a JSON body, answered as a {@code text/event-stream}
+ * of the native frames ({@code event: <type>}, {@code data: <json>}) or, with {@code "stream": false}
+ * or in test mode, as one JSON body. Errors before the stream starts are JSON
+ * {@code {"error": {...}}} with a status code; a client that disconnects cancels the request.
+ */
+final class HttpChat implements Handler<RoutingContext> {
+
+    static final String JSON = "application/json; charset=utf-8";
+
+    private final ChatPipeline pipeline;
+
+    HttpChat(ChatPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        ChatRequest request;
+        try {
+            String body = ctx.body() == null ? null : ctx.body().asString();
+            if (body == null || body.isBlank()) {
+                throw BadRequestException.field(null, "the request body is empty; send a JSON object with messages");
+            }
+            request = RequestParser.nativeRequest(RequestParser.object(body));
+        } catch (BadRequestException e) {
+            sendError(response, ChatError.of(ErrorCodes.BAD_REQUEST, e.getMessage(), false));
+            return;
+        }
+        boolean whole = !request.stream() || pipeline.config().testMode();
+        ChatHandle handle = pipeline.run(request, whole ? new JsonEvents(request.id(), response)
+                : new SseEvents(request.id(), response));
+        response.closeHandler(v -> handle.cancel());
+    }
+
+    static void sendError(HttpServerResponse response, ChatError error) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        response.setStatusCode(Wire.httpStatus(error)).putHeader("content-type", JSON);
+        if (error.retryAfterMs() != null) {
+            response.putHeader("retry-after", Long.toString(Math.max(1, (error.retryAfterMs() + 999) / 1000)));
+        }
+        response.end(Wire.errorBody(error).encode());
+    }
+
+    /** The whole answer as one JSON body. */
+    private record JsonEvents(String id, HttpServerResponse response) implements ChatEvents {
+        @Override public void onStart(String requestId) {}
+
+        @Override public void onSources(List<Passage> passages) {}
+
+        @Override public void onToken(String text) {}
+
+        @Override
+        public void onEnd(EndInfo end) {
+            if (!response.ended() && !response.closed()) {
+                response.putHeader("content-type", JSON).end(Wire.answer(null, id, end).encode());
+            }
+        }
+
+        @Override public void onError(ChatError error) { sendError(response, error); }
+
+        @Override public boolean writeQueueFull() { return false; }
+
+        @Override public void drainHandler(Handler<Void> handler) {}
+    }
+
+    /** Server-sent events, written as they happen, with the response's back-pressure. */
+    private static final class SseEvents implements ChatEvents {
+        private final String id;
+        private final HttpServerResponse response;
+        private final DrainSignal drain;
+
+        SseEvents(String id, HttpServerResponse response) {
+            this.id = id;
+            this.response = response;
+            this.drain = new DrainSignal(response);
+        }
+
+        @Override
+        public void onStart(String requestId) {
+            response.setStatusCode(200).setChunked(true)
+                    .putHeader("content-type", "text/event-stream; charset=utf-8")
+                    .putHeader("cache-control", "no-cache")
+                    .putHeader("x-accel-buffering", "no");
+            event("start", Wire.frame("start", id));
+        }
+
+        @Override
+        public void onSources(List<Passage> passages) {
+            event("sources", Wire.frame("sources", id).put("items", Wire.sources(passages)));
+        }
+
+        @Override
+        public void onToken(String text) {
+            event("token", Wire.frame("token", id).put("text", text));
+        }
+
+        @Override
+        public void onEnd(EndInfo end) {
+            event("end", Wire.end(id, end));
+            if (!response.ended() && !response.closed()) {
+                response.end();
+            }
+        }
+
+        @Override
+        public void onError(ChatError error) {
+            if (!response.headWritten()) {
+                sendError(response, error);
+                return;
+            }
+            event("error", Wire.errorFrame(id, error));
+            if (!response.ended() && !response.closed()) {
+                response.end();
+            }
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return drain.writeQueueFull();
+        }
+
+        @Override
+        public void drainHandler(Handler<Void> handler) {
+            drain.await(handler);
+        }
+
+        private void event(String type, JsonObject data) {
+            if (!response.ended() && !response.closed()) {
+                response.write("event: " + type + "\ndata: " + data.encode() + "\n\n");
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.ragd.server;
+
+import dev.ragd.chat.ChatError;
+import dev.ragd.chat.ChatPipeline;
+import dev.ragd.chat.ErrorCodes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP server instance: routes, the two WebSocket protocols and health endpoints. Several
+ * instances share the port (Vert.x spreads connections across their event loops).
+ */
+final class HttpVerticle extends VerticleBase {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
+    /** Largest accepted HTTP body and WebSocket message (the Vert.x default message size). */
+    static final int MAX_BODY_BYTES = 256 * 1024;
+    static final String BOOK_PATH = "/";
+    static final String NATIVE_PATH = "/v1/chat";
+
+    private final ChatPipeline pipeline;
+    private final String host;
+    private final int port;
+    private final BooleanSupplier ready;
+    private HttpServer server;
+
+    HttpVerticle(ChatPipeline pipeline, String host, int port, BooleanSupplier ready) {
+        this.pipeline = pipeline;
+        this.host = host;
+        this.port = port;
+        this.ready = ready;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "live")));
+        router.get("/readyz").handler(this::readyz);
+        router.post(NATIVE_PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+                .handler(new HttpChat(pipeline))
+                .failureHandler(this::chatFailure);
+        router.get("/*").handler(StaticHandler.create("webroot"));
+
+        HttpServerOptions options = new HttpServerOptions()
+                .setMaxWebSocketMessageSize(MAX_BODY_BYTES)
+                .setMaxWebSocketFrameSize(MAX_BODY_BYTES);
+        server = vertx.createHttpServer(options)
+                .webSocketHandshakeHandler(this::handshake)
+                .webSocketHandler(ws -> {
+                    if (NATIVE_PATH.equals(ws.path())) {
+                        NativeSocket.attach(ws, pipeline);
+                    } else {
+                        BookSocket.attach(ws, pipeline);
+                    }
+                })
+                .requestHandler(router);
+        return server.listen(port, host);
+    }
+
+    int actualPort() {
+        return server == null ? -1 : server.actualPort();
+    }
+
+    private void handshake(ServerWebSocketHandshake h) {
+        String path = h.path();
+        if (BOOK_PATH.equals(path) || path.isEmpty() || NATIVE_PATH.equals(path)) {
+            h.accept();
+        } else {
+            h.reject(404);
+        }
+    }
+
+    private void readyz(RoutingContext ctx) {
+        boolean ok = ready.getAsBoolean();
+        json(ctx, ok ? 200 : 503, new JsonObject().put("status", ok ? "ready" : "stopping")
+                .put("retriever", pipeline.retrieverName()).put("model", pipeline.model())
+                .put("language_model", pipeline.languageModel()).put("chat_log", pipeline.chatLogName())
+                .put("test_mode", pipeline.config().testMode()));
+    }
+
+    private void chatFailure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        ChatError error = switch (status) {
+            case 413 -> ChatError.of(ErrorCodes.PAYLOAD_TOO_LARGE,
+                    "the request body is larger than " + MAX_BODY_BYTES + " bytes", false);
+            case 400 -> ChatError.of(ErrorCodes.BAD_REQUEST, "the request body could not be read", false);
+            default -> ChatError.of(ErrorCodes.INTERNAL_ERROR, "the server failed; please try again", false);
+        };
+        if (status != 413 && status != 400) {
+            log.atError().setCause(ctx.failure()).addKeyValue("status", status).log("chat request failed");
+        }
+        HttpChat.sendError(ctx.response(), error);
+    }
+
+    private static void json(RoutingContext ctx, int status, JsonObject body) {
+        ctx.response().setStatusCode(status).putHeader("content-type", HttpChat.JSON)
+                .putHeader("cache-control", "no-store").end(body.encode());
+    }
+}

@@ -1,0 +1,141 @@
+package dev.ragd.server;
+
+import dev.ragd.chat.ChatError;
+import dev.ragd.chat.ChatEvents;
+import dev.ragd.chat.ChatHandle;
+import dev.ragd.chat.ChatPipeline;
+import dev.ragd.chat.ChatRequest;
+import dev.ragd.chat.EndInfo;
+import dev.ragd.chat.ErrorCodes;
+import dev.ragd.retrieval.Passage;
+import io.vertx.core.Handler;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The native WebSocket at {@code /v1/chat}: many requests per connection, each tagged by id, up to
+ * {@code RAGD_WS_MAX_INFLIGHT} at once. Bad requests get an {@code error} frame; the socket stays
+ * open. Closing the socket cancels everything in flight. All state lives on the socket's event loop.
+ */
+final class NativeSocket {
+
+    private static final Logger log = LoggerFactory.getLogger(NativeSocket.class);
+
+    private final ServerWebSocket ws;
+    private final ChatPipeline pipeline;
+    private final DrainSignal drain;
+    private final Map<String, ChatHandle> inflight = new HashMap<>();
+
+    private NativeSocket(ServerWebSocket ws, ChatPipeline pipeline) {
+        this.ws = ws;
+        this.pipeline = pipeline;
+        this.drain = new DrainSignal(ws);
+    }
+
+    static void attach(ServerWebSocket ws, ChatPipeline pipeline) {
+        NativeSocket s = new NativeSocket(ws, pipeline);
+        ws.textMessageHandler(s::onText);
+        ws.binaryMessageHandler(b -> s.send(Wire.errorFrame(null, ChatError.of(ErrorCodes.BAD_REQUEST,
+                "binary frames are not supported; send JSON text frames", false))));
+        ws.exceptionHandler(e -> log.atDebug().setCause(e).log("native socket error"));
+        ws.closeHandler(v -> s.cancelAll());
+    }
+
+    private void onText(String text) {
+        ChatRequest request;
+        try {
+            request = RequestParser.nativeRequest(RequestParser.object(text));
+        } catch (BadRequestException e) {
+            send(Wire.errorFrame(e.requestId, ChatError.of(ErrorCodes.BAD_REQUEST, e.getMessage(), false)));
+            return;
+        }
+        String id = request.id();
+        if (inflight.containsKey(id)) {
+            send(Wire.errorFrame(id, ChatError.of(ErrorCodes.BAD_REQUEST,
+                    "request id " + id + " is already in flight on this socket", false)));
+            return;
+        }
+        int limit = pipeline.config().maxInflightPerSocket();
+        if (inflight.size() >= limit) {
+            send(Wire.errorFrame(id, ChatError.of(ErrorCodes.TOO_MANY_REQUESTS, "at most " + limit
+                    + " requests may be in flight on one socket; wait for an end or error frame", true)));
+            return;
+        }
+        boolean whole = !request.stream() || pipeline.config().testMode();
+        inflight.put(id, ChatHandle.DONE); // reserved before run: run may end the request synchronously
+        ChatHandle handle = pipeline.run(request, new Events(id, whole));
+        inflight.computeIfPresent(id, (k, v) -> handle);
+    }
+
+    private void cancelAll() {
+        List<ChatHandle> handles = new ArrayList<>(inflight.values());
+        inflight.clear();
+        handles.forEach(ChatHandle::cancel);
+    }
+
+    private void send(JsonObject frame) {
+        if (!ws.isClosed()) {
+            ws.writeTextMessage(frame.encode());
+        }
+    }
+
+    /** One request's events rendered as frames tagged with its id. */
+    private final class Events implements ChatEvents {
+        private final String id;
+        private final boolean whole;
+
+        Events(String id, boolean whole) {
+            this.id = id;
+            this.whole = whole;
+        }
+
+        @Override
+        public void onStart(String requestId) {
+            if (!whole) {
+                send(Wire.frame("start", id));
+            }
+        }
+
+        @Override
+        public void onSources(List<Passage> passages) {
+            if (!whole) {
+                send(Wire.frame("sources", id).put("items", Wire.sources(passages)));
+            }
+        }
+
+        @Override
+        public void onToken(String text) {
+            if (!whole) {
+                send(Wire.frame("token", id).put("text", text));
+            }
+        }
+
+        @Override
+        public void onEnd(EndInfo end) {
+            inflight.remove(id);
+            send(whole ? Wire.answer("answer", id, end) : Wire.end(id, end));
+        }
+
+        @Override
+        public void onError(ChatError error) {
+            inflight.remove(id);
+            send(Wire.errorFrame(id, error));
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return !whole && drain.writeQueueFull();
+        }
+
+        @Override
+        public void drainHandler(Handler<Void> handler) {
+            drain.await(handler);
+        }
+    }
+}

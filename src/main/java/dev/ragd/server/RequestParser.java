@@ -1,0 +1,163 @@
+package dev.ragd.server;
+
+import dev.ragd.chat.ChatPipeline;
+import dev.ragd.chat.ChatRequest;
+import dev.ragd.llm.Message;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Turns the wire formats into {@link ChatRequest}s, naming the first problem found. */
+final class RequestParser {
+
+    static final int MAX_ID_CHARS = 128;
+    /** The prefix the book's page puts before the chatbot's earlier answers. */
+    static final String ANSWER_PREFIX = "RAG Chatbot:";
+
+    private RequestParser() {}
+
+    static JsonObject object(String text) throws BadRequestException {
+        Object value;
+        try {
+            value = Json.decodeValue(text);
+        } catch (DecodeException e) {
+            throw BadRequestException.badJson(shortReason(e.getMessage()));
+        }
+        if (value instanceof JsonObject o) {
+            return o;
+        }
+        throw BadRequestException.field(null, "the request must be a JSON object");
+    }
+
+    /**
+     * The native request {@code {"id"?, "user_email"?, "messages": [{role, content}], "stream"?}}
+     * ({@code email} is accepted for {@code user_email}).
+     */
+    static ChatRequest nativeRequest(JsonObject o) throws BadRequestException {
+        String id = null;
+        Object rawId = o.getValue("id");
+        if (rawId != null) {
+            if (!(rawId instanceof String s) || s.isBlank() || s.length() > MAX_ID_CHARS) {
+                throw BadRequestException.field(null, "id must be a non-empty string of at most " + MAX_ID_CHARS
+                        + " characters");
+            }
+            id = s;
+        }
+        String reqId = id == null ? UUID.randomUUID().toString() : id;
+        String email = email(o, reqId);
+        Object rawMessages = o.getValue("messages");
+        if (rawMessages == null) {
+            throw BadRequestException.field(reqId, "missing field messages (a list of {role, content} objects)");
+        }
+        if (!(rawMessages instanceof JsonArray arr) || arr.isEmpty()) {
+            throw BadRequestException.field(reqId, "messages must be a non-empty list of {role, content} objects");
+        }
+        List<Message> messages = new ArrayList<>();
+        for (int i = 0; i < arr.size(); i++) {
+            if (!(arr.getValue(i) instanceof JsonObject m)) {
+                throw BadRequestException.field(reqId, "messages[" + i + "] must be an object with role and content");
+            }
+            messages.add(message(m, "messages[" + i + "]", reqId));
+        }
+        if (messages.stream().noneMatch(m -> m.role() == Message.Role.USER)) {
+            throw BadRequestException.field(reqId, "messages must contain a message with role user (the question)");
+        }
+        Object stream = o.getValue("stream");
+        if (stream != null && !(stream instanceof Boolean)) {
+            throw BadRequestException.field(reqId, "stream must be true or false");
+        }
+        return new ChatRequest(reqId, email, messages, stream == null || (Boolean) stream);
+    }
+
+    /**
+     * The book's request {@code {"user_email", "chat_history": [...]}}: entries are strings
+     * ({@code "user_question: ..."}, {@code "RAG Chatbot: ..."}) or {role, content} objects; the
+     * last entry is the question.
+     */
+    static ChatRequest bookRequest(JsonObject o, String id) throws BadRequestException {
+        String email = email(o, id);
+        Object raw = o.getValue("chat_history");
+        if (raw == null) {
+            throw BadRequestException.field(id, "missing field chat_history (a list whose last entry is the question)");
+        }
+        if (!(raw instanceof JsonArray arr)) {
+            throw BadRequestException.field(id, "chat_history must be a list of strings or {role, content} objects");
+        }
+        if (arr.isEmpty()) {
+            throw BadRequestException.field(id, "chat_history is empty; its last entry must be the question");
+        }
+        List<Message> messages = new ArrayList<>();
+        for (int i = 0; i < arr.size(); i++) {
+            String where = "chat_history[" + i + "]";
+            boolean last = i == arr.size() - 1;
+            Object e = arr.getValue(i);
+            if (e instanceof String s) {
+                messages.add(last ? Message.user(ChatPipeline.stripQuestionPrefix(s)) : fromBookString(s));
+            } else if (e instanceof JsonObject m) {
+                Message msg = message(m, where, id);
+                if (last && msg.role() != Message.Role.USER) {
+                    throw BadRequestException.field(id, "the last chat_history entry must be the user's question");
+                }
+                messages.add(msg);
+            } else {
+                throw BadRequestException.field(id, where + " must be a string or an object with role and content");
+            }
+        }
+        if (messages.getLast().content().isBlank()) {
+            throw BadRequestException.field(id, "the question (last chat_history entry) is empty");
+        }
+        return new ChatRequest(id, email, messages, true);
+    }
+
+    private static Message fromBookString(String s) {
+        String t = s.strip();
+        if (t.regionMatches(true, 0, ANSWER_PREFIX, 0, ANSWER_PREFIX.length())) {
+            return Message.assistant(t.substring(ANSWER_PREFIX.length()).strip());
+        }
+        return Message.user(ChatPipeline.stripQuestionPrefix(t));
+    }
+
+    private static Message message(JsonObject m, String where, String id) throws BadRequestException {
+        Object role = m.getValue("role");
+        Object content = m.getValue("content");
+        if (!(role instanceof String r)) {
+            throw BadRequestException.field(id, where + ".role must be \"user\" or \"assistant\"");
+        }
+        if (!(content instanceof String c)) {
+            throw BadRequestException.field(id, where + ".content must be a string");
+        }
+        return switch (r.toLowerCase(Locale.ROOT)) {
+            case "user" -> Message.user(c);
+            case "assistant" -> Message.assistant(c);
+            default -> throw BadRequestException.field(id, where + ".role must be \"user\" or \"assistant\", not \""
+                    + shortReason(r) + "\"");
+        };
+    }
+
+    private static String email(JsonObject o, String id) throws BadRequestException {
+        Object v = o.containsKey("user_email") ? o.getValue("user_email") : o.getValue("email");
+        if (v == null) {
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw BadRequestException.field(id, "user_email must be a string");
+        }
+        return s.isBlank() ? null : s.strip();
+    }
+
+    /** The first line of a parser message, without Vert.x's prefix, at most 80 characters. */
+    static String shortReason(String message) {
+        String s = message == null ? "unreadable" : message;
+        s = s.replaceFirst("^Failed to decode:\\s*", "");
+        int nl = s.indexOf('\n');
+        if (nl >= 0) {
+            s = s.substring(0, nl);
+        }
+        return s.length() > 80 ? s.substring(0, 80) : s;
+    }
+}

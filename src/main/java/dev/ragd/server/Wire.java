@@ -1,0 +1,122 @@
+package dev.ragd.server;
+
+import dev.ragd.chat.ChatError;
+import dev.ragd.chat.EndInfo;
+import dev.ragd.chat.ErrorCodes;
+import dev.ragd.chat.Timings;
+import dev.ragd.retrieval.Passage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** JSON shapes shared by the native WebSocket and HTTP protocols (see docs/protocol.md). */
+final class Wire {
+
+    static final int SNIPPET_CHARS = 200;
+    /** A WebSocket close reason must fit in 123 bytes of UTF-8 (RFC 6455 5.5). */
+    static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    private Wire() {}
+
+    static JsonObject frame(String type, String id) {
+        return new JsonObject().put("type", type).put("id", id);
+    }
+
+    static JsonArray sources(List<Passage> passages) {
+        JsonArray items = new JsonArray();
+        for (int i = 0; i < passages.size(); i++) {
+            Passage p = passages.get(i);
+            JsonObject item = new JsonObject().put("n", i + 1).put("doc_id", p.docId()).put("chunk_id", p.chunkId())
+                    .put("title", p.title()).put("score", p.score()).put("snippet", snippet(p.text()));
+            if (p.url() != null) {
+                item.put("url", p.url());
+            }
+            items.add(item);
+        }
+        return items;
+    }
+
+    static String snippet(String text) {
+        if (text == null) {
+            return "";
+        }
+        String s = text.strip().replaceAll("\\s+", " ");
+        if (s.length() <= SNIPPET_CHARS) {
+            return s;
+        }
+        int cut = Character.isHighSurrogate(s.charAt(SNIPPET_CHARS - 1)) ? SNIPPET_CHARS - 1 : SNIPPET_CHARS;
+        return s.substring(0, cut).stripTrailing() + "…";
+    }
+
+    static JsonObject timings(Timings t) {
+        return new JsonObject().put("retrieval_ms", t.retrievalMs()).put("first_token_ms", t.firstTokenMs())
+                .put("total_ms", t.totalMs()).put("prompt_tokens", t.promptTokens())
+                .put("completion_tokens", t.completionTokens());
+    }
+
+    /** Adds {@code log_id}, {@code timings}, {@code model} and {@code answerer} to {@code target}. */
+    static JsonObject endFields(JsonObject target, EndInfo end) {
+        return target.put("log_id", end.logId()).put("timings", timings(end.timings())).put("model", end.model())
+                .put("answerer", new JsonObject().put("model", end.model())
+                        .put("language_model", end.languageModel()).put("retriever", end.retriever()));
+    }
+
+    static JsonObject end(String id, EndInfo end) {
+        return endFields(frame("end", id), end);
+    }
+
+    /** The whole answer in one object: the native {@code answer} frame and the HTTP JSON body. */
+    static JsonObject answer(String type, String id, EndInfo end) {
+        JsonObject o = type == null ? new JsonObject().put("id", id) : frame(type, id);
+        o.put("answer", end.answer()).put("sources", sources(end.sources()));
+        return endFields(o, end);
+    }
+
+    static JsonObject errorFields(JsonObject target, ChatError e) {
+        target.put("code", e.code()).put("message", e.message()).put("retryable", e.retryable());
+        if (e.retryAfterMs() != null) {
+            target.put("retry_after_ms", e.retryAfterMs());
+        }
+        return target;
+    }
+
+    static JsonObject errorFrame(String id, ChatError e) {
+        return errorFields(frame("error", id), e);
+    }
+
+    /** The HTTP error body {@code {"error":{code,message,retryable}}}. */
+    static JsonObject errorBody(ChatError e) {
+        return new JsonObject().put("error", errorFields(new JsonObject(), e));
+    }
+
+    static int httpStatus(ChatError e) {
+        return switch (e.code()) {
+            case ErrorCodes.BAD_REQUEST, ErrorCodes.QUESTION_TOO_LONG -> 400;
+            case ErrorCodes.PAYLOAD_TOO_LARGE -> 413;
+            case ErrorCodes.TOO_MANY_REQUESTS -> 429;
+            default -> e.retryable() ? 503 : 500;
+        };
+    }
+
+    /** {@code reason} cut to fit a WebSocket close frame, never splitting a character. */
+    static String closeReason(String reason) {
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= MAX_CLOSE_REASON_BYTES) {
+            return reason;
+        }
+        StringBuilder sb = new StringBuilder();
+        int bytes = 0;
+        int limit = MAX_CLOSE_REASON_BYTES - 3; // room for "..."
+        for (int i = 0; i < reason.length(); ) {
+            int cp = reason.codePointAt(i);
+            int n = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + n > limit) {
+                break;
+            }
+            sb.appendCodePoint(cp);
+            bytes += n;
+            i += Character.charCount(cp);
+        }
+        return sb.append("...").toString();
+    }
+}

@@ -1,0 +1,91 @@
+package dev.ragd.chat;
+
+import dev.ragd.chatlog.ChatLog;
+import dev.ragd.chatlog.ChatRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Test chat log in memory. Every write is appended to {@link #journal} (shared with test sinks to
+ * check ordering); writes can be slowed down or made to fail.
+ */
+public final class InMemoryChatLog implements ChatLog {
+
+    private final Map<String, ChatRecord> records = new ConcurrentHashMap<>();
+    public final List<String> journal;
+    private volatile long writeDelayMs;
+    private volatile RuntimeException failure;
+
+    public InMemoryChatLog() {
+        this(Collections.synchronizedList(new ArrayList<>()));
+    }
+
+    public InMemoryChatLog(List<String> journal) {
+        this.journal = journal;
+    }
+
+    public InMemoryChatLog slow(long delayMs) {
+        this.writeDelayMs = delayMs;
+        return this;
+    }
+
+    public InMemoryChatLog failing(RuntimeException e) {
+        this.failure = e;
+        return this;
+    }
+
+    @Override
+    public void upsert(ChatRecord record) {
+        if (writeDelayMs > 0) {
+            try {
+                Thread.sleep(writeDelayMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        records.put(record.id(), record);
+        journal.add("upsert:" + record.status());
+    }
+
+    @Override
+    public List<ChatRecord> recent(int limit) {
+        return records.values().stream()
+                .sorted(Comparator.comparing(ChatRecord::timestamp).thenComparing(ChatRecord::id).reversed())
+                .limit(limit).toList();
+    }
+
+    public ChatRecord get(String id) {
+        return records.get(id);
+    }
+
+    public int size() {
+        return records.size();
+    }
+
+    /** Waits up to {@code timeout} for the record {@code id} to match, then returns it (or fails). */
+    public ChatRecord await(String id, Predicate<ChatRecord> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            ChatRecord r = records.get(id);
+            if (r != null && condition.test(r)) {
+                return r;
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no matching chat-log record " + id + " within " + timeout + "; have " + records.get(id));
+    }
+
+    @Override
+    public String describe() {
+        return "memory";
+    }
+}

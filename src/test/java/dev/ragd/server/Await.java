@@ -1,0 +1,18 @@
+package dev.ragd.server;
+
+import java.util.function.BooleanSupplier;
+
+/** Polls a condition for up to 10 seconds. */
+final class Await {
+    private Await() {}
+
+    static void until(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+}

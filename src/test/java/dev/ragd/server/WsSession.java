@@ -1,0 +1,88 @@
+package dev.ragd.server;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/** A real Vert.x WebSocket client connection that queues received text frames for a test thread. */
+final class WsSession implements AutoCloseable {
+
+    final WebSocketClient client;
+    final WebSocket ws;
+    final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    final CompletableFuture<Short> closed = new CompletableFuture<>();
+    volatile Consumer<String> onFrame = f -> {};
+
+    private WsSession(WebSocketClient client, WebSocket ws) {
+        this.client = client;
+        this.ws = ws;
+        ws.textMessageHandler(f -> {
+            onFrame.accept(f);
+            frames.add(f);
+        });
+        ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+    }
+
+    static WsSession connect(Vertx vertx, int port, String path) throws Exception {
+        return connect(vertx, port, path, new WebSocketClientOptions());
+    }
+
+    static WsSession connect(Vertx vertx, int port, String path, WebSocketClientOptions options) throws Exception {
+        WebSocketClient client = vertx.createWebSocketClient(options.setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
+        WebSocket ws = client.connect(port, "127.0.0.1", path).await(10, TimeUnit.SECONDS);
+        return new WsSession(client, ws);
+    }
+
+    void send(String text) throws Exception {
+        ws.writeTextMessage(text).await(10, TimeUnit.SECONDS);
+    }
+
+    void send(JsonObject o) throws Exception {
+        send(o.encode());
+    }
+
+    String next() throws InterruptedException {
+        String f = frames.poll(10, TimeUnit.SECONDS);
+        if (f == null) {
+            throw new AssertionError("no frame within 10 s");
+        }
+        return f;
+    }
+
+    JsonObject nextJson() throws InterruptedException {
+        return new JsonObject(next());
+    }
+
+    /** All frames up to the server's close, and the close code. */
+    List<String> readUntilClosed() throws Exception {
+        short code = closed.get(20, TimeUnit.SECONDS);
+        List<String> all = new ArrayList<>();
+        frames.drainTo(all);
+        closeCode = code;
+        return all;
+    }
+
+    short closeCode;
+
+    String closeReason() {
+        return ws.closeReason();
+    }
+
+    @Override
+    public void close() throws TimeoutException {
+        if (!ws.isClosed()) {
+            ws.close().await(10, TimeUnit.SECONDS);
+        }
+        client.close().await(10, TimeUnit.SECONDS);
+    }
+}
