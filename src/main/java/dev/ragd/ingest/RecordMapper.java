@@ -89,7 +89,7 @@ final class RecordMapper {
         }
         String title = titleCol == null ? null : scalar(row.get(titleCol));
         String url = urlCol == null ? null : scalar(row.get(urlCol));
-        return new SourceDocument(id.strip(), title, String.join("\n\n", parts), url.isBlank() ? null : url, deleted);
+        return new SourceDocument(id.strip(), title, String.join("\n\n", parts), url == null || url.isBlank() ? null : url, deleted);
     }
 
     /** {@code label: value} lines for a value; objects flatten with nested labels, arrays join. */
