@@ -1,21 +1,143 @@
 package dev.ragd.cli;
 
+import dev.ragd.config.RagdConfig;
+import dev.ragd.ingest.Chunker;
+import dev.ragd.ingest.Format;
+import dev.ragd.ingest.IngestException;
+import dev.ragd.ingest.IngestStats;
+import dev.ragd.ingest.Ingestor;
+import dev.ragd.ingest.Loaders;
+import dev.ragd.ingest.RecordOptions;
+import dev.ragd.ingest.SourceFiles;
+import dev.ragd.ingest.SourceFiles.SourceFile;
+import dev.ragd.retrieval.Embedder;
+import dev.ragd.retrieval.Embedders;
+import dev.ragd.retrieval.LuceneIndex;
+import dev.ragd.retrieval.Retrieval;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until implemented. */
-@Command(name = "ingest", mixinStandardHelpOptions = true, description = "TODO")
+/** {@code ragd ingest}: loads files into the index under the data directory. */
+@Command(name = "ingest", mixinStandardHelpOptions = true,
+        description = {"Ingest files into the index in RAGD_DATA_DIR/index (created when missing).",
+                "Folders recurse; the format comes from the file extension unless --format is given.",
+                "Unchanged documents are skipped, changed ones replaced, records marked deleted removed."})
 final class IngestCommand implements Callable<Integer> {
 
     private final CliContext ctx;
+    private final Supplier<Embedder> embedders;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "csv, jsonl, md, txt, html or pdf")
+    String format;
+
+    @Option(names = "--id-column", paramLabel = "C", description = "CSV/JSONL column with the document id (default: id)")
+    String idColumn;
+
+    @Option(names = "--title-column", paramLabel = "C", description = "CSV/JSONL column with the title (default: title or name)")
+    String titleColumn;
+
+    @Option(names = "--text-columns", paramLabel = "C", split = ",", description = "CSV/JSONL columns forming the text")
+    List<String> textColumns = new ArrayList<>();
+
+    @Option(names = "--metadata-columns", paramLabel = "C", split = ",",
+            description = "CSV/JSONL columns added as 'Column: value' lines (default, with no text columns: all others)")
+    List<String> metadataColumns = new ArrayList<>();
+
+    @Option(names = "--deleted-column", paramLabel = "C", description = "CSV/JSONL column marking deleted records (true/1/yes)")
+    String deletedColumn;
+
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "files or folders to ingest")
+    List<Path> paths = new ArrayList<>();
 
     IngestCommand(CliContext ctx) {
+        this(ctx, Embedders::local);
+    }
+
+    IngestCommand(CliContext ctx, Supplier<Embedder> embedders) {
         this.ctx = ctx;
+        this.embedders = embedders;
     }
 
     @Override
     public Integer call() {
-        ctx.err().println("not implemented yet");
-        return 1;
+        RagdConfig config = RagdConfig.from(ctx.env());
+        List<SourceFile> files;
+        RecordOptions options;
+        try {
+            Format forced = format == null ? null : Format.parse(format);
+            List<Path> resolved = paths.stream().map(p -> ctx.workDir().resolve(p)).toList();
+            files = SourceFiles.list(resolved, forced);
+            options = new RecordOptions(idColumn, titleColumn, textColumns, metadataColumns, deletedColumn, null);
+        } catch (IngestException e) {
+            ctx.err().println("ragd ingest: " + e.getMessage());
+            return 2;
+        }
+        if (files.isEmpty()) {
+            ctx.err().println("ragd ingest: no files of a known format (" + Format.names() + ") under " + paths);
+            return 2;
+        }
+        Path indexDir = ctx.workDir().resolve(Retrieval.indexDir(config));
+        Embedder embedder = embedders.get();
+        Progress progress = new Progress(System.console() != null, files.size());
+        try (LuceneIndex index = LuceneIndex.open(indexDir, embedder.name(), embedder.dimension())) {
+            Ingestor ingestor = new Ingestor(index, embedder, new Chunker(config.chunkChars(), config.chunkOverlap()));
+            for (SourceFile f : files) {
+                try (InputStream in = Files.newInputStream(f.path())) {
+                    Loaders.load(in, f.path().toString(), f.id(), f.format(), options, ingestor);
+                } catch (IOException e) {
+                    throw new IngestException("cannot read " + f.path() + ": " + e.getMessage(), e);
+                }
+                progress.update(ingestor.stats());
+            }
+            IngestStats stats = ingestor.finish();
+            progress.done();
+            ctx.out().println("ingested " + stats.summary());
+            ctx.out().flush();
+            return 0;
+        } catch (IngestException | IllegalStateException e) {
+            progress.done();
+            ctx.err().println("ragd ingest: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** A one-line progress bar on stderr, drawn only when attached to a terminal. */
+    private final class Progress {
+        private final boolean enabled;
+        private final int total;
+        private int done;
+
+        Progress(boolean enabled, int total) {
+            this.enabled = enabled;
+            this.total = total;
+        }
+
+        void update(IngestStats s) {
+            done++;
+            if (!enabled) {
+                return;
+            }
+            int width = 30;
+            int filled = total == 0 ? width : done * width / total;
+            ctx.err().print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total
+                    + " files, " + s.documents() + " documents, " + s.chunks() + " chunks");
+            ctx.err().flush();
+        }
+
+        void done() {
+            if (enabled && done > 0) {
+                ctx.err().println();
+                ctx.err().flush();
+            }
+        }
     }
 }

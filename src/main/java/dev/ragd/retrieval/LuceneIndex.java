@@ -1,0 +1,326 @@
+package dev.ragd.retrieval;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.LockObtainFailedException;
+
+/**
+ * An embedded Lucene index of chunks: BM25 fields for title and text, an HNSW cosine vector per
+ * chunk. The commit user data records the embedder, vector dimension and analyzer that built it;
+ * opening it with another embedder fails.
+ *
+ * <p>Thread-safe. Searches go through a {@link SearcherManager} refreshed after every commit (and,
+ * at most every two seconds, on search, to see commits of another process such as {@code ragd
+ * ingest}). The writer is opened on the first write and holds the index lock until
+ * {@link #closeWriter()} or {@link #close()}.
+ */
+public final class LuceneIndex implements AutoCloseable {
+
+    public static final String CHUNK_ID = "chunk_id";
+    public static final String DOC_ID = "doc_id";
+    public static final String TITLE = "title";
+    public static final String TEXT = "text";
+    public static final String URL = "url";
+    public static final String CONTENT_HASH = "content_hash";
+    public static final String VECTOR = "vector";
+
+    static final String KEY_EMBEDDER = "embedder";
+    static final String KEY_DIMENSION = "dimension";
+    static final String KEY_ANALYZER = "analyzer";
+    private static final long REFRESH_CHECK_NANOS = 2_000_000_000L;
+
+    /** A search run with an acquired searcher. */
+    @FunctionalInterface
+    public interface SearchFunction<T> {
+        T apply(IndexSearcher searcher) throws IOException;
+    }
+
+    private final Path path;
+    private final Directory directory;
+    private final String embedder;
+    private final int dimension;
+    private final TextAnalysis analysis;
+    private final Analyzer analyzer;
+    private final boolean createdNow;
+    private final SearcherManager searchers;
+    private IndexWriter writer;
+    private volatile long lastRefreshCheck = System.nanoTime();
+
+    private LuceneIndex(Path path, Directory directory, String embedder, int dimension, TextAnalysis analysis,
+                        boolean createdNow) throws IOException {
+        this.path = path;
+        this.directory = directory;
+        this.embedder = embedder;
+        this.dimension = dimension;
+        this.analysis = analysis;
+        this.analyzer = analysis.newAnalyzer();
+        this.createdNow = createdNow;
+        this.searchers = new SearcherManager(directory, null);
+    }
+
+    /** Opens the index in {@code dir}, or creates it (English analysis) when there is none. */
+    public static LuceneIndex open(Path dir, String embedderName, int dimension) {
+        return open(dir, embedderName, dimension, TextAnalysis.ENGLISH);
+    }
+
+    /**
+     * Opens the index in {@code dir}, or creates it with {@code analysisForNewIndex}. An existing
+     * index keeps the analyzer it was built with.
+     *
+     * @throws IllegalStateException when the index was built by another embedder or dimension,
+     *                               or is locked by another writer
+     */
+    public static LuceneIndex open(Path dir, String embedderName, int dimension, TextAnalysis analysisForNewIndex) {
+        Directory directory = null;
+        try {
+            Files.createDirectories(dir);
+            directory = FSDirectory.open(dir);
+            if (DirectoryReader.indexExists(directory)) {
+                Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
+                checkCompatible(dir, data, embedderName, dimension);
+                TextAnalysis analysis = TextAnalysis.fromId(data.getOrDefault(KEY_ANALYZER, "english"));
+                return new LuceneIndex(dir, directory, embedderName, dimension, analysis, false);
+            }
+            try (IndexWriter w = newWriter(directory, analysisForNewIndex, dir)) {
+                w.setLiveCommitData(commitData(embedderName, dimension, analysisForNewIndex).entrySet());
+                w.commit();
+            }
+            return new LuceneIndex(dir, directory, embedderName, dimension, analysisForNewIndex, true);
+        } catch (IOException e) {
+            closeQuietly(directory);
+            throw new UncheckedIOException("cannot open index " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(directory);
+            throw e;
+        }
+    }
+
+    private static void checkCompatible(Path dir, Map<String, String> data, String embedderName, int dimension) {
+        String builtWith = data.get(KEY_EMBEDDER);
+        String builtDim = data.get(KEY_DIMENSION);
+        if (builtWith == null) {
+            throw new IllegalStateException("index " + dir + " has no embedder recorded; it was not built by ragd."
+                    + " Remove the directory and run `ragd ingest` again");
+        }
+        if (!builtWith.equals(embedderName) || !String.valueOf(dimension).equals(builtDim)) {
+            throw new IllegalStateException("index " + dir + " was built with embedder=" + builtWith
+                    + " (dimension " + builtDim + ") but this run uses embedder=" + embedderName
+                    + " (dimension " + dimension + "); remove the index directory and ingest again");
+        }
+    }
+
+    private static Map<String, String> commitData(String embedder, int dimension, TextAnalysis analysis) {
+        return Map.of(KEY_EMBEDDER, embedder, KEY_DIMENSION, Integer.toString(dimension), KEY_ANALYZER, analysis.id());
+    }
+
+    private static IndexWriter newWriter(Directory directory, TextAnalysis analysis, Path dir) throws IOException {
+        IndexWriterConfig cfg = new IndexWriterConfig(analysis.newAnalyzer())
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+        try {
+            return new IndexWriter(directory, cfg);
+        } catch (LockObtainFailedException e) {
+            throw new IllegalStateException("index " + dir + " is locked by another writer"
+                    + " (is `ragd ingest` or a server that is ingesting still running?)", e);
+        }
+    }
+
+    /** True when {@link #open} created this index (it holds no chunks yet). */
+    public boolean createdNow() {
+        return createdNow;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public String embedderName() {
+        return embedder;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public TextAnalysis analysis() {
+        return analysis;
+    }
+
+    /** The analyzer the index was built with; use it for queries. */
+    public Analyzer analyzer() {
+        return analyzer;
+    }
+
+    /** The content hash stored for {@code docId} in the last commit, if the document is indexed. */
+    public Optional<String> contentHash(String docId) {
+        return search(s -> {
+            TopDocs top = s.search(new TermQuery(new Term(DOC_ID, docId)), 1);
+            if (top.scoreDocs.length == 0) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(s.storedFields().document(top.scoreDocs[0].doc).get(CONTENT_HASH));
+        });
+    }
+
+    /** Replaces every chunk of {@code docId} with {@code chunks} (visible after {@link #commit()}). */
+    public void replace(String docId, List<Chunk> chunks) {
+        List<Document> docs = new ArrayList<>(chunks.size());
+        for (Chunk c : chunks) {
+            if (!c.docId().equals(docId)) {
+                throw new IllegalArgumentException("chunk " + c.chunkId() + " belongs to " + c.docId() + ", not " + docId);
+            }
+            if (c.vector().length != dimension) {
+                throw new IllegalArgumentException("chunk " + c.chunkId() + " has a vector of " + c.vector().length
+                        + " dimensions; the index holds " + dimension);
+            }
+            docs.add(toDocument(c));
+        }
+        write(w -> w.updateDocuments(new Term(DOC_ID, docId), docs));
+    }
+
+    /** Removes every chunk of {@code docId}; true when the last commit held it. */
+    public boolean delete(String docId) {
+        boolean existed = contentHash(docId).isPresent();
+        write(w -> w.deleteDocuments(new Term(DOC_ID, docId)));
+        return existed;
+    }
+
+    /** Makes pending writes durable and visible to searches. */
+    public synchronized void commit() {
+        if (writer == null) {
+            return;
+        }
+        try {
+            writer.setLiveCommitData(commitData(embedder, dimension, analysis).entrySet());
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot commit index " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Commits and releases the write lock, so another process may write. */
+    public synchronized void closeWriter() {
+        if (writer == null) {
+            return;
+        }
+        commit();
+        try {
+            writer.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close index writer " + path + ": " + e.getMessage(), e);
+        } finally {
+            writer = null;
+        }
+    }
+
+    /** Number of chunks in the last commit. */
+    public int chunkCount() {
+        return search(s -> s.getIndexReader().numDocs());
+    }
+
+    /** Runs {@code fn} with a current searcher, released afterwards. */
+    public <T> T search(SearchFunction<T> fn) {
+        try {
+            maybeRefresh();
+            IndexSearcher s = searchers.acquire();
+            try {
+                return fn.apply(s);
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("search failed in index " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The passage stored for a hit. */
+    public static Passage passage(StoredFields fields, int doc, double score) throws IOException {
+        Document d = fields.document(doc);
+        return new Passage(d.get(DOC_ID), d.get(CHUNK_ID), d.get(TITLE), d.get(TEXT), d.get(URL), score);
+    }
+
+    private void maybeRefresh() throws IOException {
+        long now = System.nanoTime();
+        if (now - lastRefreshCheck > REFRESH_CHECK_NANOS) {
+            lastRefreshCheck = now;
+            searchers.maybeRefresh();
+        }
+    }
+
+    private interface WriteOp {
+        void run(IndexWriter w) throws IOException;
+    }
+
+    private synchronized void write(WriteOp op) {
+        try {
+            if (writer == null) {
+                writer = newWriter(directory, analysis, path);
+            }
+            op.run(writer);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write index " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Document toDocument(Chunk c) {
+        Document d = new Document();
+        d.add(new StringField(CHUNK_ID, c.chunkId(), Field.Store.YES));
+        d.add(new StringField(DOC_ID, c.docId(), Field.Store.YES));
+        d.add(new TextField(TITLE, c.title() == null ? "" : c.title(), Field.Store.YES));
+        d.add(new TextField(TEXT, c.text(), Field.Store.YES));
+        if (c.url() != null) {
+            d.add(new StoredField(URL, c.url()));
+        }
+        d.add(new StoredField(CONTENT_HASH, c.contentHash()));
+        d.add(new KnnFloatVectorField(VECTOR, c.vector(), VectorSimilarityFunction.COSINE));
+        return d;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            closeWriter();
+        } finally {
+            closeQuietly(searchers);
+            closeQuietly(analyzer);
+            closeQuietly(directory);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing: nothing left to do
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.ragd.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ragd.retrieval.Embedder;
+import dev.ragd.retrieval.LuceneIndex;
+import dev.ragd.retrieval.LuceneRetriever;
+import dev.ragd.retrieval.Passage;
+import dev.ragd.retrieval.SearchMode;
+import dev.ragd.retrieval.TestEmbedders;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IngestorTest {
+
+    @TempDir
+    Path dir;
+
+    private final Embedder embedder = TestEmbedders.fake("fake-hash");
+
+    private IngestStats ingest(LuceneIndex index, SourceDocument... docs) {
+        Ingestor ingestor = new Ingestor(index, embedder, new Chunker(100, 20), 2);
+        for (SourceDocument d : docs) {
+            ingestor.accept(d);
+        }
+        return ingestor.finish();
+    }
+
+    private static List<Passage> search(LuceneIndex index, Embedder e, String q) {
+        return new LuceneRetriever(index, e, SearchMode.KEYWORD).retrieve(q, 10);
+    }
+
+    @Test
+    void indexesEveryChunkOfEachDocument() {
+        try (LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension())) {
+            String longText = "The kettle boils water quickly. ".repeat(10);
+            IngestStats s = ingest(index, SourceDocument.of("a", "A", longText), SourceDocument.of("b", "B", "Short."));
+            assertThat(s.documents()).isEqualTo(2);
+            assertThat(s.chunks()).isGreaterThan(3).isEqualTo(index.chunkCount());
+            assertThat(search(index, embedder, "kettle")).extracting(Passage::chunkId).contains("a#0", "a#1");
+        }
+    }
+
+    @Test
+    void skipsADocumentWhoseContentIsUnchanged() {
+        try (LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension())) {
+            ingest(index, SourceDocument.of("a", "A", "Alpha text."));
+            IngestStats again = ingest(index, SourceDocument.of("a", "A", "Alpha text."));
+            assertThat(again.skipped()).isEqualTo(1);
+            assertThat(again.documents()).isZero();
+            assertThat(index.chunkCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void replacesTheChunksOfAChangedDocument() {
+        try (LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension())) {
+            ingest(index, SourceDocument.of("a", "A", "Old words about lamps. ".repeat(12)));
+            int before = index.chunkCount();
+            IngestStats s = ingest(index, SourceDocument.of("a", "A", "New words about chairs."));
+            assertThat(before).isGreaterThan(1);
+            assertThat(s.documents()).isEqualTo(1);
+            assertThat(index.chunkCount()).isEqualTo(1);
+            assertThat(search(index, embedder, "lamps")).isEmpty();
+            assertThat(search(index, embedder, "chairs")).extracting(Passage::docId).containsExactly("a");
+        }
+    }
+
+    @Test
+    void removesADocumentMarkedDeleted() {
+        try (LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension())) {
+            ingest(index, SourceDocument.of("a", "A", "Alpha."), SourceDocument.of("b", "B", "Beta."));
+            IngestStats s = ingest(index, new SourceDocument("a", "A", "Alpha.", null, true),
+                    new SourceDocument("never-seen", "N", "x", null, true));
+            assertThat(s.removed()).isEqualTo(1);
+            assertThat(index.chunkCount()).isEqualTo(1);
+            assertThat(search(index, embedder, "alpha")).isEmpty();
+        }
+    }
+
+    @Test
+    void refusesAnEmbedderOtherThanTheIndexOne() {
+        try (LuceneIndex index = LuceneIndex.open(dir, "another", embedder.dimension())) {
+            assertThatThrownBy(() -> new Ingestor(index, embedder, new Chunker(100, 10)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another")
+                    .hasMessageContaining("fake-hash");
+        }
+    }
+
+    @Test
+    void summarisesItsCounts() {
+        assertThat(new IngestStats(3, 7, 1, 2, java.time.Duration.ofMillis(1250)).summary())
+                .isEqualTo("documents=3 chunks=7 skipped=1 removed=2 seconds=1.25");
+    }
+}

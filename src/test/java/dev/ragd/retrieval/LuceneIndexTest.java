@@ -1,0 +1,101 @@
+package dev.ragd.retrieval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LuceneIndexTest {
+
+    @TempDir
+    Path dir;
+
+    private static Chunk chunk(String docId, int n, String text, int dim) {
+        float[] v = new float[dim];
+        v[n % dim] = 1f;
+        return new Chunk(docId + "#" + n, docId, "Title " + docId, text, "https://example.test/" + docId, "h1", v);
+    }
+
+    @Test
+    void recordsTheEmbedderAndDimensionInTheCommit() throws Exception {
+        try (LuceneIndex index = LuceneIndex.open(dir, "bge-small-en-v15-q", 4)) {
+            assertThat(index.createdNow()).isTrue();
+        }
+        try (FSDirectory d = FSDirectory.open(dir)) {
+            Map<String, String> data = SegmentInfos.readLatestCommit(d).getUserData();
+            assertThat(data).containsEntry("embedder", "bge-small-en-v15-q").containsEntry("dimension", "4")
+                    .containsEntry("analyzer", "english");
+        }
+    }
+
+    @Test
+    void refusesToOpenAnIndexBuiltByAnotherEmbedderNamingBoth() {
+        LuceneIndex.open(dir, "bge-small-en-v15-q", 384).close();
+        assertThatThrownBy(() -> LuceneIndex.open(dir, "openai-text-embedding-3-small", 1536))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("embedder=bge-small-en-v15-q")
+                .hasMessageContaining("embedder=openai-text-embedding-3-small");
+    }
+
+    @Test
+    void refusesToOpenWithTheSameEmbedderNameButAnotherDimension() {
+        LuceneIndex.open(dir, "e", 8).close();
+        assertThatThrownBy(() -> LuceneIndex.open(dir, "e", 16))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("dimension 8").hasMessageContaining("dimension 16");
+    }
+
+    @Test
+    void reopensAnExistingIndexWithItsChunks() {
+        try (LuceneIndex index = LuceneIndex.open(dir, "e", 4)) {
+            index.replace("a", List.of(chunk("a", 0, "alpha text", 4), chunk("a", 1, "more alpha", 4)));
+            index.commit();
+            assertThat(index.chunkCount()).isEqualTo(2);
+        }
+        try (LuceneIndex index = LuceneIndex.open(dir, "e", 4)) {
+            assertThat(index.createdNow()).isFalse();
+            assertThat(index.chunkCount()).isEqualTo(2);
+            assertThat(index.contentHash("a")).contains("h1");
+            assertThat(index.contentHash("b")).isEmpty();
+        }
+    }
+
+    @Test
+    void replaceSwapsEveryChunkOfADocumentAndDeleteRemovesThem() {
+        try (LuceneIndex index = LuceneIndex.open(dir, "e", 4)) {
+            index.replace("a", List.of(chunk("a", 0, "one", 4), chunk("a", 1, "two", 4), chunk("a", 2, "three", 4)));
+            index.replace("b", List.of(chunk("b", 0, "bee", 4)));
+            index.commit();
+            index.replace("a", List.of(chunk("a", 0, "only", 4)));
+            index.commit();
+            assertThat(index.chunkCount()).isEqualTo(2);
+            assertThat(index.delete("a")).isTrue();
+            index.commit();
+            assertThat(index.chunkCount()).isEqualTo(1);
+            assertThat(index.delete("a")).isFalse();
+        }
+    }
+
+    @Test
+    void rejectsAChunkWhoseVectorHasTheWrongDimension() {
+        try (LuceneIndex index = LuceneIndex.open(dir, "e", 4)) {
+            assertThatThrownBy(() -> index.replace("a", List.of(chunk("a", 0, "x", 3))))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 dimensions");
+        }
+    }
+
+    @Test
+    void aSecondWriterIsToldTheIndexIsLocked() {
+        try (LuceneIndex first = LuceneIndex.open(dir, "e", 4); LuceneIndex second = LuceneIndex.open(dir, "e", 4)) {
+            first.replace("a", List.of(chunk("a", 0, "x", 4)));
+            assertThatThrownBy(() -> second.replace("b", List.of(chunk("b", 0, "y", 4))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("locked");
+        }
+    }
+}
