@@ -4,6 +4,7 @@ import dev.ragd.chatlog.ChatLog;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.llm.Generator;
 import dev.ragd.llm.Message;
+import dev.ragd.ops.StepLog;
 import dev.ragd.retrieval.Retriever;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -33,6 +34,7 @@ public final class ChatPipeline {
     private final Retriever retriever;
     private final Generator generator;
     private final ChatLog chatLog;
+    private final StepLog steps;
     private final Set<Future<Void>> running = ConcurrentHashMap.newKeySet();
 
     public ChatPipeline(Vertx vertx, RagdConfig config, Retriever retriever, Generator generator, ChatLog chatLog) {
@@ -41,6 +43,7 @@ public final class ChatPipeline {
         this.retriever = Objects.requireNonNull(retriever, "retriever");
         this.generator = Objects.requireNonNull(generator, "generator");
         this.chatLog = Objects.requireNonNull(chatLog, "chatLog");
+        this.steps = new StepLog(config.logContent());
     }
 
     /**
@@ -126,4 +129,6 @@ public final class ChatPipeline {
     Generator generator() { return generator; }
 
     ChatLog chatLog() { return chatLog; }
+
+    StepLog steps() { return steps; }
 }

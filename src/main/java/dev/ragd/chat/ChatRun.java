@@ -15,17 +15,14 @@ import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LoggingEventBuilder;
+import dev.ragd.ops.StepLog;
+import dev.ragd.ops.StepLog.Step;
 
 /**
  * One request's way through the pipeline. All state is touched only on {@link #context}, so no
  * locking: retrieval and chat-log writes run on worker threads and complete back on the context.
  */
 final class ChatRun implements ChatHandle {
-
-    private static final Logger log = LoggerFactory.getLogger(ChatRun.class);
 
     private enum Phase { NEW, RETRIEVING, GENERATING, FINISHING, DONE }
 
@@ -65,19 +62,16 @@ final class ChatRun implements ChatHandle {
     }
 
     void rejectTooLong() {
-        step("rejected").addKeyValue("reason", ErrorCodes.QUESTION_TOO_LONG)
-                .addKeyValue("question_chars", question.length()).log("chat request rejected");
+        steps().step(request.id(), Step.REJECTED, elapsedMs()).with("reason", ErrorCodes.QUESTION_TOO_LONG)
+                .with("question_chars", question.length()).log();
         phase = Phase.DONE;
         events.onError(ChatError.of(ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.TOO_LONG_MESSAGE, false));
     }
 
     void start() {
-        LoggingEventBuilder b = step("request").addKeyValue("history_messages", history.size())
-                .addKeyValue("question_chars", question.length());
-        if (pipeline.config().logContent()) {
-            b = b.addKeyValue("question", question).addKeyValue("user_email", request.userEmail());
-        }
-        b.log("chat request");
+        steps().step(request.id(), Step.REQUEST_IN, 0).with("history_messages", history.size())
+                .with("question_chars", question.length())
+                .content("question", question).content("user_email", request.userEmail()).log();
         phase = Phase.RETRIEVING;
         events.onStart(request.id());
         int topK = pipeline.config().topK();
@@ -88,13 +82,13 @@ final class ChatRun implements ChatHandle {
     private void retrieved(AsyncResult<List<Passage>> result) {
         retrievalMs = elapsedMs();
         if (result.failed()) {
-            warn("retrieval").addKeyValue("duration_ms", retrievalMs).setCause(result.cause()).log("retrieval failed");
+            steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("outcome", "failed")
+                    .error(result.cause()).log();
             fail(ChatError.of(ErrorCodes.RETRIEVAL_FAILED, "Searching the documents failed; please try again.", true));
             return;
         }
         passages = result.result() == null ? List.of() : List.copyOf(result.result());
-        step("retrieval").addKeyValue("duration_ms", retrievalMs).addKeyValue("passages", passages.size())
-                .log("retrieval done");
+        steps().step(request.id(), Step.RETRIEVAL, retrievalMs).with("passages", passages.size()).log();
         if (cancelled) {
             finish(ChatRecord.Status.cancelled, Usage.NONE);
             return;
@@ -116,15 +110,14 @@ final class ChatRun implements ChatHandle {
         }
         if (tokens++ == 0) {
             firstTokenMs = elapsedMs();
-            step("first_token").addKeyValue("duration_ms", firstTokenMs).log("first token");
+            steps().step(request.id(), Step.FIRST_TOKEN, firstTokenMs).log();
         }
         answer.append(text);
         events.onToken(text);
         if (!paused && events.writeQueueFull()) {
             paused = true;
             stream.pause();
-            log.atDebug().addKeyValue("request_id", request.id()).addKeyValue("step", "backpressure")
-                    .log("client write queue full; generation paused");
+            steps().stepDebug(request.id(), Step.BACKPRESSURE, elapsedMs()).with("tokens", tokens).log();
             events.drainHandler(v -> {
                 if (paused && phase == Phase.GENERATING && !cancelled) {
                     paused = false;
@@ -138,8 +131,7 @@ final class ChatRun implements ChatHandle {
         if (phase != Phase.GENERATING || cancelled) {
             return;
         }
-        step("generation").addKeyValue("duration_ms", elapsedMs()).addKeyValue("tokens", tokens)
-                .log("generation done");
+        steps().step(request.id(), Step.ANSWER_DONE, elapsedMs()).with("tokens", tokens).log();
         finish(ChatRecord.Status.completed, usage == null ? Usage.NONE : usage);
     }
 
@@ -147,8 +139,8 @@ final class ChatRun implements ChatHandle {
         if (phase != Phase.GENERATING || cancelled) {
             return;
         }
-        warn("generation").addKeyValue("duration_ms", elapsedMs()).addKeyValue("tokens", tokens)
-                .setCause(error).log("generation failed");
+        steps().stepWarn(request.id(), Step.ANSWER_DONE, elapsedMs()).with("outcome", "failed")
+                .with("tokens", tokens).error(error).log();
         fail(ChatError.of(ErrorCodes.GENERATION_FAILED, "Writing the answer failed; please try again.", true));
     }
 
@@ -162,8 +154,8 @@ final class ChatRun implements ChatHandle {
             return;
         }
         cancelled = true;
-        step("cancel").addKeyValue("duration_ms", elapsedMs()).addKeyValue("tokens", tokens)
-                .log("client went away; request cancelled");
+        steps().step(request.id(), Step.CANCELLED, elapsedMs()).with("tokens", tokens)
+                .with("reason", "client went away").log();
         if (phase == Phase.GENERATING) {
             stream.cancel();
             finish(ChatRecord.Status.cancelled, Usage.NONE);
@@ -211,15 +203,11 @@ final class ChatRun implements ChatHandle {
         return write.andThen(ar -> {
             phase = Phase.DONE;
             finished.tryComplete();
-            LoggingEventBuilder b = (ar.failed() ? warn("chatlog_write") : step("chatlog_write"))
-                    .addKeyValue("duration_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writeStart))
-                    .addKeyValue("status", status.name()).addKeyValue("total_ms", t.totalMs())
-                    .addKeyValue("tokens", tokens);
-            if (ar.failed()) {
-                b.setCause(ar.cause()).log("chat-log write failed");
-            } else {
-                b.log("chat-log record written");
-            }
+            long writeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writeStart);
+            StepLog.Line line = ar.failed()
+                    ? steps().stepWarn(request.id(), Step.CHATLOG_WRITE, writeMs).with("outcome", "failed").error(ar.cause())
+                    : steps().step(request.id(), Step.CHATLOG_WRITE, writeMs);
+            line.with("status", status.name()).with("total_ms", t.totalMs()).with("tokens", tokens).log();
         });
     }
 
@@ -232,11 +220,7 @@ final class ChatRun implements ChatHandle {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
-    private LoggingEventBuilder step(String step) {
-        return log.atInfo().addKeyValue("request_id", request.id()).addKeyValue("step", step);
-    }
-
-    private LoggingEventBuilder warn(String step) {
-        return log.atWarn().addKeyValue("request_id", request.id()).addKeyValue("step", step);
+    private StepLog steps() {
+        return pipeline.steps();
     }
 }

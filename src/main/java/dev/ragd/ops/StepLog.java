@@ -28,7 +28,7 @@ public final class StepLog {
 
     /** The steps of one request, logged under their snake_case {@link #key()}. */
     public enum Step {
-        REQUEST_IN, RETRIEVAL, FIRST_TOKEN, ANSWER_DONE, CHATLOG_WRITE;
+        REQUEST_IN, REJECTED, RETRIEVAL, FIRST_TOKEN, ANSWER_DONE, CANCELLED, BACKPRESSURE, CHATLOG_WRITE;
 
         public String key() {
             return name().toLowerCase(Locale.ROOT);
@@ -55,6 +55,11 @@ public final class StepLog {
     /** Starts an INFO line for {@code step}; add fields, then call {@link Line#log()}. */
     public Line step(String requestId, Step step, long durationMs) {
         return new Line(logger.atLevel(Level.INFO), requestId, step, durationMs);
+    }
+
+    /** Like {@link #step} at DEBUG, for frequent steps such as back-pressure pauses. */
+    public Line stepDebug(String requestId, Step step, long durationMs) {
+        return new Line(logger.atLevel(Level.DEBUG), requestId, step, durationMs);
     }
 
     /** Like {@link #step} at WARN, for a step that failed or was cut short. */

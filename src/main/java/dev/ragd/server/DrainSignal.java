@@ -1,6 +1,8 @@
 package dev.ragd.server;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.WebSocketBase;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +21,12 @@ final class DrainSignal {
         stream.drainHandler(v -> fire());
     }
 
+    /** False once the connection is gone: a token racing the close is dropped, not an error. */
     boolean writeQueueFull() {
+        if (stream instanceof WebSocketBase ws && ws.isClosed()
+                || stream instanceof HttpServerResponse r && (r.closed() || r.ended())) {
+            return false;
+        }
         return stream.writeQueueFull();
     }
 

@@ -29,7 +29,8 @@ class StepLogTest {
         });
 
         assertThat(CapturedLog.jsonLines(out)).extracting(l -> l.get("step").asText())
-                .containsExactly("request_in", "retrieval", "first_token", "answer_done", "chatlog_write");
+                .containsExactly("request_in", "rejected", "retrieval", "first_token", "answer_done", "cancelled",
+                        "backpressure", "chatlog_write");
         assertThat(CapturedLog.jsonLines(out)).allSatisfy(line -> {
             assertThat(line.get("request_id").asText()).isEqualTo("req-1");
             assertThat(line.get("duration_ms").asLong()).isEqualTo(5);
