@@ -97,6 +97,10 @@ public final class LuceneIndex implements AutoCloseable {
      *                               or is locked by another writer
      */
     public static LuceneIndex open(Path dir, String embedderName, int dimension, TextAnalysis analysisForNewIndex) {
+        if (dimension < 1 || dimension > WideVectorCodec.MAX_DIMENSIONS) {
+            throw new IllegalArgumentException("vector dimension " + dimension + " must be from 1 to "
+                    + WideVectorCodec.MAX_DIMENSIONS);
+        }
         Directory directory = null;
         try {
             Files.createDirectories(dir);
@@ -141,7 +145,8 @@ public final class LuceneIndex implements AutoCloseable {
 
     private static IndexWriter newWriter(Directory directory, TextAnalysis analysis, Path dir) throws IOException {
         IndexWriterConfig cfg = new IndexWriterConfig(analysis.newAnalyzer())
-                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                .setCodec(new WideVectorCodec());
         try {
             return new IndexWriter(directory, cfg);
         } catch (LockObtainFailedException e) {

@@ -83,6 +83,21 @@ class LuceneIndexTest {
     }
 
     @Test
+    void storesAndSearchesVectorsWiderThanLucenesDefaultLimit() {
+        try (LuceneIndex index = LuceneIndex.open(dir, "wide", 1536)) {
+            index.replace("a", List.of(chunk("a", 0, "alpha", 1536)));
+            index.replace("b", List.of(chunk("b", 7, "beta", 1536)));
+            index.commit();
+            float[] q = new float[1536];
+            q[7] = 1f;
+            var top = index.search(s -> s.search(new org.apache.lucene.search.KnnFloatVectorQuery(LuceneIndex.VECTOR, q, 1), 1));
+            assertThat(top.scoreDocs).hasSize(1);
+            String docId = index.search(s -> s.storedFields().document(top.scoreDocs[0].doc).get(LuceneIndex.DOC_ID));
+            assertThat(docId).isEqualTo("b");
+        }
+    }
+
+    @Test
     void rejectsAChunkWhoseVectorHasTheWrongDimension() {
         try (LuceneIndex index = LuceneIndex.open(dir, "e", 4)) {
             assertThatThrownBy(() -> index.replace("a", List.of(chunk("a", 0, "x", 3))))
