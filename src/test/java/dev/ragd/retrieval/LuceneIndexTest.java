@@ -106,6 +106,45 @@ class LuceneIndexTest {
     }
 
     @Test
+    void searchesRunSafelyWhileAnotherThreadWritesAndCommits() throws Exception {
+        Embedder fake = TestEmbedders.fake("fake");
+        try (LuceneIndex index = LuceneIndex.open(dir, fake.name(), fake.dimension());
+             var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            LuceneRetriever retriever = new LuceneRetriever(index, fake, SearchMode.HYBRID);
+            var writer = pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    float[] v = fake.embedPassages(List.of("teapot number " + i)).get(0);
+                    index.replace("d" + i, List.of(new Chunk("d" + i + "#0", "d" + i, "Teapot " + i,
+                            "teapot number " + i, null, "h", v)));
+                    if (i % 20 == 19) {
+                        index.commit();
+                    }
+                }
+                index.commit();
+                return null;
+            });
+            List<java.util.concurrent.Future<Integer>> readers = new java.util.ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                readers.add(pool.submit(() -> {
+                    int found = 0;
+                    while (!writer.isDone()) {
+                        List<Passage> hits = retriever.retrieve("teapot", 5);
+                        assertThat(hits).hasSizeLessThanOrEqualTo(5);
+                        found = Math.max(found, hits.size());
+                    }
+                    return found;
+                }));
+            }
+            writer.get();
+            for (var reader : readers) {
+                reader.get();
+            }
+            assertThat(index.chunkCount()).isEqualTo(200);
+            assertThat(retriever.retrieve("teapot", 5)).hasSize(5);
+        }
+    }
+
+    @Test
     void aSecondWriterIsToldTheIndexIsLocked() {
         try (LuceneIndex first = LuceneIndex.open(dir, "e", 4); LuceneIndex second = LuceneIndex.open(dir, "e", 4)) {
             first.replace("a", List.of(chunk("a", 0, "x", 4)));
