@@ -96,7 +96,7 @@ final class IngestCommand implements Callable<Integer> {
                 } catch (IOException e) {
                     throw new IngestException("cannot read " + f.path() + ": " + e.getMessage(), e);
                 }
-                progress.update(ingestor.stats());
+                progress.update(ingestor.seen());
             }
             IngestStats stats = ingestor.finish();
             progress.done();
@@ -121,7 +121,7 @@ final class IngestCommand implements Callable<Integer> {
             this.total = total;
         }
 
-        void update(IngestStats s) {
+        void update(int documentsSeen) {
             done++;
             if (!enabled) {
                 return;
@@ -129,7 +129,7 @@ final class IngestCommand implements Callable<Integer> {
             int width = 30;
             int filled = total == 0 ? width : done * width / total;
             ctx.err().print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total
-                    + " files, " + s.documents() + " documents, " + s.chunks() + " chunks");
+                    + " files, " + documentsSeen + " documents");
             ctx.err().flush();
         }
 

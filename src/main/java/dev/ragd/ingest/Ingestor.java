@@ -36,6 +36,7 @@ public final class Ingestor implements Consumer<SourceDocument> {
     private final List<Pending> pending = new ArrayList<>();
     private final long started = System.nanoTime();
     private int pendingChunks;
+    private int seen;
     private int documents;
     private int chunks;
     private int skipped;
@@ -58,6 +59,7 @@ public final class Ingestor implements Consumer<SourceDocument> {
 
     @Override
     public void accept(SourceDocument doc) {
+        seen++;
         if (doc.deleted()) {
             pending.removeIf(p -> p.doc().id().equals(doc.id()));
             pendingChunks = pending.stream().mapToInt(p -> p.chunks().size()).sum();
@@ -90,6 +92,11 @@ public final class Ingestor implements Consumer<SourceDocument> {
         flush();
         index.commit();
         return stats();
+    }
+
+    /** Documents passed to {@link #accept} so far (indexed, skipped, removed or waiting in a batch). */
+    public int seen() {
+        return seen;
     }
 
     /** Counts so far (documents still waiting in a batch are not counted yet). */

@@ -50,9 +50,6 @@ public final class LuceneIndex implements AutoCloseable {
     public static final String CONTENT_HASH = "content_hash";
     public static final String VECTOR = "vector";
 
-    static final String KEY_EMBEDDER = "embedder";
-    static final String KEY_DIMENSION = "dimension";
-    static final String KEY_ANALYZER = "analyzer";
     private static final long REFRESH_CHECK_NANOS = 2_000_000_000L;
 
     /** A search run with an acquired searcher. */
@@ -63,23 +60,18 @@ public final class LuceneIndex implements AutoCloseable {
 
     private final Path path;
     private final Directory directory;
-    private final String embedder;
-    private final int dimension;
-    private final TextAnalysis analysis;
+    private final IndexStamp stamp;
     private final Analyzer analyzer;
     private final boolean createdNow;
     private final SearcherManager searchers;
     private IndexWriter writer;
     private volatile long lastRefreshCheck = System.nanoTime();
 
-    private LuceneIndex(Path path, Directory directory, String embedder, int dimension, TextAnalysis analysis,
-                        boolean createdNow) throws IOException {
+    private LuceneIndex(Path path, Directory directory, IndexStamp stamp, boolean createdNow) throws IOException {
         this.path = path;
         this.directory = directory;
-        this.embedder = embedder;
-        this.dimension = dimension;
-        this.analysis = analysis;
-        this.analyzer = analysis.newAnalyzer();
+        this.stamp = stamp;
+        this.analyzer = stamp.analysis().newAnalyzer();
         this.createdNow = createdNow;
         this.searchers = new SearcherManager(directory, null);
     }
@@ -97,21 +89,25 @@ public final class LuceneIndex implements AutoCloseable {
      *                               or is locked by another writer
      */
     public static LuceneIndex open(Path dir, String embedderName, int dimension, TextAnalysis analysisForNewIndex) {
+        if (dimension < 1 || dimension > WideVectorCodec.MAX_DIMENSIONS) {
+            throw new IllegalArgumentException("vector dimension " + dimension + " must be from 1 to "
+                    + WideVectorCodec.MAX_DIMENSIONS);
+        }
         Directory directory = null;
         try {
             Files.createDirectories(dir);
             directory = FSDirectory.open(dir);
             if (DirectoryReader.indexExists(directory)) {
                 Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
-                checkCompatible(dir, data, embedderName, dimension);
-                TextAnalysis analysis = TextAnalysis.fromId(data.getOrDefault(KEY_ANALYZER, "english"));
-                return new LuceneIndex(dir, directory, embedderName, dimension, analysis, false);
+                IndexStamp stamp = IndexStamp.check(dir, data, embedderName, dimension);
+                return new LuceneIndex(dir, directory, stamp, false);
             }
+            IndexStamp stamp = new IndexStamp(embedderName, dimension, analysisForNewIndex);
             try (IndexWriter w = newWriter(directory, analysisForNewIndex, dir)) {
-                w.setLiveCommitData(commitData(embedderName, dimension, analysisForNewIndex).entrySet());
+                w.setLiveCommitData(stamp.toCommitData().entrySet());
                 w.commit();
             }
-            return new LuceneIndex(dir, directory, embedderName, dimension, analysisForNewIndex, true);
+            return new LuceneIndex(dir, directory, stamp, true);
         } catch (IOException e) {
             closeQuietly(directory);
             throw new UncheckedIOException("cannot open index " + dir + ": " + e.getMessage(), e);
@@ -121,27 +117,10 @@ public final class LuceneIndex implements AutoCloseable {
         }
     }
 
-    private static void checkCompatible(Path dir, Map<String, String> data, String embedderName, int dimension) {
-        String builtWith = data.get(KEY_EMBEDDER);
-        String builtDim = data.get(KEY_DIMENSION);
-        if (builtWith == null) {
-            throw new IllegalStateException("index " + dir + " has no embedder recorded; it was not built by ragd."
-                    + " Remove the directory and run `ragd ingest` again");
-        }
-        if (!builtWith.equals(embedderName) || !String.valueOf(dimension).equals(builtDim)) {
-            throw new IllegalStateException("index " + dir + " was built with embedder=" + builtWith
-                    + " (dimension " + builtDim + ") but this run uses embedder=" + embedderName
-                    + " (dimension " + dimension + "); remove the index directory and ingest again");
-        }
-    }
-
-    private static Map<String, String> commitData(String embedder, int dimension, TextAnalysis analysis) {
-        return Map.of(KEY_EMBEDDER, embedder, KEY_DIMENSION, Integer.toString(dimension), KEY_ANALYZER, analysis.id());
-    }
-
     private static IndexWriter newWriter(Directory directory, TextAnalysis analysis, Path dir) throws IOException {
         IndexWriterConfig cfg = new IndexWriterConfig(analysis.newAnalyzer())
-                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                .setCodec(new WideVectorCodec());
         try {
             return new IndexWriter(directory, cfg);
         } catch (LockObtainFailedException e) {
@@ -160,15 +139,15 @@ public final class LuceneIndex implements AutoCloseable {
     }
 
     public String embedderName() {
-        return embedder;
+        return stamp.embedder();
     }
 
     public int dimension() {
-        return dimension;
+        return stamp.dimension();
     }
 
     public TextAnalysis analysis() {
-        return analysis;
+        return stamp.analysis();
     }
 
     /** The analyzer the index was built with; use it for queries. */
@@ -194,9 +173,9 @@ public final class LuceneIndex implements AutoCloseable {
             if (!c.docId().equals(docId)) {
                 throw new IllegalArgumentException("chunk " + c.chunkId() + " belongs to " + c.docId() + ", not " + docId);
             }
-            if (c.vector().length != dimension) {
+            if (c.vector().length != stamp.dimension()) {
                 throw new IllegalArgumentException("chunk " + c.chunkId() + " has a vector of " + c.vector().length
-                        + " dimensions; the index holds " + dimension);
+                        + " dimensions; the index holds " + stamp.dimension());
             }
             docs.add(toDocument(c));
         }
@@ -216,7 +195,7 @@ public final class LuceneIndex implements AutoCloseable {
             return;
         }
         try {
-            writer.setLiveCommitData(commitData(embedder, dimension, analysis).entrySet());
+            writer.setLiveCommitData(stamp.toCommitData().entrySet());
             writer.commit();
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
@@ -280,7 +259,7 @@ public final class LuceneIndex implements AutoCloseable {
     private synchronized void write(WriteOp op) {
         try {
             if (writer == null) {
-                writer = newWriter(directory, analysis, path);
+                writer = newWriter(directory, stamp.analysis(), path);
             }
             op.run(writer);
         } catch (IOException e) {

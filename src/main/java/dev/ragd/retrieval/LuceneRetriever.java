@@ -1,12 +1,19 @@
 package dev.ragd.retrieval;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -15,7 +22,7 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.util.QueryBuilder;
+import org.apache.lucene.search.TermQuery;
 
 /**
  * {@link Retriever} over a {@link LuceneIndex}: BM25, vector (HNSW cosine) or both fused by
@@ -51,6 +58,8 @@ public final class LuceneRetriever implements Retriever {
     }
 
     private static final int MAX_QUERY_CHARS = 4000;
+    /** Two clauses per term stay well under Lucene's limit of 1024 clauses per query. */
+    private static final int MAX_TERMS = 256;
 
     private final LuceneIndex index;
     private final Embedder embedder;
@@ -96,21 +105,35 @@ public final class LuceneRetriever implements Retriever {
         return index.search(s -> toPassages(s.search(query, n), s.storedFields()));
     }
 
+    /**
+     * The analysed, de-duplicated terms of {@code text} (at most {@value #MAX_TERMS}) as SHOULD
+     * clauses on text and on the boosted title; {@code null} when no term is left.
+     */
     Query keywordQuery(String text) {
-        QueryBuilder builder = new QueryBuilder(index.analyzer());
-        Query body = builder.createBooleanQuery(LuceneIndex.TEXT, text, BooleanClause.Occur.SHOULD);
-        Query title = builder.createBooleanQuery(LuceneIndex.TITLE, text, BooleanClause.Occur.SHOULD);
-        if (body == null && title == null) {
+        Set<String> terms = new LinkedHashSet<>();
+        try (TokenStream ts = index.analyzer().tokenStream(LuceneIndex.TEXT, text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken() && terms.size() < MAX_TERMS) {
+                terms.add(term.toString());
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot analyse query: " + e.getMessage(), e);
+        }
+        if (terms.isEmpty()) {
             return null;
         }
-        BooleanQuery.Builder both = new BooleanQuery.Builder();
-        if (body != null) {
-            both.add(body, BooleanClause.Occur.SHOULD);
+        BooleanQuery.Builder body = new BooleanQuery.Builder();
+        BooleanQuery.Builder title = new BooleanQuery.Builder();
+        for (String t : terms) {
+            body.add(new TermQuery(new Term(LuceneIndex.TEXT, t)), BooleanClause.Occur.SHOULD);
+            title.add(new TermQuery(new Term(LuceneIndex.TITLE, t)), BooleanClause.Occur.SHOULD);
         }
-        if (title != null) {
-            both.add(new BoostQuery(title, tuning.titleBoost()), BooleanClause.Occur.SHOULD);
-        }
-        return both.build();
+        return new BooleanQuery.Builder()
+                .add(body.build(), BooleanClause.Occur.SHOULD)
+                .add(new BoostQuery(title.build(), tuning.titleBoost()), BooleanClause.Occur.SHOULD)
+                .build();
     }
 
     /** Nearest chunks to the query embedding. */

@@ -83,10 +83,64 @@ class LuceneIndexTest {
     }
 
     @Test
+    void storesAndSearchesVectorsWiderThanLucenesDefaultLimit() {
+        try (LuceneIndex index = LuceneIndex.open(dir, "wide", 1536)) {
+            index.replace("a", List.of(chunk("a", 0, "alpha", 1536)));
+            index.replace("b", List.of(chunk("b", 7, "beta", 1536)));
+            index.commit();
+            float[] q = new float[1536];
+            q[7] = 1f;
+            var top = index.search(s -> s.search(new org.apache.lucene.search.KnnFloatVectorQuery(LuceneIndex.VECTOR, q, 1), 1));
+            assertThat(top.scoreDocs).hasSize(1);
+            String docId = index.search(s -> s.storedFields().document(top.scoreDocs[0].doc).get(LuceneIndex.DOC_ID));
+            assertThat(docId).isEqualTo("b");
+        }
+    }
+
+    @Test
     void rejectsAChunkWhoseVectorHasTheWrongDimension() {
         try (LuceneIndex index = LuceneIndex.open(dir, "e", 4)) {
             assertThatThrownBy(() -> index.replace("a", List.of(chunk("a", 0, "x", 3))))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 dimensions");
+        }
+    }
+
+    @Test
+    void searchesRunSafelyWhileAnotherThreadWritesAndCommits() throws Exception {
+        Embedder fake = TestEmbedders.fake("fake");
+        try (LuceneIndex index = LuceneIndex.open(dir, fake.name(), fake.dimension());
+             var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            LuceneRetriever retriever = new LuceneRetriever(index, fake, SearchMode.HYBRID);
+            var writer = pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    float[] v = fake.embedPassages(List.of("teapot number " + i)).get(0);
+                    index.replace("d" + i, List.of(new Chunk("d" + i + "#0", "d" + i, "Teapot " + i,
+                            "teapot number " + i, null, "h", v)));
+                    if (i % 20 == 19) {
+                        index.commit();
+                    }
+                }
+                index.commit();
+                return null;
+            });
+            List<java.util.concurrent.Future<Integer>> readers = new java.util.ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                readers.add(pool.submit(() -> {
+                    int found = 0;
+                    while (!writer.isDone()) {
+                        List<Passage> hits = retriever.retrieve("teapot", 5);
+                        assertThat(hits).hasSizeLessThanOrEqualTo(5);
+                        found = Math.max(found, hits.size());
+                    }
+                    return found;
+                }));
+            }
+            writer.get();
+            for (var reader : readers) {
+                reader.get();
+            }
+            assertThat(index.chunkCount()).isEqualTo(200);
+            assertThat(retriever.retrieve("teapot", 5)).hasSize(5);
         }
     }
 

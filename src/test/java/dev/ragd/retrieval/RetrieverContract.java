@@ -94,6 +94,15 @@ public abstract class RetrieverContract {
     }
 
     @Test
+    void acceptsAVeryLongQuestion() {
+        StringBuilder q = new StringBuilder("warranty of the Zephyr thermos kettle");
+        for (int i = 0; q.length() < 3900; i++) {
+            q.append(" word").append(i);
+        }
+        assertThatCode(() -> retriever.retrieve(q.toString(), 3)).doesNotThrowAnyException();
+    }
+
+    @Test
     void acceptsQuestionsWithQuerySyntaxCharacters() {
         for (String q : List.of("what's the \"warranty\"? of: the lamp", "AND OR NOT", "lamp* ~2 ^3 [a TO b] {x}",
                 "\\ / ( ) ! - + && ||", "?", "\"")) {
