@@ -65,13 +65,13 @@ public final class App implements AutoCloseable {
     }
 
     static Generator generator(Vertx vertx, RagdConfig config) {
-        return switch (config.llm()) {
+        return switch (config.llm().provider()) {
             case "extractive" -> {
                 log.atInfo().addKeyValue("model", "extractive")
                         .log("answerer: offline extractive answerer (quotes the retrieved passages; not a language model)");
                 yield new ExtractiveAnswerer(vertx, config.extractiveTokenMs());
             }
-            default -> throw new IllegalArgumentException("RAGD_LLM=" + config.llm() + " is not supported");
+            default -> throw new IllegalArgumentException("RAGD_LLM=" + config.llm().provider() + " is not supported yet");
         };
     }
 

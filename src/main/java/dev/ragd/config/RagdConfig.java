@@ -19,7 +19,7 @@ public record RagdConfig(
         int maxInflightPerSocket,
         boolean testMode,
         String chatLog,
-        String llm,
+        LlmConfig llm,
         int extractiveTokenMs,
         boolean logContent,
         int chunkChars,
@@ -28,7 +28,7 @@ public record RagdConfig(
         String logLevel) {
 
     /** Variables whose values are never printed or logged. */
-    public static final Set<String> SECRETS = Set.of();
+    public static final Set<String> SECRETS = LlmConfig.SECRETS;
 
     public RagdConfig {
         if (chunkOverlap >= chunkChars) {
@@ -48,7 +48,7 @@ public record RagdConfig(
                 env.integer("RAGD_WS_MAX_INFLIGHT", 4, 1, 1000),
                 env.bool("RAGD_TEST_MODE", false) || env.bool("test_environment", false),
                 env.oneOf("RAGD_CHATLOG", "file", Set.of("file", "none")),
-                env.oneOf("RAGD_LLM", "extractive", Set.of("extractive")),
+                LlmConfig.from(env),
                 env.integer("RAGD_EXTRACTIVE_TOKEN_MS", 15, 0, 10_000),
                 env.bool("RAGD_LOG_CONTENT", false),
                 env.integer("RAGD_CHUNK_CHARS", 1000, 100, 100_000),
@@ -74,6 +74,12 @@ public record RagdConfig(
                 logFormat, logLevel);
     }
 
+    /** Hides secrets from {@code toString()}. */
+    @Override
+    public String toString() {
+        return "RagdConfig" + describe();
+    }
+
     /** The effective configuration as variable names and values, secrets masked, in table order. */
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -86,14 +92,13 @@ public record RagdConfig(
         m.put("RAGD_WS_MAX_INFLIGHT", Integer.toString(maxInflightPerSocket));
         m.put("RAGD_TEST_MODE", Boolean.toString(testMode));
         m.put("RAGD_CHATLOG", chatLog);
-        m.put("RAGD_LLM", llm);
         m.put("RAGD_EXTRACTIVE_TOKEN_MS", Integer.toString(extractiveTokenMs));
         m.put("RAGD_LOG_CONTENT", Boolean.toString(logContent));
         m.put("RAGD_CHUNK_CHARS", Integer.toString(chunkChars));
         m.put("RAGD_CHUNK_OVERLAP", Integer.toString(chunkOverlap));
         m.put("RAGD_LOG_FORMAT", logFormat);
         m.put("RAGD_LOG_LEVEL", logLevel);
-        SECRETS.forEach(k -> m.computeIfPresent(k, (key, v) -> mask(v)));
+        m.putAll(llm.describe());
         return m;
     }
 

@@ -25,7 +25,7 @@ class RagdConfigTest {
         assertThat(c.historyMessages()).isEqualTo(4);
         assertThat(c.maxQuestionChars()).isEqualTo(1000);
         assertThat(c.chatLog()).isEqualTo("file");
-        assertThat(c.llm()).isEqualTo("extractive");
+        assertThat(c.llm().provider()).isEqualTo("extractive");
         assertThat(c.testMode()).isFalse();
         assertThat(c.logContent()).isFalse();
     }
@@ -44,7 +44,7 @@ class RagdConfigTest {
         "RAGD_CHATLOG|mongo|RAGD_CHATLOG='mongo' must be one of [file, none]",
         "RAGD_TEST_MODE|maybe|RAGD_TEST_MODE='maybe' must be true or false",
         "RAGD_LOG_LEVEL|loud|RAGD_LOG_LEVEL='loud' must be one of [debug, error, info, trace, warn]",
-        "RAGD_LLM|gpt|RAGD_LLM='gpt' must be one of [extractive]",
+        "RAGD_LLM|gpt|RAGD_LLM='gpt' must be one of [azure-openai, extractive, openai]",
     })
     void badValueFailsWithMessageNamingTheVariableAndRule(String name, String value, String message) {
         assertThatThrownBy(() -> RagdConfig.from(new Env(Map.of(name, value))))
