@@ -152,6 +152,7 @@ class ChatPageBrowserTest {
         screenshot("chat-error.png");
         driver.manage().window().setSize(new Dimension(420, 860));
         try {
+            driver.executeScript("arguments[0].scrollIntoView({block: 'center'});", error);
             screenshot("chat-narrow.png");
         } finally {
             driver.manage().window().setSize(new Dimension(1000, 860));
