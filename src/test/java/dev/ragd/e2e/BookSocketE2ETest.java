@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -79,6 +80,33 @@ class BookSocketE2ETest {
         String uuid = new JsonObject(frames.getFirst()).getJsonObject("content").getString("uuid");
         String logged = APP.get().record(uuid).orElseThrow().finalAnswer();
         assertThat(viaRegex.toString()).isEqualTo(logged).contains("5 years [1]");
+    }
+
+    /**
+     * Known bug, see the e2e report: a {@code "} in the answer is sent as {@code \"} and the page's
+     * lazy regex stops there, so the book's page loses text. Enable once BookSocket escapes it so the
+     * regex survives (e.g. {@code \u0022}) or the book protocol's answer avoids straight quotes.
+     */
+    @Disabled("bug: a double quote in the answer breaks the book page's regex (see report)")
+    @Test
+    void answerQuotingTheDocumentsSurvivesTheBookPagesRegex() throws Exception {
+        List<String> frames;
+        try (WsSession ws = WsSession.connect(APP.get().clientVertx(), APP.get().port(), "/")) {
+            ws.send(bookRequest("quotes@example.org", "What does \"final sale\" mean?"));
+            frames = ws.readUntilClosed();
+        }
+
+        StringBuilder viaRegex = new StringBuilder();
+        for (String raw : frames) {
+            Matcher m = BOOK_TOKEN.matcher(raw);
+            while (m.find()) {
+                viaRegex.append(m.group(1));
+            }
+        }
+        String uuid = new JsonObject(frames.getFirst()).getJsonObject("content").getString("uuid");
+        String logged = APP.get().record(uuid).orElseThrow().finalAnswer();
+        assertThat(logged).as("this question's answer quotes the documents").contains("\"");
+        assertThat(viaRegex.toString()).isEqualTo(logged);
     }
 
     @Test
