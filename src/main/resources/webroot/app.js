@@ -337,7 +337,7 @@
         complete(turn, frame);
         break;
       case 'answer':
-        turn.text = typeof frame.text === 'string' ? frame.text : '';
+        turn.text = typeof frame.answer === 'string' ? frame.answer : '';
         renderSources(turn, frame.sources);
         complete(turn, frame);
         break;

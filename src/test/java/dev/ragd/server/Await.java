@@ -3,10 +3,10 @@ package dev.ragd.server;
 import java.util.function.BooleanSupplier;
 
 /** Polls a condition for up to 10 seconds. */
-final class Await {
+public final class Await {
     private Await() {}
 
-    static void until(BooleanSupplier condition) throws InterruptedException {
+    public static void until(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

@@ -15,13 +15,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /** A real Vert.x WebSocket client connection that queues received text frames for a test thread. */
-final class WsSession implements AutoCloseable {
+public final class WsSession implements AutoCloseable {
 
-    final WebSocketClient client;
-    final WebSocket ws;
-    final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
-    final CompletableFuture<Short> closed = new CompletableFuture<>();
-    volatile Consumer<String> onFrame = f -> {};
+    public final WebSocketClient client;
+    public final WebSocket ws;
+    public final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    public final CompletableFuture<Short> closed = new CompletableFuture<>();
+    public volatile Consumer<String> onFrame = f -> {};
 
     private WsSession(WebSocketClient client, WebSocket ws) {
         this.client = client;
@@ -33,25 +33,25 @@ final class WsSession implements AutoCloseable {
         ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
     }
 
-    static WsSession connect(Vertx vertx, int port, String path) throws Exception {
+    public static WsSession connect(Vertx vertx, int port, String path) throws Exception {
         return connect(vertx, port, path, new WebSocketClientOptions());
     }
 
-    static WsSession connect(Vertx vertx, int port, String path, WebSocketClientOptions options) throws Exception {
+    public static WsSession connect(Vertx vertx, int port, String path, WebSocketClientOptions options) throws Exception {
         WebSocketClient client = vertx.createWebSocketClient(options.setMaxFrameSize(1 << 20).setMaxMessageSize(1 << 22));
         WebSocket ws = client.connect(port, "127.0.0.1", path).await(10, TimeUnit.SECONDS);
         return new WsSession(client, ws);
     }
 
-    void send(String text) throws Exception {
+    public void send(String text) throws Exception {
         ws.writeTextMessage(text).await(10, TimeUnit.SECONDS);
     }
 
-    void send(JsonObject o) throws Exception {
+    public void send(JsonObject o) throws Exception {
         send(o.encode());
     }
 
-    String next() throws InterruptedException {
+    public String next() throws InterruptedException {
         String f = frames.poll(10, TimeUnit.SECONDS);
         if (f == null) {
             throw new AssertionError("no frame within 10 s");
@@ -59,12 +59,12 @@ final class WsSession implements AutoCloseable {
         return f;
     }
 
-    JsonObject nextJson() throws InterruptedException {
+    public JsonObject nextJson() throws InterruptedException {
         return new JsonObject(next());
     }
 
     /** All frames up to the server's close, and the close code. */
-    List<String> readUntilClosed() throws Exception {
+    public List<String> readUntilClosed() throws Exception {
         short code = closed.get(20, TimeUnit.SECONDS);
         List<String> all = new ArrayList<>();
         frames.drainTo(all);
@@ -72,9 +72,9 @@ final class WsSession implements AutoCloseable {
         return all;
     }
 
-    short closeCode;
+    public short closeCode;
 
-    String closeReason() {
+    public String closeReason() {
         return ws.closeReason();
     }
 
