@@ -139,7 +139,7 @@ final class BookSocket implements ChatEvents {
 
     private void send(JsonObject frame) {
         if (!ws.isClosed()) {
-            ws.writeTextMessage(frame.encode());
+            ws.writeTextMessage(BookJson.encode(frame));
         }
     }
 

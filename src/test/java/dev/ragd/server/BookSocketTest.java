@@ -26,9 +26,10 @@ class BookSocketTest {
                 .put("chat_history", new JsonArray().add("user_question: " + q)).encode();
     }
 
+    /** The exact bytes of a stream frame: compact, with {@code "} in text written as {@code \u0022}. */
     private static String streamFrame(String uuid, String token) {
         return "{\"type\":\"stream\",\"content\":{\"uuid\":\"" + uuid + "\",\"content\":\""
-                + token.replace("\"", "\\\"") + "\"}}";
+                + token.replace("\"", "\\u0022") + "\"}}";
     }
 
     @Test
