@@ -73,7 +73,7 @@ public final class ExtractiveAnswerer implements Generator {
         if (passages.isEmpty()) {
             return NO_PASSAGES;
         }
-        List<String> question = distinct(analyser.terms(request.question()));
+        List<String> question = distinct(analyser.questionTerms(request.question()));
         List<String> earlier = earlierUserTerms(request.history());
         earlier.removeAll(question);
         PassageSplitter splitter = new PassageSplitter(analyser::terms);
@@ -92,7 +92,7 @@ public final class ExtractiveAnswerer implements Generator {
         int taken = 0;
         for (int i = history.size() - 1; i >= 0 && taken < 2; i--) {
             if (history.get(i).role() == Message.Role.USER) {
-                out.addAll(analyser.terms(history.get(i).content()));
+                out.addAll(analyser.questionTerms(history.get(i).content()));
                 taken++;
             }
         }
