@@ -11,9 +11,9 @@ import java.util.Set;
  * @param text     the sentence or line, whitespace collapsed, Markdown syntax removed
  * @param kind     what the piece is
  * @param terms    analysed (lower-cased, stemmed, stop-word free) terms of {@code text}
- * @param section  terms of the nearest Markdown heading (level 2 or deeper) above the piece in the
- *                 passage; empty when there is none
- * @param lead     whether the piece is the first quotable one under that heading
+ * @param section  terms of the nearest Markdown heading above the piece in the passage; empty when
+ *                 there is none
+ * @param lead     whether the piece is the first quotable one under a level-2 or deeper heading
  */
 record Candidate(int passage, int position, String text, Kind kind, Set<String> terms, Set<String> section,
                  boolean lead) {

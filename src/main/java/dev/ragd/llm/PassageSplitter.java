@@ -13,16 +13,21 @@ import java.util.regex.Pattern;
 /**
  * Cuts passage text into candidates. A line shaped like {@code Key: value} (how structured records
  * such as catalogue CSV rows are ingested) is one candidate; a Markdown heading is a heading and
- * becomes the section of the candidates below it; a list item stands alone; a Markdown table row
+ * becomes the section of the candidates below it (the first of which, below a level-2 or deeper
+ * heading, is its lead); a list item stands alone; a Markdown table row
  * becomes one line labelled by the header row; other consecutive lines are joined into a paragraph
  * and split into sentences with the JDK's English sentence rules (a one- or two-word sentence such as
  * "Yes." stays with the next one). Inline Markdown syntax is removed.
  */
 final class PassageSplitter {
 
-    /** A short key of letters, digits and a few joiners, a colon, then a value. */
-    private static final Pattern RECORD_LINE =
-            Pattern.compile("^[\\p{L}\\p{N}][\\p{L}\\p{N} _/&()'.-]{0,38}:\\s+\\S.*$");
+    /**
+     * A short key (at most four words of letters, digits and a few joiners), a colon, then a value
+     * that is not several sentences ("Descale monthly: fill the kettle... Then rinse." is prose).
+     */
+    private static final Pattern RECORD_LINE = Pattern.compile(
+            "^(?=[^:]{1,39}:)[\\p{L}\\p{N}][\\p{L}\\p{N}_/&()'.-]*(?: [\\p{L}\\p{N}_/&()'.-]+){0,3}:\\s+"
+                    + "(?!.*[.!?]\\s+\\p{Lu})\\S.*$");
     private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*?)\\s*#*$");
     /** A heading that chunking joined onto the end of a line. */
     private static final Pattern INLINE_HEADING = Pattern.compile("\\s+(?=#{2,6}\\s)");
@@ -79,8 +84,8 @@ final class PassageSplitter {
                 flush();
                 List<String> parts = MarkdownText.splitGluedHeading(heading.group(2));
                 String title = parts.get(0);
-                section = heading.group(1).length() == 1 ? Set.of() : Set.copyOf(analyser.apply(title));
-                leadPending = !section.isEmpty();
+                section = Set.copyOf(analyser.apply(title));
+                leadPending = heading.group(1).length() > 1; // under the document title is an introduction
                 add(title, Kind.HEADING);
                 if (parts.size() > 1) {
                     line(parts.get(1));

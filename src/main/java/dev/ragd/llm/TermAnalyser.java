@@ -29,7 +29,9 @@ final class TermAnalyser {
             "my", "mine", "you", "your", "we", "our", "us", "he", "she", "his", "her", "its", "it's",
             "tell", "please", "about", "much", "many", "any", "some", "have", "has", "had", "am", "were",
             "been", "being", "from", "than", "so", "also", "here", "know", "give", "show", "find",
-            "explain", "describe", "want", "need", "get", "let", "like", "just");
+            "explain", "describe", "want", "need", "get", "let", "like", "just",
+            // words naming the kind of answer wanted, not its content ("the return policy")
+            "policy", "policies", "info", "information", "details", "detail");
 
     private static final List<List<String>> SYNONYMS = List.of(
             List.of("price", "cost", "pricing"),

@@ -68,10 +68,20 @@ class PassageSplitterTest {
     }
 
     @Test
-    void topLevelHeadingIsTheDocumentTitleNotASection() {
+    void introductionUnderTheDocumentTitleHasTheTitleAsSectionButNoLead() {
         List<Candidate> out = splitter.split(0, "# Shipping and Delivery\n\nWe ship from Ohio.");
 
-        assertThat(out.get(1).section()).isEmpty();
+        assertThat(out.get(1).section()).containsExactlyInAnyOrder("ship", "deliveri");
         assertThat(out.get(1).lead()).isFalse();
+    }
+
+    @Test
+    void keyValueLineIsARecordButAColonInsideProseIsNot() {
+        String text = "Price usd: 49.00\nDimensions width cm: 30\n"
+                + "Descale every month in hard-water areas: fill the kettle with vinegar. Then rinse twice.\n"
+                + "Products Points: you earn one point per dollar. Points expire after 18 months.";
+
+        assertThat(texts(text, Kind.RECORD)).containsExactly("Price usd: 49.00", "Dimensions width cm: 30");
+        assertThat(texts(text, Kind.PROSE)).hasSize(4);
     }
 }
