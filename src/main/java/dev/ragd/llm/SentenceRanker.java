@@ -35,7 +35,8 @@ import java.util.Set;
  * whose key names the asked attribute (and scores at least half as well) takes its place and leads
  * the answer; further candidates join it only if they add asked terms. Another
  * candidate joins only when it scores at least half as well and adds a question term that the chosen
- * ones, their titles and section headings do not cover, or scores close to the best in its section.
+ * ones, their titles and section headings do not cover, or scores close to the best in its section;
+ * the best's neighbouring sentences compete with {@link #NEIGHBOUR_SHARE} of its score added.
  * When no candidate qualifies but a passage's title covers most of the question ("Tell me about the
  * Hasty Pants"), that passage's first candidates are the answer.
  */
@@ -56,6 +57,9 @@ final class SentenceRanker {
     static final double JOIN_SHARE = 0.5;
     /** Share of the best score at which a candidate of the same section joins without new terms. */
     static final double CLOSE_SHARE = 0.8;
+
+    /** Share of the best score added to its neighbours when they compete to join it. */
+    static final double NEIGHBOUR_SHARE = 0.25;
 
     private record Scored(Candidate candidate, double score, double coverage) {}
 
@@ -227,12 +231,16 @@ final class SentenceRanker {
         }
 
         List<Candidate> select(List<Scored> ranked) {
-            for (Scored s : ranked) {
+            List<Scored> others = new ArrayList<>(ranked);
+            others.sort(Comparator.comparingDouble(this::joinScore).reversed()
+                    .thenComparingInt(s -> s.candidate().passage())
+                    .thenComparingInt(s -> s.candidate().position()));
+            for (Scored s : others) {
                 Candidate c = s.candidate();
                 if (c == best) {
                     continue;
                 }
-                if (chosen.size() >= maxSentences || s.score() < JOIN_SHARE * bestScore) {
+                if (chosen.size() >= maxSentences || joinScore(s) < JOIN_SHARE * bestScore) {
                     break;
                 }
                 if (words + c.words() > maxWords || texts.contains(c.text())) {
@@ -250,6 +258,13 @@ final class SentenceRanker {
                     .thenComparingInt(c -> recordsFirst && !c.record() ? 1 : 0)
                     .thenComparingInt(Candidate::position));
             return chosen;
+        }
+
+        /** A candidate's score for joining: a neighbour of the best carries on its subject ("It costs..."). */
+        private double joinScore(Scored s) {
+            Candidate c = s.candidate();
+            boolean neighbour = c.passage() == best.passage() && Math.abs(c.position() - best.position()) == 1;
+            return s.score() + (neighbour ? NEIGHBOUR_SHARE * bestScore : 0);
         }
 
         private void take(Candidate c) {
