@@ -30,7 +30,9 @@ import java.util.Set;
  *
  * <p>A candidate must match a question term itself, and the first one chosen must come from a
  * passage covering at least {@link #MIN_COVERAGE} of the question's weight (so a question about a
- * product that is not in the passages is not answered with another product's line). Ties go to the
+ * product that is not in the passages is not answered with another product's line); a follow-up
+ * question must be answered from a passage holding {@link #MIN_EARLIER_COVERAGE} of the earlier
+ * turns' weight (their subject, not just a shared attribute word). Ties go to the
  * higher-ranked passage, then the earlier candidate. A record line of the best candidate's passage
  * whose key names the asked attribute (and scores at least half as well) takes its place and leads
  * the answer; further candidates join it only if they add asked terms. Another
@@ -44,6 +46,8 @@ final class SentenceRanker {
 
     static final double MIN_COVERAGE = 0.4;
     static final double MIN_OVERVIEW_COVERAGE = 0.5;
+    /** Share of the earlier turns' weight a passage must hold to answer a follow-up question. */
+    static final double MIN_EARLIER_COVERAGE = 0.5;
     /** A record line is about its record: the product named in the title matters as much as the line. */
     static final double RECORD_CONTEXT_WEIGHT = 0.5;
     /** A prose sentence stands more on its own... */
@@ -65,6 +69,7 @@ final class SentenceRanker {
 
     private final List<String> question;
     private final List<String> earlier;
+    private final boolean followUp;
     private final Map<String, List<String>> synonymsOf = new HashMap<>();
     private final Map<String, Double> weight = new HashMap<>();
     private double mass;
@@ -73,10 +78,13 @@ final class SentenceRanker {
      * @param question   distinct question terms, in order
      * @param alternates synonym term to the question term it stands in for
      * @param earlier    distinct terms of earlier user turns that are not question terms
+     * @param followUp   whether the question refers back to an earlier turn ("And how much is it?"):
+     *                   then only passages about the earlier turns' subject may answer it
      */
-    SentenceRanker(List<String> question, Map<String, String> alternates, List<String> earlier) {
+    SentenceRanker(List<String> question, Map<String, String> alternates, List<String> earlier, boolean followUp) {
         this.question = question;
         this.earlier = earlier;
+        this.followUp = followUp && !earlier.isEmpty();
         alternates.forEach((alt, t) -> synonymsOf.computeIfAbsent(t, k -> new ArrayList<>()).add(alt));
     }
 
@@ -103,7 +111,8 @@ final class SentenceRanker {
         List<Scored> ranked = new ArrayList<>();
         for (Candidate c : quotable) {
             double score = score(c, context.get(c.passage()));
-            if (score > 0) {
+            boolean onEarlierSubject = !followUp || earlierCoverage(context.get(c.passage())) >= MIN_EARLIER_COVERAGE;
+            if (score > 0 && onEarlierSubject) {
                 ranked.add(new Scored(c, score, coverage(context.get(c.passage()))));
             }
         }
@@ -112,7 +121,7 @@ final class SentenceRanker {
                 .thenComparingInt(s -> s.candidate().position()));
         Scored best = ranked.stream().filter(s -> s.coverage() >= MIN_COVERAGE).findFirst().orElse(null);
         if (best == null) {
-            return overview(split, quotable, context, maxSentences, maxWords);
+            return followUp ? List.of() : overview(split, quotable, context, maxSentences, maxWords);
         }
         Scored top = best;
         Scored attributeLine = ranked.stream()
@@ -167,6 +176,12 @@ final class SentenceRanker {
             ctx += c.terms().contains(t) ? 0.25 * weight.get(t) : around.contains(t) ? 0.125 * weight.get(t) : 0;
         }
         return own + ctx;
+    }
+
+    /** Share of the earlier turns' weight found among the terms. */
+    private double earlierCoverage(Set<String> terms) {
+        double all = earlier.stream().mapToDouble(weight::get).sum();
+        return all == 0 ? 0 : earlier.stream().filter(terms::contains).mapToDouble(weight::get).sum() / all;
     }
 
     /** Share of the question's weight found among the terms (directly or through a synonym). */

@@ -64,6 +64,26 @@ class ExtractiveAnswererTest {
     }
 
     @Test
+    void followUpAboutARecordMissingFromThePassagesIsNotAnsweredWithAnotherRecord() {
+        String answer = answerer.answer(new GenerationRequest("And how much does it cost?",
+                List.of(Message.user("What is the warranty of the Cinder Kettle?"),
+                        Message.assistant("Cinder Kettle — Warranty: 5 years [1]")),
+                CATALOGUE));
+
+        assertThat(answer).isEqualTo(ExtractiveAnswerer.NO_ANSWER);
+    }
+
+    @Test
+    void newQuestionAfterEarlierTurnsIsNotTreatedAsAFollowUp() {
+        String answer = answerer.answer(new GenerationRequest("What is the warranty of the Calm Pants?",
+                List.of(Message.user("What is the warranty of the Cinder Kettle?"),
+                        Message.assistant("Cinder Kettle — Warranty: 5 years [1]")),
+                CATALOGUE));
+
+        assertThat(answer).isEqualTo("Calm Pants — Warranty: 1 year [3]");
+    }
+
+    @Test
     void proseQuestionQuotesTheMatchingSentenceWithItsCitationBeforeTheFullStop() {
         String answer = answerer.answer(new GenerationRequest(
                 "How long until refunds are paid?", List.of(), HANDBOOK));
