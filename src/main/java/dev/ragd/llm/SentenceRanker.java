@@ -4,7 +4,6 @@ import dev.ragd.llm.Candidate.Kind;
 import dev.ragd.retrieval.Passage;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.Set;
  * Chooses which candidates answer a question.
  *
  * <p>Each question term weighs the IDF (over all quotable candidates) of the term or any of its
- * synonyms; a synonym match counts {@link #SYNONYM_WEIGHT}. A candidate scores, per question term:
+ * synonyms; a synonym match counts {@link TermWeights#SYNONYM_WEIGHT}. A candidate scores, per question term:
  * <ul>
  *   <li>if it contains the term: its weight, plus {@link #SECTION_BONUS} of it when its section
  *       heading contains the term too;</li>
@@ -32,15 +31,17 @@ import java.util.Set;
  * passage covering at least {@link #MIN_COVERAGE} of the question's weight (so a question about a
  * product that is not in the passages is not answered with another product's line); a follow-up
  * question must be answered from a passage holding {@link #MIN_EARLIER_COVERAGE} of the earlier
- * turns' weight (their subject, not just a shared attribute word). Ties go to the
- * higher-ranked passage, then the earlier candidate. A record line of the best candidate's passage
- * whose key names the asked attribute (and scores at least half as well) takes its place and leads
- * the answer; further candidates join it only if they add asked terms. Another
- * candidate joins only when it scores at least half as well and adds a question term that the chosen
- * ones, their titles and section headings do not cover, or scores close to the best in its section;
- * the best's neighbouring sentences compete with {@link #NEIGHBOUR_SHARE} of its score added.
- * When no candidate qualifies but a passage's title covers most of the question ("Tell me about the
- * Hasty Pants"), that passage's first candidates are the answer.
+ * turns' weight (their subject, not just a shared attribute word). Ties go to the higher-ranked
+ * passage, then the earlier candidate. A record line of the best candidate's passage whose key names
+ * the asked attribute (and scores at least half as well) takes its place and leads the answer.
+ * Another candidate joins only when it scores at least half as well and adds a question term that
+ * the chosen ones, their titles and section headings do not cover, or scores close to the best in
+ * its section (for an attribute answer: is another asked attribute line of the record); the best's
+ * neighbouring sentences compete with {@link #NEIGHBOUR_SHARE} of its score added. When no candidate
+ * qualifies but a passage's title covers most of the question ("Tell me about the Hasty Pants"),
+ * that passage's first candidates are the answer.
+ *
+ * <p>One instance serves one request.
  */
 final class SentenceRanker {
 
@@ -55,7 +56,6 @@ final class SentenceRanker {
     /** ...but its section heading says what it is about. */
     static final double SECTION_CONTEXT_WEIGHT = 0.5;
     static final double SECTION_BONUS = 0.25;
-    static final double SYNONYM_WEIGHT = 0.8;
     static final double FAQ_COVERAGE = 2.0 / 3;
     /** Share of the best score another candidate needs to join. */
     static final double JOIN_SHARE = 0.5;
@@ -68,11 +68,11 @@ final class SentenceRanker {
     private record Scored(Candidate candidate, double score, double coverage) {}
 
     private final List<String> question;
+    private final Map<String, String> alternates;
     private final List<String> earlier;
     private final boolean followUp;
-    private final Map<String, List<String>> synonymsOf = new HashMap<>();
-    private final Map<String, Double> weight = new HashMap<>();
-    private double mass;
+    /** Set by {@link #choose}: an instance serves one request. */
+    private TermWeights w;
 
     /**
      * @param question   distinct question terms, in order
@@ -83,9 +83,9 @@ final class SentenceRanker {
      */
     SentenceRanker(List<String> question, Map<String, String> alternates, List<String> earlier, boolean followUp) {
         this.question = question;
+        this.alternates = alternates;
         this.earlier = earlier;
         this.followUp = followUp && !earlier.isEmpty();
-        alternates.forEach((alt, t) -> synonymsOf.computeIfAbsent(t, k -> new ArrayList<>()).add(alt));
     }
 
     /** The chosen candidates, best passage first, or an empty list when nothing answers the question. */
@@ -106,14 +106,14 @@ final class SentenceRanker {
             titles.add(title);
             context.add(all);
         }
-        weigh(quotable);
+        w = new TermWeights(question, alternates, earlier, quotable);
 
         List<Scored> ranked = new ArrayList<>();
         for (Candidate c : quotable) {
             double score = score(c, context.get(c.passage()));
-            boolean onEarlierSubject = !followUp || earlierCoverage(context.get(c.passage())) >= MIN_EARLIER_COVERAGE;
+            boolean onEarlierSubject = !followUp || w.earlierCoverage(context.get(c.passage())) >= MIN_EARLIER_COVERAGE;
             if (score > 0 && onEarlierSubject) {
-                ranked.add(new Scored(c, score, coverage(context.get(c.passage()))));
+                ranked.add(new Scored(c, score, w.coverage(context.get(c.passage()))));
             }
         }
         ranked.sort(Comparator.comparingDouble(Scored::score).reversed()
@@ -131,71 +131,29 @@ final class SentenceRanker {
         return new Selection(attributeLine, titles, analyser, maxSentences, maxWords).select(ranked);
     }
 
-    /** IDF weight of each question term: the rarer the term and its synonyms, the heavier. */
-    private void weigh(List<Candidate> quotable) {
-        double n = quotable.size();
-        List<String> all = new ArrayList<>(question);
-        all.addAll(earlier);
-        for (String t : all) {
-            List<String> forms = new ArrayList<>(synonymsOf.getOrDefault(t, List.of()));
-            forms.add(t);
-            long df = quotable.stream().filter(c -> forms.stream().anyMatch(c.terms()::contains)).count();
-            weight.put(t, Math.log(1 + n / (df == 0 ? 0.5 : df)));
-        }
-        mass = question.stream().mapToDouble(weight::get).sum();
-    }
-
-    /** 1 when the terms hold {@code t}, {@link #SYNONYM_WEIGHT} when they hold a synonym, else 0. */
-    private double match(String t, Set<String> terms) {
-        if (terms.contains(t)) {
-            return 1;
-        }
-        return synonymsOf.getOrDefault(t, List.of()).stream().anyMatch(terms::contains) ? SYNONYM_WEIGHT : 0;
-    }
-
     private double score(Candidate c, Set<String> around) {
-        boolean faqLead = c.lead() && coverage(c.section()) >= FAQ_COVERAGE
-                && question.stream().filter(t -> match(t, c.section()) > 0).count() >= Math.min(2, question.size());
+        boolean faqLead = c.lead() && w.coverage(c.section()) >= FAQ_COVERAGE
+                && w.matched(c.section()) >= Math.min(2, question.size());
         double own = 0;
         double ctx = 0;
         double contextWeight = c.record() ? RECORD_CONTEXT_WEIGHT : PROSE_CONTEXT_WEIGHT;
         for (String t : question) {
-            double w = weight.get(t);
-            double head = match(t, c.section());
-            double in = faqLead ? Math.max(match(t, c.terms()), head) : match(t, c.terms());
+            double weight = w.weight(t);
+            double head = w.match(t, c.section());
+            double in = faqLead ? Math.max(w.match(t, c.terms()), head) : w.match(t, c.terms());
             if (in > 0) {
-                own += w * (in + SECTION_BONUS * head);
+                own += weight * (in + SECTION_BONUS * head);
             } else {
-                ctx += w * Math.max(SECTION_CONTEXT_WEIGHT * head, contextWeight * match(t, around));
+                ctx += weight * Math.max(SECTION_CONTEXT_WEIGHT * head, contextWeight * w.match(t, around));
             }
         }
         if (own == 0) {
             return 0;
         }
         for (String t : earlier) {
-            ctx += c.terms().contains(t) ? 0.25 * weight.get(t) : around.contains(t) ? 0.125 * weight.get(t) : 0;
+            ctx += c.terms().contains(t) ? 0.25 * w.weight(t) : around.contains(t) ? 0.125 * w.weight(t) : 0;
         }
         return own + ctx;
-    }
-
-    /** Share of the earlier turns' weight found among the terms. */
-    private double earlierCoverage(Set<String> terms) {
-        double all = earlier.stream().mapToDouble(weight::get).sum();
-        return all == 0 ? 0 : earlier.stream().filter(terms::contains).mapToDouble(weight::get).sum() / all;
-    }
-
-    /** Share of the question's weight found among the terms (directly or through a synonym). */
-    private double coverage(Set<String> terms) {
-        if (mass == 0) {
-            return 0;
-        }
-        double covered = 0;
-        for (String t : question) {
-            if (match(t, terms) > 0) {
-                covered += weight.get(t);
-            }
-        }
-        return covered / mass;
     }
 
     private List<Candidate> overview(List<List<Candidate>> split, List<Candidate> quotable, List<Set<String>> context,
@@ -203,7 +161,7 @@ final class SentenceRanker {
         int best = -1;
         double bestCoverage = MIN_OVERVIEW_COVERAGE;
         for (int i = 0; i < split.size(); i++) {
-            double c = coverage(context.get(i));
+            double c = w.coverage(context.get(i));
             if (c > bestCoverage || (best < 0 && c >= bestCoverage)) {
                 best = i;
                 bestCoverage = c;
@@ -261,7 +219,7 @@ final class SentenceRanker {
                 if (words + c.words() > maxWords || texts.contains(c.text())) {
                     continue;
                 }
-                boolean adds = question.stream().anyMatch(t -> !covered.contains(t) && match(t, c.terms()) > 0);
+                boolean adds = question.stream().anyMatch(t -> !covered.contains(t) && w.match(t, c.terms()) > 0);
                 boolean close = s.score() >= CLOSE_SHARE * bestScore && c.passage() == best.passage()
                         && (attribute ? c.record() && namesAskedAttribute(c) : c.section().equals(best.section()));
                 if (adds || close) {
@@ -289,7 +247,7 @@ final class SentenceRanker {
             Set<String> around = new HashSet<>(c.terms());
             around.addAll(c.section());
             around.addAll(titles.get(c.passage()));
-            question.stream().filter(t -> match(t, around) > 0).forEach(covered::add);
+            question.stream().filter(t -> w.match(t, around) > 0).forEach(covered::add);
         }
 
         private boolean namesAskedAttribute(Candidate c) {
@@ -303,7 +261,7 @@ final class SentenceRanker {
             return false;
         }
         Set<String> key = Set.copyOf(analyser.terms(c.key()));
-        return question.stream().anyMatch(t -> match(t, key) > 0);
+        return w.matched(key) > 0;
     }
 
     /** A record line whose value only repeats the title (e.g. {@code Name: Hasty Pants}) adds nothing. */
