@@ -4,6 +4,8 @@ import dev.ragd.retrieval.Passage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,6 +16,10 @@ import java.util.regex.Pattern;
  */
 final class AnswerWriter {
 
+    private static final Set<String> CURRENCIES = Set.of("usd", "eur", "gbp", "chf", "jpy", "cad", "aud", "cny", "inr");
+    /** A key of two or more words whose last word is a unit or currency code. */
+    private static final Pattern UNIT_KEY = Pattern.compile(
+            "^(\\S.*?)\\s+(?i)(usd|eur|gbp|chf|jpy|cad|aud|cny|inr|kg|g|lb|lbs|oz|cm|mm|m|km|ft|l|ml|w|v|mah|h|min)$");
     private static final Pattern CLOSING = Pattern.compile("^(.*?)([.!?]+[\"')\\]]*)$");
 
     private AnswerWriter() {}
@@ -27,7 +33,7 @@ final class AnswerWriter {
             if (c.record()) {
                 List<String> lines = new ArrayList<>();
                 while (i < chosen.size() && chosen.get(i).record() && chosen.get(i).passage() == c.passage()) {
-                    lines.add(chosen.get(i++).text());
+                    lines.add(readableLabel(chosen.get(i++).text()));
                 }
                 String title = passages.get(c.passage()).title();
                 String prefix = title == null || title.isBlank() ? "" : title.strip() + " — ";
@@ -38,6 +44,18 @@ final class AnswerWriter {
             }
         }
         return String.join(" ", parts);
+    }
+
+    /** {@code Price usd: 49.00} reads {@code Price (USD): 49.00}; a unit ending a key is bracketed. */
+    static String readableLabel(String line) {
+        int colon = line.indexOf(':');
+        Matcher m = UNIT_KEY.matcher(line.substring(0, colon));
+        if (!m.matches()) {
+            return line;
+        }
+        String unit = m.group(2);
+        unit = CURRENCIES.contains(unit.toLowerCase(Locale.ROOT)) ? unit.toUpperCase(Locale.ROOT) : unit;
+        return m.group(1) + " (" + unit + ")" + line.substring(colon);
     }
 
     private static String cited(String sentence, String cite) {

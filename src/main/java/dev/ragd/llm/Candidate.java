@@ -8,11 +8,15 @@ import java.util.Set;
  *
  * @param passage  0-based index of the passage in the request
  * @param position order of the piece within its passage
- * @param text     the sentence or line, whitespace collapsed
+ * @param text     the sentence or line, whitespace collapsed, Markdown syntax removed
  * @param kind     what the piece is
  * @param terms    analysed (lower-cased, stemmed, stop-word free) terms of {@code text}
+ * @param section  terms of the nearest Markdown heading above the piece in the passage; empty when
+ *                 there is none
+ * @param lead     whether the piece is the first quotable one under a level-2 or deeper heading
  */
-record Candidate(int passage, int position, String text, Kind kind, Set<String> terms) {
+record Candidate(int passage, int position, String text, Kind kind, Set<String> terms, Set<String> section,
+                 boolean lead) {
 
     enum Kind { PROSE, RECORD, HEADING }
 
@@ -22,5 +26,10 @@ record Candidate(int passage, int position, String text, Kind kind, Set<String> 
 
     int words() {
         return text.isBlank() ? 0 : text.strip().split("\\s+").length;
+    }
+
+    /** The key of a record line ({@code Price usd} of {@code Price usd: 49.00}); empty for other kinds. */
+    String key() {
+        return record() ? text.substring(0, text.indexOf(':')).strip() : "";
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The offline answerer used when no language model is configured: it quotes the retrieved
@@ -16,7 +17,8 @@ import java.util.Objects;
  * {@link PassageSplitter}); question and candidates are analysed with Lucene's English analyser
  * (see {@link TermAnalyser}); candidates are scored by IDF-weighted overlap with the question, with
  * credit for question terms in the same passage or its title and for terms of the previous user
- * turns (see {@link SentenceRanker}). The answer is 1 to 3 sentences, about 80 words at most; record
+ * turns (see {@link SentenceRanker}); a follow-up ("And how much is it?") is answered only from
+ * passages that mention the subject of the earlier turns. The answer is 1 to 3 sentences, about 80 words at most; record
  * lines read as {@code Hasty Pants — Warranty: 2 years [1]}. When nothing matches, the answer says
  * so and cites nothing.
  *
@@ -32,6 +34,10 @@ public final class ExtractiveAnswerer implements Generator {
     static final String NO_ANSWER = "The documents I found do not contain an answer to this question.";
     static final int MAX_WORDS = 80;
     static final int MAX_SENTENCES = 3;
+
+    /** A question that leans on an earlier turn: "And the price?", "What about it?", "How much is it?". */
+    private static final Pattern FOLLOW_UP =
+            Pattern.compile("(?i)^\\W*(?:and|also|what about|how about)\\b|\\b(?:it|its|they|them|their)\\b");
 
     private final Vertx vertx;
     private final int tokenDelayMs;
@@ -73,7 +79,7 @@ public final class ExtractiveAnswerer implements Generator {
         if (passages.isEmpty()) {
             return NO_PASSAGES;
         }
-        List<String> question = distinct(analyser.terms(request.question()));
+        List<String> question = distinct(analyser.questionTerms(request.question()));
         List<String> earlier = earlierUserTerms(request.history());
         earlier.removeAll(question);
         PassageSplitter splitter = new PassageSplitter(analyser::terms);
@@ -81,7 +87,8 @@ public final class ExtractiveAnswerer implements Generator {
         for (int i = 0; i < passages.size(); i++) {
             split.add(splitter.split(i, passages.get(i).text()));
         }
-        List<Candidate> chosen = new SentenceRanker(question, analyser.alternates(question), distinct(earlier))
+        boolean followUp = FOLLOW_UP.matcher(request.question()).find();
+        List<Candidate> chosen = new SentenceRanker(question, analyser.alternates(question), distinct(earlier), followUp)
                 .choose(passages, split, analyser, MAX_SENTENCES, MAX_WORDS);
         return chosen.isEmpty() ? NO_ANSWER : AnswerWriter.write(chosen, passages, MAX_WORDS);
     }
@@ -92,7 +99,7 @@ public final class ExtractiveAnswerer implements Generator {
         int taken = 0;
         for (int i = history.size() - 1; i >= 0 && taken < 2; i--) {
             if (history.get(i).role() == Message.Role.USER) {
-                out.addAll(analyser.terms(history.get(i).content()));
+                out.addAll(analyser.questionTerms(history.get(i).content()));
                 taken++;
             }
         }

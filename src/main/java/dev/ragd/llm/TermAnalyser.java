@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.TokenStream;
@@ -28,7 +29,9 @@ final class TermAnalyser {
             "my", "mine", "you", "your", "we", "our", "us", "he", "she", "his", "her", "its", "it's",
             "tell", "please", "about", "much", "many", "any", "some", "have", "has", "had", "am", "were",
             "been", "being", "from", "than", "so", "also", "here", "know", "give", "show", "find",
-            "explain", "describe", "want", "need", "get", "let", "like", "just");
+            "explain", "describe", "want", "need", "get", "let", "like", "just",
+            // words naming the kind of answer wanted, not its content ("the return policy")
+            "policy", "policies", "info", "information", "details", "detail");
 
     private static final List<List<String>> SYNONYMS = List.of(
             List.of("price", "cost", "pricing"),
@@ -38,7 +41,20 @@ final class TermAnalyser {
             List.of("size", "dimensions"),
             List.of("colour", "color"),
             List.of("delivery", "shipping"),
-            List.of("stock", "availability", "available"));
+            List.of("stock", "availability", "available"),
+            List.of("country", "international", "abroad"));
+
+    /**
+     * Question phrasings that name a catalogue attribute without its word, rewritten before analysis:
+     * "made of" asks for the material, "look after" for care, "how heavy" for the weight, "how big" for the size; "how long
+     * until" only asks for a time, which the words of an answer do not repeat.
+     */
+    private static final List<Map.Entry<Pattern, String>> QUESTION_REWRITES = List.of(
+            Map.entry(Pattern.compile("(?i)\\bmade\\s+(?:out\\s+of|of|from)\\b"), "material"),
+            Map.entry(Pattern.compile("(?i)\\b(?:look(?:ing)?\\s+after|take\\s+care\\s+of)\\b"), "care"),
+            Map.entry(Pattern.compile("(?i)\\bhow\\s+heavy\\b"), "weight"),
+            Map.entry(Pattern.compile("(?i)\\bhow\\s+(?:big|large)\\b"), "size"),
+            Map.entry(Pattern.compile("(?i)\\bhow\\s+(?:long|soon|fast|quickly|often)(?:\\s+until)?\\b"), "how"));
 
     private final Analyzer analyzer;
     private final Map<String, Set<String>> synonyms = new HashMap<>();
@@ -54,6 +70,15 @@ final class TermAnalyser {
                 stems.stream().filter(s -> !s.equals(stem)).forEach(others::add);
             }
         }
+    }
+
+    /** Analysed terms of a question, after rewriting attribute phrasings ("made of": material). */
+    List<String> questionTerms(String question) {
+        String q = question == null ? "" : question;
+        for (Map.Entry<Pattern, String> rewrite : QUESTION_REWRITES) {
+            q = rewrite.getKey().matcher(q).replaceAll(rewrite.getValue());
+        }
+        return terms(q);
     }
 
     /** Analysed terms of a text, in order, with repeats; empty for null or blank text. */

@@ -64,6 +64,26 @@ class ExtractiveAnswererTest {
     }
 
     @Test
+    void followUpAboutARecordMissingFromThePassagesIsNotAnsweredWithAnotherRecord() {
+        String answer = answerer.answer(new GenerationRequest("And how much does it cost?",
+                List.of(Message.user("What is the warranty of the Cinder Kettle?"),
+                        Message.assistant("Cinder Kettle — Warranty: 5 years [1]")),
+                CATALOGUE));
+
+        assertThat(answer).isEqualTo(ExtractiveAnswerer.NO_ANSWER);
+    }
+
+    @Test
+    void newQuestionAfterEarlierTurnsIsNotTreatedAsAFollowUp() {
+        String answer = answerer.answer(new GenerationRequest("What is the warranty of the Calm Pants?",
+                List.of(Message.user("What is the warranty of the Cinder Kettle?"),
+                        Message.assistant("Cinder Kettle — Warranty: 5 years [1]")),
+                CATALOGUE));
+
+        assertThat(answer).isEqualTo("Calm Pants — Warranty: 1 year [3]");
+    }
+
+    @Test
     void proseQuestionQuotesTheMatchingSentenceWithItsCitationBeforeTheFullStop() {
         String answer = answerer.answer(new GenerationRequest(
                 "How long until refunds are paid?", List.of(), HANDBOOK));
@@ -153,6 +173,56 @@ class ExtractiveAnswererTest {
         String answer = answerer.answer(new GenerationRequest("How do I print the return label?", List.of(), passages));
 
         assertThat(answer).isEqualTo("Print the return label from your account [1].");
+    }
+
+    @Test
+    void unitEndingARecordKeyIsShownInBrackets() {
+        List<Passage> passages = List.of(new Passage("k", "k#0", "Aurora Kettle",
+                "A gooseneck electric kettle.\n\nPrice usd: 49.00\nWeight kg: 1.2\nMade in: Portugal", null, 1.0));
+
+        assertThat(answerer.answer(new GenerationRequest("How much does the Aurora Kettle cost?", List.of(), passages)))
+                .isEqualTo("Aurora Kettle — Price (USD): 49.00 [1]");
+        assertThat(AnswerWriter.readableLabel("Weight kg: 1.2")).isEqualTo("Weight (kg): 1.2");
+        assertThat(AnswerWriter.readableLabel("Made in: Portugal")).isEqualTo("Made in: Portugal");
+    }
+
+    @Test
+    void attributeLineLeadsAloneEvenWhenTheDescriptionMatchesTheRecordBetter() {
+        List<Passage> passages = List.of(new Passage("u", "u#0", "Golf Umbrella",
+                "An oversized golf umbrella that shelters two people.\n\nSize: 150 cm canopy\nWarranty: 3 years",
+                null, 1.0));
+
+        assertThat(answerer.answer(new GenerationRequest("How big is the Golf Umbrella?", List.of(), passages)))
+                .isEqualTo("Golf Umbrella — Size: 150 cm canopy [1]");
+    }
+
+    @Test
+    void secondSentenceThatAddsNoAskedTermIsLeftOut() {
+        List<Passage> passages = List.of(
+                new Passage("a", "a#0", "Fjord Kettle", "A glass electric kettle with blue lights.", null, 2.0),
+                new Passage("b", "b#0", "Juniper Kettle", "A kettle made with recycled steel.", null, 1.0));
+
+        assertThat(answerer.answer(new GenerationRequest("Which kettle is made of glass?", List.of(), passages)))
+                .isEqualTo("A glass electric kettle with blue lights [1].");
+    }
+
+    @Test
+    void faqAnswerIsTheFirstSentenceUnderTheMatchingQuestionHeading() {
+        List<Passage> passages = List.of(new Passage("f", "f#0", "FAQ",
+                "## Which payment methods do you accept?\n\nVisa, Mastercard and PayPal. We do not accept cheques.\n\n"
+                        + "## Refunds\n\nRefunds go to the original payment method.", null, 1.0));
+
+        assertThat(answerer.answer(new GenerationRequest("Which payment methods do you accept?", List.of(), passages)))
+                .isEqualTo("Visa, Mastercard and PayPal [1].");
+    }
+
+    @Test
+    void markdownEmphasisIsNotQuoted() {
+        List<Passage> passages = List.of(new Passage("r", "r#0", "Returns",
+                "We accept returns of unused items within **30 days** of [delivery](https://x.example/d).", null, 1.0));
+
+        assertThat(answerer.answer(new GenerationRequest("How many days do I have to return an item?", List.of(), passages)))
+                .isEqualTo("We accept returns of unused items within 30 days of delivery [1].");
     }
 
     @Test
