@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Time to first token through ragd versus directly from the upstream model, at several numbers of
+# concurrent streams. Starts `ragd mock-llm` (the upstream simulator) and `ragd serve` pointed at it
+# (RAGD_LLM=openai), both on loopback, runs the Vert.x load client against each, prints p50/p95/p99
+# and the ratio of the p95s. The last line is `ttft_p95_ratio=<x> streams=<n>` for the largest N.
+#
+# Usage: bench/ttft.sh [--streams N[,N...]] [--ttft-ms MS] [--token-ms MS] [--tokens N] [--ramp-ms MS]
+#                      [--compare PREVIOUS_OUTPUT]
+# Defaults: --streams 1,100,1000 --ttft-ms 500 --token-ms 20 --tokens 40 --ramp-ms 1000
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$root/bin/lib/java.sh"
+ragd_find_java
+
+streams="1,100,1000"; ttft_ms=500; token_ms=20; tokens=40; ramp_ms=1000; compare=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --streams) streams="$2"; shift 2 ;;
+    --ttft-ms) ttft_ms="$2"; shift 2 ;;
+    --token-ms) token_ms="$2"; shift 2 ;;
+    --tokens) tokens="$2"; shift 2 ;;
+    --ramp-ms) ramp_ms="$2"; shift 2 ;;
+    --compare) compare="$2"; shift 2 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    *) echo "ttft.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+"$root/bin/ragd" --version >/dev/null   # builds the jar when needed
+jar="$root/target/ragd.jar"
+java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { "$JAVA_HOME/bin/java" -cp "$jar" dev.ragd.ops.bench.FreePort; }
+wait_http() { for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$1$2" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "ttft.sh: nothing answered on port $1" >&2; exit 1; }
+
+mock_port=$(free_port)
+RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx1g -jar "$jar" mock-llm --port "$mock_port" --ttft-ms "$ttft_ms" \
+  --token-ms "$token_ms" --tokens "$tokens" --max-concurrent 100000 > "$work/mock.log" 2>&1 &
+pids+=($!)
+wait_http "$mock_port" /v1/models
+
+ragd_port=$(free_port)
+PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
+  OPENAI_API_KEY=bench-key RAGD_QUERY_REWRITE=false RAGD_MAX_CONCURRENT_GENERATIONS=100000 RAGD_CHATLOG=file \
+  RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx2g -jar "$jar" serve > "$work/ragd.log" 2>&1 &
+pids+=($!)
+wait_http "$ragd_port" /readyz
+
+echo "mock_ttft_ms=$ttft_ms mock_token_ms=$token_ms mock_tokens=$tokens ramp_ms=$ramp_ms cores=$(nproc)"
+out="$work/out.txt"
+IFS=, read -ra ns <<< "$streams"
+last=""
+for n in "${ns[@]}"; do
+  "${java[@]}" -Xmx1g -cp "$jar" dev.ragd.ops.bench.TtftBench --target upstream --port "$mock_port" --streams "$n" \
+    --ramp-ms "$ramp_ms" --label "direct_$n" | tee -a "$out"
+  "${java[@]}" -Xmx1g -cp "$jar" dev.ragd.ops.bench.TtftBench --target ragd --port "$ragd_port" --streams "$n" \
+    --ramp-ms "$ramp_ms" --label "ragd_$n" | tee -a "$out"
+  d=$(sed -n "s/^direct_${n}_ttft_p95_ms=//p" "$out"); r=$(sed -n "s/^ragd_${n}_ttft_p95_ms=//p" "$out")
+  ratio=$(awk -v r="$r" -v d="$d" 'BEGIN { printf "%.3f", r / d }')
+  echo "ttft_p95_ratio_$n=$ratio" | tee -a "$out"
+  last="ttft_p95_ratio=$ratio streams=$n"
+done
+if [ -n "$compare" ]; then
+  echo "--- compared with $compare (name: before -> now)"
+  awk -F= 'NR==FNR { before[$1]=$2; next } ($1 in before) { print $1 ": " before[$1] " -> " $2 }' "$compare" "$out"
+fi
+echo "$last"

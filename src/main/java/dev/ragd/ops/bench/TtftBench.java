@@ -1,0 +1,157 @@
+package dev.ragd.ops.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Load client for {@code bench/ttft.sh}: opens N concurrent streams and measures time to first
+ * token, either through ragd ({@code POST /v1/chat}, first {@code token} event) or directly from
+ * an OpenAI-compatible upstream ({@code POST /v1/chat/completions}, first content chunk). Runs on
+ * Vert.x event loops, so the client is not the bottleneck at thousands of streams.
+ */
+@Command(name = "ttft-bench", mixinStandardHelpOptions = true)
+public final class TtftBench implements Callable<Integer> {
+
+    @Option(names = "--target", required = true, description = "ragd or upstream")
+    String target;
+
+    @Option(names = "--port", required = true)
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1")
+    String host;
+
+    @Option(names = "--streams", defaultValue = "100")
+    int streams;
+
+    @Option(names = "--ramp-ms", defaultValue = "0", description = "spread the stream starts over this long")
+    int rampMs;
+
+    @Option(names = "--question", defaultValue = "What is the warranty of the Cinder Kettle?")
+    String question;
+
+    @Option(names = "--label", defaultValue = "")
+    String label;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TtftBench()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
+                    .setKeepAlive(true).setConnectTimeout(30_000), new PoolOptions().setHttp1MaxSize(streams + 8));
+            run(vertx, client, Math.min(streams, 8)); // warm-up: connections, JIT, caches
+            long[] ttft = run(vertx, client, streams);
+            report(ttft);
+            return 0;
+        } finally {
+            vertx.close().await(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private long[] run(Vertx vertx, HttpClient client, int n) throws Exception {
+        List<Future<Long>> all = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Promise<Long> p = Promise.promise();
+            all.add(p.future());
+            long delay = rampMs <= 0 || n == 1 ? 0 : (long) rampMs * i / n;
+            if (delay == 0) {
+                vertx.runOnContext(v -> one(client).onComplete(p));
+            } else {
+                vertx.setTimer(delay, t -> one(client).onComplete(p));
+            }
+        }
+        Future.join(all).await(10, TimeUnit.MINUTES);
+        long failed = all.stream().filter(Future::failed).count();
+        if (failed > 0) {
+            Throwable first = all.stream().filter(Future::failed).findFirst().orElseThrow().cause();
+            System.err.println("ttft-bench: " + failed + " of " + n + " streams failed; first: " + first);
+        }
+        return all.stream().filter(Future::succeeded).mapToLong(Future::result).sorted().toArray();
+    }
+
+    /** One stream: resolves with nanoseconds to the first token, after reading the stream to its end. */
+    private Future<Long> one(HttpClient client) {
+        boolean viaRagd = "ragd".equals(target);
+        JsonObject body = viaRagd
+                ? new JsonObject().put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", question)))
+                : new JsonObject().put("model", "bench").put("stream", true).put("messages", new JsonArray()
+                        .add(new JsonObject().put("role", "user").put("content", question)));
+        String marker = viaRagd ? "event: token" : "\"content\":\"";
+        long start = System.nanoTime();
+        long[] first = {-1};
+        StringBuilder window = new StringBuilder();
+        RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST)
+                .setURI(viaRagd ? "/v1/chat" : "/v1/chat/completions")
+                .putHeader("content-type", "application/json").putHeader("authorization", "Bearer bench");
+        return client.request(ro).compose(req -> req.send(Buffer.buffer(body.encode()))).compose(resp -> {
+            if (resp.statusCode() != 200) {
+                return resp.body().compose(b -> Future.failedFuture("HTTP " + resp.statusCode() + ": " + b));
+            }
+            resp.handler(buf -> {
+                if (first[0] < 0) {
+                    window.append(buf.toString());
+                    if (firstToken(window, marker, viaRagd)) {
+                        first[0] = System.nanoTime() - start;
+                    }
+                }
+            });
+            return resp.end().compose(v -> first[0] < 0 ? Future.failedFuture("no token in stream") : Future.succeededFuture(first[0]));
+        });
+    }
+
+    private static boolean firstToken(StringBuilder window, String marker, boolean viaRagd) {
+        int at = window.indexOf(marker);
+        if (viaRagd) {
+            return at >= 0;
+        }
+        // upstream: the first chunk whose delta content is not empty (the role chunk has "")
+        while (at >= 0) {
+            int after = at + marker.length();
+            if (after < window.length() && window.charAt(after) != '"') {
+                return true;
+            }
+            at = window.indexOf(marker, after);
+        }
+        return false;
+    }
+
+    private void report(long[] sortedNanos) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        String p = label.isEmpty() ? target : label;
+        out.printf("%s_streams=%d%n", p, streams);
+        out.printf("%s_ok=%d%n", p, sortedNanos.length);
+        out.printf("%s_ttft_p50_ms=%.1f%n", p, pct(sortedNanos, 50));
+        out.printf("%s_ttft_p95_ms=%.1f%n", p, pct(sortedNanos, 95));
+        out.printf("%s_ttft_p99_ms=%.1f%n", p, pct(sortedNanos, 99));
+        out.printf("%s_ttft_max_ms=%.1f%n", p, sortedNanos.length == 0 ? Double.NaN : sortedNanos[sortedNanos.length - 1] / 1e6);
+    }
+
+    static double pct(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))] / 1e6;
+    }
+}
