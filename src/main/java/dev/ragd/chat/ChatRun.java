@@ -7,12 +7,13 @@ import dev.ragd.llm.Message;
 import dev.ragd.llm.TokenStream;
 import dev.ragd.llm.Usage;
 import dev.ragd.retrieval.Passage;
-import io.vertx.core.AsyncResult;
+import dev.ragd.retrieval.Retrieved;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import dev.ragd.ops.StepLog;
@@ -41,6 +42,8 @@ final class ChatRun implements ChatHandle {
     private boolean cancelled;
     private boolean paused;
     private List<Passage> passages = List.of();
+    private List<String> queries = List.of();
+    private List<SearchResult> searches = List.of();
     private TokenStream stream;
     private int tokens;
     private long retrievalMs;
@@ -68,29 +71,84 @@ final class ChatRun implements ChatHandle {
         events.onError(ChatError.of(ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.TOO_LONG_MESSAGE, false));
     }
 
+    void rejectBusy(int active, int max) {
+        steps().step(request.id(), Step.REJECTED, elapsedMs()).with("reason", ErrorCodes.BUSY)
+                .with("active", active).with("max", max).log();
+        phase = Phase.DONE;
+        events.onError(UpstreamErrors.busy(null));
+    }
+
     void start() {
         steps().step(request.id(), Step.REQUEST_IN, 0).with("history_messages", history.size())
                 .with("question_chars", question.length())
                 .content("question", question).content("user_email", request.userEmail()).log();
         phase = Phase.RETRIEVING;
         events.onStart(request.id());
-        int topK = pipeline.config().topK();
-        context.<List<Passage>>executeBlocking(() -> pipeline.retriever().retrieve(question, topK), false)
-                .onComplete(this::retrieved);
+        long guardMs = pipeline.rewriteGuardMs();
+        context.<List<String>>executeBlocking(() -> pipeline.rewriter().rewrite(question, history), false)
+                .timeout(guardMs, TimeUnit.MILLISECONDS)
+                .otherwise(e -> {
+                    steps().stepWarn(request.id(), Step.RETRIEVAL, elapsedMs()).with("outcome", "rewrite_failed")
+                            .error(e).log();
+                    return List.of(question);
+                })
+                .onSuccess(this::search);
     }
 
-    private void retrieved(AsyncResult<List<Passage>> result) {
+    /** Runs every query on a worker thread; fails only when all of them fail. */
+    private void search(List<String> rewritten) {
+        queries = rewritten == null || rewritten.isEmpty() ? List.of(question) : List.copyOf(rewritten);
+        int topK = pipeline.config().topK();
+        List<Future<Retrieved>> runs = new ArrayList<>();
+        for (String q : queries) {
+            runs.add(context.executeBlocking(() -> pipeline.retriever().search(q, topK), false));
+        }
+        Future.join(runs).onComplete(ar -> retrieved(runs));
+    }
+
+    private void retrieved(List<Future<Retrieved>> runs) {
         retrievalMs = elapsedMs();
-        if (result.failed()) {
+        List<List<Passage>> lists = new ArrayList<>();
+        List<SearchResult> results = new ArrayList<>();
+        double similarity = Double.NaN;
+        Throwable failure = null;
+        for (int i = 0; i < runs.size(); i++) {
+            Future<Retrieved> run = runs.get(i);
+            if (run.failed()) {
+                failure = run.cause();
+                continue;
+            }
+            Retrieved r = run.result() == null ? Retrieved.unmeasured(List.of()) : run.result();
+            lists.add(r.passages());
+            results.add(new SearchResult(queries.get(i), hits(r.passages())));
+            if (r.measured()) {
+                similarity = Double.isNaN(similarity) ? r.similarity() : Math.max(similarity, r.similarity());
+            }
+        }
+        searches = List.copyOf(results);
+        if (lists.isEmpty()) {
             steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("outcome", "failed")
-                    .error(result.cause()).log();
+                    .with("queries", queries.size()).error(failure).log();
             fail(ChatError.of(ErrorCodes.RETRIEVAL_FAILED, "Searching the documents failed; please try again.", true));
             return;
         }
-        passages = result.result() == null ? List.of() : List.copyOf(result.result());
-        steps().step(request.id(), Step.RETRIEVAL, retrievalMs).with("passages", passages.size()).log();
+        passages = QueryFusion.fuse(lists, pipeline.config().topK());
+        double min = pipeline.config().llm().minRelevance();
+        boolean relevant = min <= 0 || Double.isNaN(similarity) || similarity >= min;
+        StepLog.Line line = failure == null ? steps().step(request.id(), Step.RETRIEVAL, retrievalMs)
+                : steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("failed_queries",
+                        runs.size() - lists.size()).error(failure);
+        if (!Double.isNaN(similarity)) {
+            line.with("similarity", Math.round(similarity * 1000) / 1000.0);
+        }
+        line.with("passages", passages.size()).with("queries", queries.size()).with("relevant", relevant)
+                .content("search_queries", queries).log();
         if (cancelled) {
             finish(ChatRecord.Status.cancelled, Usage.NONE);
+            return;
+        }
+        if (!relevant) {
+            answerNotFound();
             return;
         }
         phase = Phase.GENERATING;
@@ -102,6 +160,23 @@ final class ChatRun implements ChatHandle {
         } catch (RuntimeException e) {
             generationFailed(e);
         }
+    }
+
+    /** Nothing relevant was found: an honest fixed answer, no sources, no model call. */
+    private void answerNotFound() {
+        passages = List.of();
+        events.onSources(passages);
+        String text = pipeline.notFoundAnswer();
+        answer.append(text);
+        tokens = 1;
+        firstTokenMs = elapsedMs();
+        events.onToken(text);
+        steps().step(request.id(), Step.ANSWER_DONE, elapsedMs()).with("outcome", "not_found").log();
+        finish(ChatRecord.Status.completed, Usage.NONE);
+    }
+
+    private static List<SearchResult.Hit> hits(List<Passage> ps) {
+        return ps.stream().map(p -> new SearchResult.Hit(p.docId(), p.chunkId(), p.title(), p.score())).toList();
     }
 
     private void token(String text) {
@@ -141,7 +216,7 @@ final class ChatRun implements ChatHandle {
         }
         steps().stepWarn(request.id(), Step.ANSWER_DONE, elapsedMs()).with("outcome", "failed")
                 .with("tokens", tokens).error(error).log();
-        fail(ChatError.of(ErrorCodes.GENERATION_FAILED, "Writing the answer failed; please try again.", true));
+        fail(UpstreamErrors.toChatError(error, tokens > 0));
     }
 
     @Override
@@ -190,10 +265,8 @@ final class ChatRun implements ChatHandle {
     private Future<Void> writeRecord(ChatRecord.Status status, Usage usage) {
         phase = Phase.FINISHING;
         Timings t = timings(usage);
-        List<SearchResult.Hit> hits = passages.stream()
-                .map(p -> new SearchResult.Hit(p.docId(), p.chunkId(), p.title(), p.score())).toList();
         ChatRecord record = new ChatRecord(request.id(), question, timestamp, answer.toString(), request.userEmail(),
-                List.of(new SearchResult(question, hits)), status, pipeline.model(), t.retrievalMs(),
+                searches, status, pipeline.model(), t.retrievalMs(),
                 t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens());
         long writeStart = System.nanoTime();
         Future<Void> write = context.<Void>executeBlocking(() -> {
