@@ -18,6 +18,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,6 +56,7 @@ public final class ChatPipeline {
     private final String notFoundAnswer;
     private final Set<Future<Void>> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger active = new AtomicInteger();
+    private final Executor rewriteExecutor = Executors.newVirtualThreadPerTaskExecutor();
 
     /** A pipeline that searches for the question as asked ({@link NoRewrite}). */
     public ChatPipeline(Vertx vertx, RagdConfig config, Retriever retriever, Generator generator, ChatLog chatLog) {
@@ -186,6 +189,8 @@ public final class ChatPipeline {
     public String notFoundAnswer() { return notFoundAnswer; }
 
     QueryRewriter rewriter() { return rewriter; }
+
+    Executor rewriteExecutor() { return rewriteExecutor; }
 
     /** How long a run waits for the rewriter before searching for the question as asked. */
     long rewriteGuardMs() { return QueryRewriters.TIMEOUT.toMillis() + 1000; }

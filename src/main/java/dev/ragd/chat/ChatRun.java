@@ -85,14 +85,34 @@ final class ChatRun implements ChatHandle {
         phase = Phase.RETRIEVING;
         events.onStart(request.id());
         long guardMs = pipeline.rewriteGuardMs();
-        context.<List<String>>executeBlocking(() -> pipeline.rewriter().rewrite(question, history), false)
-                .timeout(guardMs, TimeUnit.MILLISECONDS)
+        rewrite().timeout(guardMs, TimeUnit.MILLISECONDS)
                 .otherwise(e -> {
                     steps().stepWarn(request.id(), Step.RETRIEVAL, elapsedMs()).with("outcome", "rewrite_failed")
                             .error(e).log();
                     return List.of(question);
                 })
                 .onSuccess(this::search);
+    }
+
+    /**
+     * The rewriter's queries. It waits on a model call for up to seconds, so it runs on a virtual
+     * thread rather than holding one of the few worker threads retrieval needs.
+     */
+    private Future<List<String>> rewrite() {
+        Promise<List<String>> promise = Promise.promise();
+        try {
+            pipeline.rewriteExecutor().execute(() -> {
+                try {
+                    List<String> queries = pipeline.rewriter().rewrite(question, history);
+                    context.runOnContext(v -> promise.tryComplete(queries));
+                } catch (Throwable e) {
+                    context.runOnContext(v -> promise.tryFail(e));
+                }
+            });
+        } catch (RuntimeException e) {
+            promise.tryFail(e);
+        }
+        return promise.future();
     }
 
     /** Runs every query on a worker thread; fails only when all of them fail. */

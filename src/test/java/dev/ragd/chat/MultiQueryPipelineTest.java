@@ -73,6 +73,20 @@ class MultiQueryPipelineTest {
     }
 
     @Test
+    void theGeneratorsTokenUsageReachesTheEndAndTheRecord() throws Exception {
+        PipelineHarness.run(vertx, pipeline(Map.of(), new dev.ragd.rewrite.NoRewrite()), ask("m0", HISTORY, "q?"), events);
+        EndInfo end = events.ended.get(10, TimeUnit.SECONDS);
+
+        assertThat(end.timings().promptTokens()).isEqualTo(7); // FakeGenerator reports Usage(7, tokens)
+        assertThat(end.timings().completionTokens()).isEqualTo(generator.tokenCount());
+        assertThat(end.model()).isEqualTo("fake-words");
+        ChatRecord r = chatLog.get("m0");
+        assertThat(r.promptTokens()).isEqualTo(7);
+        assertThat(r.completionTokens()).isEqualTo(generator.tokenCount());
+        assertThat(r.model()).isEqualTo("fake-words");
+    }
+
+    @Test
     void resultListsAreFusedByReciprocalRankIntoTopK() throws Exception {
         QueryRewriter two = rewriter((q, h) -> List.of("ember kettle price", "ember kettle warranty"));
 
