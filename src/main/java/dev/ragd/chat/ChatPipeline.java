@@ -56,6 +56,7 @@ public final class ChatPipeline {
     private final String notFoundAnswer;
     private final Set<Future<Void>> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger active = new AtomicInteger();
+    private volatile long rewriteGuardMs = QueryRewriters.TIMEOUT.toMillis() + 1000;
     private final Executor rewriteExecutor = Executors.newVirtualThreadPerTaskExecutor();
 
     /** A pipeline that searches for the question as asked ({@link NoRewrite}). */
@@ -193,7 +194,13 @@ public final class ChatPipeline {
     Executor rewriteExecutor() { return rewriteExecutor; }
 
     /** How long a run waits for the rewriter before searching for the question as asked. */
-    long rewriteGuardMs() { return QueryRewriters.TIMEOUT.toMillis() + 1000; }
+    long rewriteGuardMs() { return rewriteGuardMs; }
+
+    /** For tests: a shorter wait for the rewriter. */
+    ChatPipeline withRewriteGuardMs(long ms) {
+        this.rewriteGuardMs = ms;
+        return this;
+    }
 
     private static String resource(String name) {
         try (InputStream in = ChatPipeline.class.getResourceAsStream(name)) {

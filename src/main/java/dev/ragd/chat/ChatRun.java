@@ -7,13 +7,11 @@ import dev.ragd.llm.Message;
 import dev.ragd.llm.TokenStream;
 import dev.ragd.llm.Usage;
 import dev.ragd.retrieval.Passage;
-import dev.ragd.retrieval.Retrieved;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import dev.ragd.ops.StepLog;
@@ -42,7 +40,6 @@ final class ChatRun implements ChatHandle {
     private boolean cancelled;
     private boolean paused;
     private List<Passage> passages = List.of();
-    private List<String> queries = List.of();
     private List<SearchResult> searches = List.of();
     private TokenStream stream;
     private int tokens;
@@ -84,85 +81,30 @@ final class ChatRun implements ChatHandle {
                 .content("question", question).content("user_email", request.userEmail()).log();
         phase = Phase.RETRIEVING;
         events.onStart(request.id());
-        long guardMs = pipeline.rewriteGuardMs();
-        rewrite().timeout(guardMs, TimeUnit.MILLISECONDS)
-                .otherwise(e -> {
-                    steps().stepWarn(request.id(), Step.RETRIEVAL, elapsedMs()).with("outcome", "rewrite_failed")
-                            .error(e).log();
-                    return List.of(question);
-                })
-                .onSuccess(this::search);
+        new QuerySearch(pipeline, context).run(question, history, e -> steps()
+                        .stepWarn(request.id(), Step.RETRIEVAL, elapsedMs()).with("outcome", "rewrite_failed").error(e).log())
+                .onSuccess(this::retrieved);
     }
 
-    /**
-     * The rewriter's queries. It waits on a model call for up to seconds, so it runs on a virtual
-     * thread rather than holding one of the few worker threads retrieval needs.
-     */
-    private Future<List<String>> rewrite() {
-        Promise<List<String>> promise = Promise.promise();
-        try {
-            pipeline.rewriteExecutor().execute(() -> {
-                try {
-                    List<String> queries = pipeline.rewriter().rewrite(question, history);
-                    context.runOnContext(v -> promise.tryComplete(queries));
-                } catch (Throwable e) {
-                    context.runOnContext(v -> promise.tryFail(e));
-                }
-            });
-        } catch (RuntimeException e) {
-            promise.tryFail(e);
-        }
-        return promise.future();
-    }
-
-    /** Runs every query on a worker thread; fails only when all of them fail. */
-    private void search(List<String> rewritten) {
-        queries = rewritten == null || rewritten.isEmpty() ? List.of(question) : List.copyOf(rewritten);
-        int topK = pipeline.config().topK();
-        List<Future<Retrieved>> runs = new ArrayList<>();
-        for (String q : queries) {
-            runs.add(context.executeBlocking(() -> pipeline.retriever().search(q, topK), false));
-        }
-        Future.join(runs).onComplete(ar -> retrieved(runs));
-    }
-
-    private void retrieved(List<Future<Retrieved>> runs) {
+    private void retrieved(QuerySearch.Outcome found) {
         retrievalMs = elapsedMs();
-        List<List<Passage>> lists = new ArrayList<>();
-        List<SearchResult> results = new ArrayList<>();
-        double similarity = Double.NaN;
-        Throwable failure = null;
-        for (int i = 0; i < runs.size(); i++) {
-            Future<Retrieved> run = runs.get(i);
-            if (run.failed()) {
-                failure = run.cause();
-                continue;
-            }
-            Retrieved r = run.result() == null ? Retrieved.unmeasured(List.of()) : run.result();
-            lists.add(r.passages());
-            results.add(new SearchResult(queries.get(i), hits(r.passages())));
-            if (r.measured()) {
-                similarity = Double.isNaN(similarity) ? r.similarity() : Math.max(similarity, r.similarity());
-            }
-        }
-        searches = List.copyOf(results);
-        if (lists.isEmpty()) {
+        searches = found.searches();
+        if (found.allFailed()) {
             steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("outcome", "failed")
-                    .with("queries", queries.size()).error(failure).log();
+                    .with("queries", found.queries().size()).error(found.failure()).log();
             fail(ChatError.of(ErrorCodes.RETRIEVAL_FAILED, "Searching the documents failed; please try again.", true));
             return;
         }
-        passages = QueryFusion.fuse(lists, pipeline.config().topK());
-        double min = pipeline.config().llm().minRelevance();
-        boolean relevant = min <= 0 || Double.isNaN(similarity) || similarity >= min;
-        StepLog.Line line = failure == null ? steps().step(request.id(), Step.RETRIEVAL, retrievalMs)
-                : steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("failed_queries",
-                        runs.size() - lists.size()).error(failure);
-        if (!Double.isNaN(similarity)) {
-            line.with("similarity", Math.round(similarity * 1000) / 1000.0);
+        passages = found.passages();
+        boolean relevant = found.relevant(pipeline.config().llm().minRelevance());
+        StepLog.Line line = found.failure() == null ? steps().step(request.id(), Step.RETRIEVAL, retrievalMs)
+                : steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("failed_queries", found.failed())
+                        .error(found.failure());
+        if (!Double.isNaN(found.similarity())) {
+            line.with("similarity", Math.round(found.similarity() * 1000) / 1000.0);
         }
-        line.with("passages", passages.size()).with("queries", queries.size()).with("relevant", relevant)
-                .content("search_queries", queries).log();
+        line.with("passages", passages.size()).with("queries", found.queries().size()).with("relevant", relevant)
+                .content("search_queries", found.queries()).log();
         if (cancelled) {
             finish(ChatRecord.Status.cancelled, Usage.NONE);
             return;
@@ -193,10 +135,6 @@ final class ChatRun implements ChatHandle {
         events.onToken(text);
         steps().step(request.id(), Step.ANSWER_DONE, elapsedMs()).with("outcome", "not_found").log();
         finish(ChatRecord.Status.completed, Usage.NONE);
-    }
-
-    private static List<SearchResult.Hit> hits(List<Passage> ps) {
-        return ps.stream().map(p -> new SearchResult.Hit(p.docId(), p.chunkId(), p.title(), p.score())).toList();
     }
 
     private void token(String text) {

@@ -47,7 +47,9 @@ final class HttpChat implements Handler<RoutingContext> {
         boolean whole = !request.stream() || pipeline.config().testMode();
         ChatHandle handle = pipeline.run(request, whole ? new JsonEvents(request.id(), response)
                 : new SseEvents(request.id(), response));
-        response.closeHandler(v -> handle.cancel());
+        if (!response.ended()) { // rejected at once (too long, busy): the error is already sent
+            response.closeHandler(v -> handle.cancel());
+        }
     }
 
     static void sendError(HttpServerResponse response, ChatError error) {

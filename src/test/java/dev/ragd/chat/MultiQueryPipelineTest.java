@@ -114,6 +114,27 @@ class MultiQueryPipelineTest {
     }
 
     @Test
+    void aRewriterThatHangsIsAbandonedAfterTheGuardTime() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        QueryRewriter hanging = rewriter((q, h) -> {
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return List.of("too late");
+        });
+        ChatPipeline p = pipeline(Map.of(), hanging).withRewriteGuardMs(200);
+
+        PipelineHarness.run(vertx, p, ask("m8", HISTORY, "When does it open?"), events);
+        events.ended.get(10, TimeUnit.SECONDS);
+        release.countDown();
+
+        assertThat(retriever.queries).containsExactly("When does it open?");
+        assertThat(chatLog.get("m8").status()).isEqualTo(ChatRecord.Status.completed);
+    }
+
+    @Test
     void oneFailingQueryDoesNotFailTheAnswer() throws Exception {
         FakeRetriever half = new FakeRetriever(List.of(A)).failingFor("broken", new IllegalStateException("hiccup"));
         ChatPipeline p = PipelineHarness.pipeline(vertx, Map.of(), half, generator, chatLog,
