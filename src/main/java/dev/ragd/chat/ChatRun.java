@@ -96,7 +96,10 @@ final class ChatRun implements ChatHandle {
             return;
         }
         passages = found.passages();
-        boolean relevant = found.relevant(pipeline.config().llm().minRelevance());
+        // A follow-up searched as asked ("and how much is it?") is not a standalone query: its
+        // similarity says nothing, so only standalone queries are judged.
+        boolean standalone = history.isEmpty() || !found.queries().equals(List.of(question));
+        boolean relevant = !standalone || found.relevant(pipeline.config().llm().minRelevance());
         StepLog.Line line = found.failure() == null ? steps().step(request.id(), Step.RETRIEVAL, retrievalMs)
                 : steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("failed_queries", found.failed())
                         .error(found.failure());

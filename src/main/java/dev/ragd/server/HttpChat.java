@@ -47,7 +47,7 @@ final class HttpChat implements Handler<RoutingContext> {
         boolean whole = !request.stream() || pipeline.config().testMode();
         ChatHandle handle = pipeline.run(request, whole ? new JsonEvents(request.id(), response)
                 : new SseEvents(request.id(), response));
-        if (!response.ended()) { // rejected at once (too long, busy): the error is already sent
+        if (!response.ended()) { // a request refused at once (question too long) has already been answered
             response.closeHandler(v -> handle.cancel());
         }
     }

@@ -167,6 +167,28 @@ class MultiQueryPipelineTest {
     }
 
     @Test
+    void aFollowUpSearchedAsAskedIsNotJudgedByItsOwnWords() throws Exception {
+        retriever.similarities(Map.of("And how much is it?", 0.3));
+
+        PipelineHarness.run(vertx, pipeline(Map.of(), new dev.ragd.rewrite.NoRewrite()),
+                ask("m9", HISTORY, "And how much is it?"), events);
+        events.ended.get(10, TimeUnit.SECONDS);
+
+        assertThat(generator.streams).hasValue(1);
+    }
+
+    @Test
+    void aRewrittenFollowUpIsJudged() throws Exception {
+        retriever.similarities(Map.of("capital of France", 0.3));
+
+        PipelineHarness.run(vertx, pipeline(Map.of(), rewriter((q, h) -> List.of("capital of France"))),
+                ask("m10", HISTORY, "And its capital?"), events);
+        events.ended.get(10, TimeUnit.SECONDS);
+
+        assertThat(generator.streams).hasValue(0);
+    }
+
+    @Test
     void onePassingQueryIsEnoughAndTheThresholdIsConfigurable() throws Exception {
         retriever.similarities(Map.of("ember kettle price", 0.2, "ember kettle warranty", 0.75));
         QueryRewriter two = rewriter((q, h) -> List.of("ember kettle price", "ember kettle warranty"));

@@ -69,6 +69,14 @@ class RelevanceThresholdTest {
     }
 
     @Test
+    void theQuestionsOfTheEndToEndTestsReachTheDefaultThreshold() {
+        for (String q : List.of("What is the warranty of the Cinder Kettle?", "What is the price of the Cinder Kettle?",
+                "How long does shipping take?", "What does \"final sale\" mean?")) {
+            assertThat(similarity(q)).as(q).isGreaterThanOrEqualTo(LlmConfig.LOCAL_MIN_RELEVANCE);
+        }
+    }
+
+    @Test
     void offTopicQuestionsStayBelowTheDefaultThreshold() {
         double max = -1;
         for (String q : OFF_TOPIC) {
