@@ -6,6 +6,9 @@ import dev.ragd.llm.Generator;
 import dev.ragd.llm.Message;
 import dev.ragd.ops.StepLog;
 import dev.ragd.retrieval.Retriever;
+import dev.ragd.rewrite.NoRewrite;
+import dev.ragd.rewrite.QueryRewriter;
+import dev.ragd.rewrite.QueryRewriters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,11 +18,25 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Answers one {@link ChatRequest}: trims the history, checks the question, retrieves passages on a
- * worker thread, streams the generator's tokens to a {@link ChatEvents} sink with back-pressure,
- * writes the chat-log record, and only then reports the end.
+ * Answers one {@link ChatRequest}: trims the history, checks the question, admits it under the
+ * replica's cap of concurrent generations, rewrites it into search queries with the history, runs
+ * each query on a worker thread and fuses the lists, answers "not found" without the model when no
+ * passage is relevant enough, streams the generator's tokens to a {@link ChatEvents} sink with
+ * back-pressure, writes the chat-log record, and only then reports the end.
+ *
+ * <p>Admission: a request counts against {@code RAGD_MAX_CONCURRENT_GENERATIONS} from the moment it
+ * is admitted (before rewriting and retrieval) until its record is written. Counting from the
+ * start means an admitted request never waits for a slot later and never spends a rewrite call or
+ * embedding request only to be refused; a request over the cap gets {@code busy} at once (no record).
  *
  * <p>Thread-safe and shared by all connections; each run lives on the Vert.x context that called
  * {@link #run} (the connection's event loop).
@@ -35,15 +52,32 @@ public final class ChatPipeline {
     private final Generator generator;
     private final ChatLog chatLog;
     private final StepLog steps;
+    private final QueryRewriter rewriter;
+    private final String notFoundAnswer;
     private final Set<Future<Void>> running = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger active = new AtomicInteger();
+    private volatile long rewriteGuardMs = QueryRewriters.TIMEOUT.toMillis() + 1000;
+    private final Executor rewriteExecutor = Executors.newVirtualThreadPerTaskExecutor();
 
+    /** A pipeline that searches for the question as asked ({@link NoRewrite}). */
     public ChatPipeline(Vertx vertx, RagdConfig config, Retriever retriever, Generator generator, ChatLog chatLog) {
+        this(vertx, config, retriever, generator, chatLog, new NoRewrite());
+    }
+
+    /**
+     * @param rewriter turns question and history into search queries; in production
+     *                 {@code QueryRewriters.create(config.llm())}
+     */
+    public ChatPipeline(Vertx vertx, RagdConfig config, Retriever retriever, Generator generator, ChatLog chatLog,
+            QueryRewriter rewriter) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.config = Objects.requireNonNull(config, "config");
         this.retriever = Objects.requireNonNull(retriever, "retriever");
         this.generator = Objects.requireNonNull(generator, "generator");
         this.chatLog = Objects.requireNonNull(chatLog, "chatLog");
+        this.rewriter = Objects.requireNonNull(rewriter, "rewriter");
         this.steps = new StepLog(config.logContent());
+        this.notFoundAnswer = resource("/prompts/not-found.txt");
     }
 
     /**
@@ -51,7 +85,8 @@ public final class ChatPipeline {
      * Vert.x context; events are delivered on that context. Never throws for bad input: a request
      * without a question or with a question over {@code config.maxQuestionChars()} gets a single
      * {@link ChatEvents#onError} (codes {@code bad_request} / {@code question_too_long}), delivered
-     * before this method returns.
+     * before this method returns. Over the cap of concurrent generations it gets a retryable
+     * {@code busy} error (with {@code retry_after_ms}), also before this method returns.
      */
     public ChatHandle run(ChatRequest request, ChatEvents events) {
         Context context = vertx.getOrCreateContext();
@@ -72,11 +107,31 @@ public final class ChatPipeline {
             run.rejectTooLong();
             return ChatHandle.DONE;
         }
+        if (!admit()) {
+            run.rejectBusy(active.get(), maxConcurrentGenerations());
+            return ChatHandle.DONE;
+        }
         Future<Void> finished = run.finished();
         running.add(finished);
-        finished.onComplete(ar -> running.remove(finished));
+        finished.onComplete(ar -> {
+            running.remove(finished);
+            active.decrementAndGet();
+        });
         run.start();
         return run;
+    }
+
+    private boolean admit() {
+        int max = maxConcurrentGenerations();
+        while (true) {
+            int n = active.get();
+            if (n >= max) {
+                return false;
+            }
+            if (active.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
     }
 
     /** The last {@code n} messages, oldest first. */
@@ -121,6 +176,42 @@ public final class ChatPipeline {
     public String retrieverName() { return retriever.name(); }
 
     public String chatLogName() { return chatLog.describe(); }
+
+    /** Requests admitted and not yet finished on this replica (for readiness and metrics). */
+    public int activeGenerations() { return active.get(); }
+
+    /** The cap on {@link #activeGenerations()}: {@code RAGD_MAX_CONCURRENT_GENERATIONS}. */
+    public int maxConcurrentGenerations() { return config.llm().maxConcurrentGenerations(); }
+
+    /** The query rewriter's name, e.g. {@code none} or {@code llm:gpt-4o-mini}. */
+    public String rewriterName() { return rewriter.name(); }
+
+    /** The fixed answer given when no passage is relevant enough. */
+    public String notFoundAnswer() { return notFoundAnswer; }
+
+    QueryRewriter rewriter() { return rewriter; }
+
+    Executor rewriteExecutor() { return rewriteExecutor; }
+
+    /** How long a run waits for the rewriter before searching for the question as asked. */
+    long rewriteGuardMs() { return rewriteGuardMs; }
+
+    /** For tests: a shorter wait for the rewriter. */
+    ChatPipeline withRewriteGuardMs(long ms) {
+        this.rewriteGuardMs = ms;
+        return this;
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = ChatPipeline.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name, e);
+        }
+    }
 
     Vertx vertx() { return vertx; }
 

@@ -7,7 +7,6 @@ import dev.ragd.llm.Message;
 import dev.ragd.llm.TokenStream;
 import dev.ragd.llm.Usage;
 import dev.ragd.retrieval.Passage;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,6 +40,7 @@ final class ChatRun implements ChatHandle {
     private boolean cancelled;
     private boolean paused;
     private List<Passage> passages = List.of();
+    private List<SearchResult> searches = List.of();
     private TokenStream stream;
     private int tokens;
     private long retrievalMs;
@@ -68,29 +68,52 @@ final class ChatRun implements ChatHandle {
         events.onError(ChatError.of(ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.TOO_LONG_MESSAGE, false));
     }
 
+    void rejectBusy(int active, int max) {
+        steps().step(request.id(), Step.REJECTED, elapsedMs()).with("reason", ErrorCodes.BUSY)
+                .with("active", active).with("max", max).log();
+        phase = Phase.DONE;
+        events.onError(UpstreamErrors.busy(null));
+    }
+
     void start() {
         steps().step(request.id(), Step.REQUEST_IN, 0).with("history_messages", history.size())
                 .with("question_chars", question.length())
                 .content("question", question).content("user_email", request.userEmail()).log();
         phase = Phase.RETRIEVING;
         events.onStart(request.id());
-        int topK = pipeline.config().topK();
-        context.<List<Passage>>executeBlocking(() -> pipeline.retriever().retrieve(question, topK), false)
-                .onComplete(this::retrieved);
+        new QuerySearch(pipeline, context).run(question, history, e -> steps()
+                        .stepWarn(request.id(), Step.RETRIEVAL, elapsedMs()).with("outcome", "rewrite_failed").error(e).log())
+                .onSuccess(this::retrieved);
     }
 
-    private void retrieved(AsyncResult<List<Passage>> result) {
+    private void retrieved(QuerySearch.Outcome found) {
         retrievalMs = elapsedMs();
-        if (result.failed()) {
+        searches = found.searches();
+        if (found.allFailed()) {
             steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("outcome", "failed")
-                    .error(result.cause()).log();
+                    .with("queries", found.queries().size()).error(found.failure()).log();
             fail(ChatError.of(ErrorCodes.RETRIEVAL_FAILED, "Searching the documents failed; please try again.", true));
             return;
         }
-        passages = result.result() == null ? List.of() : List.copyOf(result.result());
-        steps().step(request.id(), Step.RETRIEVAL, retrievalMs).with("passages", passages.size()).log();
+        passages = found.passages();
+        // A follow-up searched as asked ("and how much is it?") is not a standalone query: its
+        // similarity says nothing, so only standalone queries are judged.
+        boolean standalone = history.isEmpty() || !found.queries().equals(List.of(question));
+        boolean relevant = !standalone || found.relevant(pipeline.config().llm().minRelevance());
+        StepLog.Line line = found.failure() == null ? steps().step(request.id(), Step.RETRIEVAL, retrievalMs)
+                : steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("failed_queries", found.failed())
+                        .error(found.failure());
+        if (!Double.isNaN(found.similarity())) {
+            line.with("similarity", Math.round(found.similarity() * 1000) / 1000.0);
+        }
+        line.with("passages", passages.size()).with("queries", found.queries().size()).with("relevant", relevant)
+                .content("search_queries", found.queries()).log();
         if (cancelled) {
             finish(ChatRecord.Status.cancelled, Usage.NONE);
+            return;
+        }
+        if (!relevant) {
+            answerNotFound();
             return;
         }
         phase = Phase.GENERATING;
@@ -102,6 +125,19 @@ final class ChatRun implements ChatHandle {
         } catch (RuntimeException e) {
             generationFailed(e);
         }
+    }
+
+    /** Nothing relevant was found: an honest fixed answer, no sources, no model call. */
+    private void answerNotFound() {
+        passages = List.of();
+        events.onSources(passages);
+        String text = pipeline.notFoundAnswer();
+        answer.append(text);
+        tokens = 1;
+        firstTokenMs = elapsedMs();
+        events.onToken(text);
+        steps().step(request.id(), Step.ANSWER_DONE, elapsedMs()).with("outcome", "not_found").log();
+        finish(ChatRecord.Status.completed, Usage.NONE);
     }
 
     private void token(String text) {
@@ -141,7 +177,7 @@ final class ChatRun implements ChatHandle {
         }
         steps().stepWarn(request.id(), Step.ANSWER_DONE, elapsedMs()).with("outcome", "failed")
                 .with("tokens", tokens).error(error).log();
-        fail(ChatError.of(ErrorCodes.GENERATION_FAILED, "Writing the answer failed; please try again.", true));
+        fail(UpstreamErrors.toChatError(error, tokens > 0));
     }
 
     @Override
@@ -190,10 +226,8 @@ final class ChatRun implements ChatHandle {
     private Future<Void> writeRecord(ChatRecord.Status status, Usage usage) {
         phase = Phase.FINISHING;
         Timings t = timings(usage);
-        List<SearchResult.Hit> hits = passages.stream()
-                .map(p -> new SearchResult.Hit(p.docId(), p.chunkId(), p.title(), p.score())).toList();
         ChatRecord record = new ChatRecord(request.id(), question, timestamp, answer.toString(), request.userEmail(),
-                List.of(new SearchResult(question, hits)), status, pipeline.model(), t.retrievalMs(),
+                searches, status, pipeline.model(), t.retrievalMs(),
                 t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens());
         long writeStart = System.nanoTime();
         Future<Void> write = context.<Void>executeBlocking(() -> {

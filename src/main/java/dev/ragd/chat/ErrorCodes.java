@@ -17,6 +17,22 @@ public final class ErrorCodes {
     public static final String GENERATION_FAILED = "generation_failed";
     /** The answer could not be written to the chat log, so it is not delivered; retryable. */
     public static final String CHATLOG_UNAVAILABLE = "chatlog_unavailable";
+    /** The model upstream rate-limited ragd and retries ran out; retryable, maybe with retry_after_ms. */
+    public static final String RATE_LIMITED = "rate_limited";
+    /** The model upstream failed (5xx, refused connection) and retries ran out; retryable. */
+    public static final String UPSTREAM_UNAVAILABLE = "upstream_unavailable";
+    /** The model did not start answering in time; retryable. */
+    public static final String UPSTREAM_TIMEOUT = "upstream_timeout";
+    /** The model stopped after part of the answer was sent; the partial answer is logged as failed. */
+    public static final String ANSWER_CUT = "answer_cut";
+    /** ragd stopped calling the failing model for a while (circuit breaker); retryable after retry_after_ms. */
+    public static final String CIRCUIT_OPEN = "circuit_open";
+    /** This replica is at RAGD_MAX_CONCURRENT_GENERATIONS; retryable after retry_after_ms. */
+    public static final String BUSY = "busy";
+    /** The model upstream refused ragd's credentials; not retryable (an operator must fix it). */
+    public static final String UPSTREAM_AUTH = "upstream_auth";
+    /** The model upstream rejected the request (e.g. unknown deployment); not retryable. */
+    public static final String UPSTREAM_BAD_REQUEST = "upstream_bad_request";
     /** A bug or an unexpected failure. */
     public static final String INTERNAL_ERROR = "internal_error";
 

@@ -59,9 +59,10 @@ final class IngestCommand implements Callable<Integer> {
     List<Path> paths = new ArrayList<>();
 
     IngestCommand(CliContext ctx) {
-        this(ctx, Embedders::local);
+        this(ctx, null);
     }
 
+    /** @param embedders the embedder to use, or {@code null} for the configured one ({@code RAGD_EMBEDDINGS}) */
     IngestCommand(CliContext ctx, Supplier<Embedder> embedders) {
         this.ctx = ctx;
         this.embedders = embedders;
@@ -86,7 +87,7 @@ final class IngestCommand implements Callable<Integer> {
             return 2;
         }
         Path indexDir = ctx.workDir().resolve(Retrieval.indexDir(config));
-        Embedder embedder = embedders.get();
+        Embedder embedder = embedders == null ? Embedders.from(config.llm()) : embedders.get();
         Progress progress = new Progress(System.console() != null, files.size());
         try (LuceneIndex index = LuceneIndex.open(indexDir, embedder.name(), embedder.dimension())) {
             Ingestor ingestor = new Ingestor(index, embedder, new Chunker(config.chunkChars(), config.chunkOverlap()));

@@ -91,6 +91,23 @@ public final class Env {
         return parsed;
     }
 
+    public double decimal(String name, double defaultValue, double min, double max) {
+        String v = raw(name);
+        if (v == null) {
+            return defaultValue;
+        }
+        double parsed;
+        try {
+            parsed = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + "='" + v + "' must be a number from " + min + " to " + max);
+        }
+        if (!(parsed >= min && parsed <= max)) {
+            throw new ConfigException(name + "=" + v + " must be from " + min + " to " + max);
+        }
+        return parsed;
+    }
+
     public boolean bool(String name, boolean defaultValue) {
         String v = raw(name);
         if (v == null) {

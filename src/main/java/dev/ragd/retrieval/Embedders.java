@@ -1,8 +1,12 @@
 package dev.ragd.retrieval;
 
+import dev.langchain4j.model.azure.AzureOpenAiEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
+import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
+import dev.ragd.config.LlmConfig;
+import java.time.Duration;
 
-/** Factory of the embedders ragd knows. Other providers (e.g. OpenAI) are added here. */
+/** Factory of the embedders ragd knows: the local BGE model, OpenAI and Azure OpenAI. */
 public final class Embedders {
 
     /** Name recorded in indexes built by {@link #local()}. */
@@ -15,6 +19,12 @@ public final class Embedders {
      */
     public static final String BGE_QUERY_PREFIX = "Represent this sentence for searching relevant passages: ";
 
+    /** Per-call timeout of the remote embedding APIs (a batch of passages at ingest time included). */
+    public static final Duration REMOTE_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Remote embedders retry transient failures this often (LangChain4j/Azure SDK back-off). */
+    static final int REMOTE_RETRIES = 3;
+
     private Embedders() {}
 
     /**
@@ -23,5 +33,43 @@ public final class Embedders {
      */
     public static Embedder local() {
         return new Embedder(LOCAL_NAME, new BgeSmallEnV15QuantizedEmbeddingModel(), 384, "");
+    }
+
+    /**
+     * The embedder {@code RAGD_EMBEDDINGS} selects: {@code local} ({@link #local()}), {@code openai}
+     * (named {@code openai:<model>}) or {@code azure-openai} (named {@code azure-openai:<deployment>}),
+     * the remote ones with {@code RAGD_EMBEDDING_DIMENSIONS} dimensions. The name and dimension are
+     * recorded in the index, so serving with another embedder than the one that built it fails at
+     * startup with a message naming both.
+     */
+    public static Embedder from(LlmConfig config) {
+        return switch (config.embeddings()) {
+            case "local" -> local();
+            case "openai" -> openAi(config);
+            case "azure-openai" -> azureOpenAi(config);
+            default -> throw new IllegalArgumentException("unknown RAGD_EMBEDDINGS=" + config.embeddings());
+        };
+    }
+
+    static Embedder openAi(LlmConfig config) {
+        OpenAiEmbeddingModel model = OpenAiEmbeddingModel.builder()
+                .baseUrl(config.openAiBaseUrl())
+                .apiKey(config.openAiApiKey() == null ? "none" : config.openAiApiKey())
+                .modelName(config.embeddingModel())
+                .dimensions(config.embeddingDimensions())
+                .timeout(REMOTE_TIMEOUT)
+                .maxRetries(REMOTE_RETRIES)
+                .build();
+        return new Embedder("openai:" + config.embeddingModel(), model, config.embeddingDimensions(), "");
+    }
+
+    static Embedder azureOpenAi(LlmConfig config) {
+        AzureOpenAiEmbeddingModel model = AzureOpenAiEmbeddingModel.builder()
+                .openAIClient(AzureOpenAiClients.create(config, REMOTE_TIMEOUT))
+                .deploymentName(config.azureEmbeddingDeployment())
+                .dimensions(config.embeddingDimensions())
+                .build();
+        return new Embedder("azure-openai:" + config.azureEmbeddingDeployment(), model,
+                config.embeddingDimensions(), "");
     }
 }

@@ -79,16 +79,35 @@ public final class LuceneRetriever implements Retriever {
 
     @Override
     public List<Passage> retrieve(String query, int topK) {
+        return search(query, topK).passages();
+    }
+
+    /**
+     * The hits, and for vector and hybrid search the cosine similarity of the nearest chunk
+     * (Lucene scores a COSINE field as {@code (1 + cos) / 2}; this converts back).
+     */
+    @Override
+    public Retrieved search(String query, int topK) {
         if (query == null || query.isBlank() || topK < 1) {
-            return List.of();
+            return Retrieved.unmeasured(List.of());
         }
         String q = query.length() > MAX_QUERY_CHARS ? query.substring(0, MAX_QUERY_CHARS) : query;
         int n = Math.max(topK, tuning.candidates());
         return switch (mode) {
-            case KEYWORD -> keyword(q, topK);
-            case VECTOR -> vector(q, topK);
-            case HYBRID -> fuse(keyword(q, n), vector(q, n), topK);
+            case KEYWORD -> Retrieved.unmeasured(keyword(q, topK));
+            case VECTOR -> {
+                List<Passage> v = vector(q, topK);
+                yield new Retrieved(v, similarity(v));
+            }
+            case HYBRID -> {
+                List<Passage> v = vector(q, n);
+                yield new Retrieved(fuse(keyword(q, n), v, topK), similarity(v));
+            }
         };
+    }
+
+    private static double similarity(List<Passage> vectorHits) {
+        return vectorHits.isEmpty() ? -1.0 : 2.0 * vectorHits.getFirst().score() - 1.0;
     }
 
     @Override

@@ -22,11 +22,12 @@ public final class Retrieval {
     }
 
     /**
-     * Opens {@code dataDir/index} with the local embedder (see {@link #open(RagdConfig, Embedder)}).
-     * Blocking (loads the model, may ingest): call it off any event loop.
+     * Opens {@code dataDir/index} with the configured embedder ({@link Embedders#from}; see
+     * {@link #open(RagdConfig, Embedder)}). Blocking (loads the model, may ingest): call it off any
+     * event loop.
      */
     public static RetrievalStack open(RagdConfig config) {
-        return open(config, Embedders.local());
+        return open(config, Embedders.from(config.llm()));
     }
 
     /**

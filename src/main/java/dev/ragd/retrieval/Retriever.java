@@ -13,6 +13,15 @@ public interface Retriever extends AutoCloseable {
 
     List<Passage> retrieve(String query, int topK);
 
+    /**
+     * As {@link #retrieve}, plus the similarity of the nearest chunk to the query, which the chat
+     * pipeline compares with {@code RAGD_MIN_RELEVANCE}. Retrievers that cannot measure it keep
+     * this default (similarity {@code NaN}: never judged irrelevant).
+     */
+    default Retrieved search(String query, int topK) {
+        return Retrieved.unmeasured(retrieve(query, topK));
+    }
+
     /** A short name for logs and chat-log records, e.g. {@code lucene-hybrid}. */
     String name();
 

@@ -122,13 +122,13 @@ class ChatPipelineTest {
     }
 
     @Test
-    void generatorFailureSendsAnErrorAndWritesAFailedRecord() throws Exception {
+    void generatorFailureAfterTokensSaysTheAnswerWasCutAndWritesAFailedRecordWithThePartialAnswer() throws Exception {
         generator = FakeGenerator.text(ANSWER, 0).failingAfter(2);
 
         run(pipeline(Map.of()), ask("r5", "When?"));
 
         ChatError error = events.failed.get(10, TimeUnit.SECONDS);
-        assertThat(error.code()).isEqualTo(ErrorCodes.GENERATION_FAILED);
+        assertThat(error.code()).isEqualTo(ErrorCodes.ANSWER_CUT);
         assertThat(error.retryable()).isTrue();
         ChatRecord r = chatLog.get("r5");
         assertThat(r.status()).isEqualTo(ChatRecord.Status.failed);

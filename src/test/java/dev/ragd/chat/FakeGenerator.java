@@ -22,6 +22,7 @@ public final class FakeGenerator implements Generator {
     private final IntFunction<String> token;
     private final long delayMs;
     private volatile int failAfter = -1;
+    private volatile Throwable failure = new IllegalStateException("fake generator failure");
 
     public final AtomicInteger streams = new AtomicInteger();
     public final AtomicInteger pauses = new AtomicInteger();
@@ -58,6 +59,13 @@ public final class FakeGenerator implements Generator {
 
     /** Makes every stream fail (exception handler) after {@code n} tokens. */
     public FakeGenerator failingAfter(int n) {
+        this.failAfter = n;
+        return this;
+    }
+
+    /** Makes every stream fail with {@code error} after {@code n} tokens (0: before the first). */
+    public FakeGenerator failingAfter(int n, Throwable error) {
+        this.failure = error;
         this.failAfter = n;
         return this;
     }
@@ -142,7 +150,7 @@ public final class FakeGenerator implements Generator {
         private void emitOne() {
             if (next == failAfter) {
                 done = true;
-                exceptionHandler.handle(new IllegalStateException("fake generator failure"));
+                exceptionHandler.handle(failure);
                 return;
             }
             String t = token.apply(next++);

@@ -1,8 +1,11 @@
 package dev.ragd.chat;
 
 import dev.ragd.retrieval.Passage;
+import dev.ragd.retrieval.Retrieved;
 import dev.ragd.retrieval.Retriever;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +24,36 @@ public final class FakeRetriever implements Retriever {
     public final AtomicInteger calls = new AtomicInteger();
     public volatile String lastQuery;
     public volatile int lastTopK;
+    public final List<String> queries = new CopyOnWriteArrayList<>();
+    private volatile Map<String, List<Passage>> byQuery;
+    private volatile Map<String, Double> similarities = Map.of();
+    private volatile String failingQuery;
+
+    /** Fails with {@code e} for {@code query} only. */
+    public FakeRetriever failingFor(String query, RuntimeException e) {
+        this.failingQuery = query;
+        this.failure = e;
+        return this;
+    }
+
+    /** Answers each query in {@code results} with its own list (others: the fixed passages). */
+    public FakeRetriever answering(Map<String, List<Passage>> results) {
+        this.byQuery = Map.copyOf(results);
+        return this;
+    }
+
+    /** Reports these nearest-chunk similarities per query (others: unmeasured). */
+    public FakeRetriever similarities(Map<String, Double> bySimilarity) {
+        this.similarities = Map.copyOf(bySimilarity);
+        return this;
+    }
+
+    @Override
+    public Retrieved search(String query, int topK) {
+        List<Passage> hits = retrieve(query, topK);
+        Double s = similarities.get(query);
+        return s == null ? Retrieved.unmeasured(hits) : new Retrieved(hits, s);
+    }
 
     public FakeRetriever() {
         this(PASSAGES);
@@ -45,6 +78,7 @@ public final class FakeRetriever implements Retriever {
     @Override
     public List<Passage> retrieve(String query, int topK) {
         calls.incrementAndGet();
+        queries.add(query);
         lastQuery = query;
         lastTopK = topK;
         CountDownLatch h = hold;
@@ -55,10 +89,12 @@ public final class FakeRetriever implements Retriever {
                 Thread.currentThread().interrupt();
             }
         }
-        if (failure != null) {
+        if (failure != null && (failingQuery == null || failingQuery.equals(query))) {
             throw failure;
         }
-        return passages.subList(0, Math.min(topK, passages.size()));
+        Map<String, List<Passage>> m = byQuery;
+        List<Passage> out = m != null && m.containsKey(query) ? m.get(query) : passages;
+        return out.subList(0, Math.min(topK, out.size()));
     }
 
     @Override

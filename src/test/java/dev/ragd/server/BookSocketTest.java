@@ -173,7 +173,7 @@ class BookSocketTest {
             JsonObject last = new JsonObject(frames.getLast());
             assertThat(last.getString("type")).isEqualTo("print");
             assertThat(last.getJsonObject("content").getJsonArray("objects").getString(0))
-                    .isEqualTo("Writing the answer failed; please try again.");
+                    .isEqualTo("The answer was cut off because the language model stopped responding; please ask again.");
         }
     }
 

@@ -160,7 +160,7 @@ class HttpChatTest {
 
             List<Event> events = events(r.body());
             assertThat(events).extracting(Event::type).containsExactly("start", "sources", "token", "token", "error");
-            assertThat(events.getLast().data().getString("code")).isEqualTo("generation_failed");
+            assertThat(events.getLast().data().getString("code")).isEqualTo("answer_cut");
             assertThat(events.getLast().data().getBoolean("retryable")).isTrue();
         }
     }

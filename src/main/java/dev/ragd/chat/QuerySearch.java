@@ -1,0 +1,122 @@
+package dev.ragd.chat;
+
+import dev.ragd.chatlog.SearchResult;
+import dev.ragd.llm.Message;
+import dev.ragd.retrieval.Passage;
+import dev.ragd.retrieval.Retrieved;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The search half of a run: rewrites the question into queries (on a virtual thread, bounded by a
+ * guard timeout, falling back to the question), runs each query on a worker thread, and fuses the
+ * lists. Completes on the run's context; never fails (see {@link Outcome#failed()}).
+ */
+final class QuerySearch {
+
+    /**
+     * @param queries    the queries searched
+     * @param searches   one entry per query that returned, for the chat log
+     * @param passages   the fused top K
+     * @param similarity best nearest-chunk similarity over the queries, {@code NaN} if none measured
+     * @param failed     how many queries failed
+     * @param failure    the last query failure, or {@code null}
+     */
+    record Outcome(List<String> queries, List<SearchResult> searches, List<Passage> passages, double similarity,
+            int failed, Throwable failure) {
+
+        /** True when every query failed: nothing to answer from. */
+        boolean allFailed() {
+            return failed == queries.size();
+        }
+
+        /** True when nothing measured says the passages are irrelevant. */
+        boolean relevant(double minRelevance) {
+            return minRelevance <= 0 || Double.isNaN(similarity) || similarity >= minRelevance;
+        }
+    }
+
+    private final ChatPipeline pipeline;
+    private final Context context;
+
+    QuerySearch(ChatPipeline pipeline, Context context) {
+        this.pipeline = pipeline;
+        this.context = context;
+    }
+
+    /** @param rewriteFailed told (on the context) why rewriting was abandoned, before searching */
+    Future<Outcome> run(String question, List<Message> history, Consumer<Throwable> rewriteFailed) {
+        return rewrite(question, history)
+                .otherwise(e -> {
+                    rewriteFailed.accept(e);
+                    return List.of(question);
+                })
+                .compose(queries -> search(queries == null || queries.isEmpty() ? List.of(question) : queries));
+    }
+
+    /**
+     * The rewrite waits on a model call for up to seconds: a virtual thread, not a worker thread.
+     * A guard timer on the context fails it when the rewriter overruns its own timeout.
+     */
+    private Future<List<String>> rewrite(String question, List<Message> history) {
+        Promise<List<String>> promise = Promise.promise();
+        long guardMs = pipeline.rewriteGuardMs();
+        long timer = context.owner().setTimer(guardMs, id -> promise.tryFail(
+                new TimeoutException("query rewrite took longer than " + guardMs + " ms")));
+        promise.future().onComplete(ar -> context.owner().cancelTimer(timer));
+        try {
+            pipeline.rewriteExecutor().execute(() -> {
+                try {
+                    List<String> queries = List.copyOf(pipeline.rewriter().rewrite(question, history));
+                    context.runOnContext(v -> promise.tryComplete(queries));
+                } catch (Throwable e) {
+                    context.runOnContext(v -> promise.tryFail(e));
+                }
+            });
+        } catch (RuntimeException e) {
+            promise.tryFail(e);
+        }
+        return promise.future();
+    }
+
+    private Future<Outcome> search(List<String> queries) {
+        int topK = pipeline.config().topK();
+        List<Future<Retrieved>> runs = new ArrayList<>();
+        for (String q : queries) {
+            runs.add(context.executeBlocking(() -> pipeline.retriever().search(q, topK), false));
+        }
+        return Future.join(runs).transform(ar -> Future.succeededFuture(outcome(queries, runs, topK)));
+    }
+
+    private static Outcome outcome(List<String> queries, List<Future<Retrieved>> runs, int topK) {
+        List<List<Passage>> lists = new ArrayList<>();
+        List<SearchResult> results = new ArrayList<>();
+        double similarity = Double.NaN;
+        Throwable failure = null;
+        for (int i = 0; i < runs.size(); i++) {
+            Future<Retrieved> run = runs.get(i);
+            if (run.failed()) {
+                failure = run.cause();
+                continue;
+            }
+            Retrieved r = run.result() == null ? Retrieved.unmeasured(List.of()) : run.result();
+            lists.add(r.passages());
+            results.add(new SearchResult(queries.get(i), hits(r.passages())));
+            if (r.measured()) {
+                similarity = Double.isNaN(similarity) ? r.similarity() : Math.max(similarity, r.similarity());
+            }
+        }
+        List<Passage> fused = lists.isEmpty() ? List.of() : QueryFusion.fuse(lists, topK);
+        return new Outcome(List.copyOf(queries), List.copyOf(results), fused, similarity, runs.size() - lists.size(),
+                failure);
+    }
+
+    static List<SearchResult.Hit> hits(List<Passage> ps) {
+        return ps.stream().map(p -> new SearchResult.Hit(p.docId(), p.chunkId(), p.title(), p.score())).toList();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.ragd.retrieval;
+
+import java.util.List;
+
+/**
+ * What one search returned, and how close the closest chunk in the index was to the query.
+ *
+ * @param passages   at most topK passages, best first (as {@link Retriever#retrieve})
+ * @param similarity cosine similarity in [-1, 1] between the query's embedding and the nearest
+ *                   chunk's embedding; {@link Double#NaN} when the retriever does not measure it
+ *                   (keyword-only search, test retrievers). Unlike the fused RRF scores, which are
+ *                   rank-based and always look alike, it says whether anything relevant was found.
+ */
+public record Retrieved(List<Passage> passages, double similarity) {
+
+    public Retrieved {
+        passages = List.copyOf(passages);
+    }
+
+    /** A result without a similarity measure. */
+    public static Retrieved unmeasured(List<Passage> passages) {
+        return new Retrieved(passages, Double.NaN);
+    }
+
+    /** True when the similarity was measured. */
+    public boolean measured() {
+        return !Double.isNaN(similarity);
+    }
+}
