@@ -80,6 +80,25 @@ public final class UpstreamErrors {
         return new UpstreamException(Kind.UNAVAILABLE, "upstream I/O failure (" + what + ")", 0, null, t);
     }
 
+    /** True for the failures worth another attempt while no token has been delivered. */
+    public static boolean retriedBeforeFirstToken(Kind kind) {
+        return kind == Kind.RATE_LIMITED || kind == Kind.UNAVAILABLE || kind == Kind.TIMEOUT;
+    }
+
+    /** Classifies an {@code {"error": ...}} event inside a 200 stream (e.g. a rate limit hit mid-answer). */
+    public UpstreamException fromStreamError(ChatChunk chunk) {
+        String code = String.valueOf(chunk.errorCode());
+        Kind kind = code.contains("rate_limit") || code.contains("429") ? Kind.RATE_LIMITED : Kind.UNAVAILABLE;
+        return new UpstreamException(kind, "error event in stream: " + redact(chunk.errorMessage()), 200, null, null);
+    }
+
+    /** The detail part of an exception's message (after {@code KIND (HTTP n): }). */
+    public static String detail(UpstreamException e) {
+        String m = e.getMessage();
+        int i = m.indexOf(": ");
+        return i < 0 ? m : m.substring(i + 2);
+    }
+
     /**
      * The delay the upstream asked for, in milliseconds: Azure's {@code retry-after-ms}, else
      * {@code Retry-After} as seconds or an HTTP date; {@code null} when absent or unreadable.
