@@ -11,16 +11,21 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 
 /**
  * Answers with a hosted chat model (OpenAI-compatible or Azure OpenAI), streaming tokens from the
  * upstream's server-sent events straight onto the caller's event loop.
  *
- * <p>One shared HTTP/1.1 client (keep-alive, no pipelining, a pool sized for
- * {@code max(1024, RAGD_MAX_CONCURRENT_GENERATIONS)} concurrent streams, TLS for https URLs) and one
- * circuit breaker per generator (= per upstream). Each {@link #stream} is an {@link OpenAiTokenStream}:
+ * <p>HTTP/1.1 clients (keep-alive, no pipelining, pools sized for
+ * {@code max(1024, RAGD_MAX_CONCURRENT_GENERATIONS)} concurrent streams, TLS for https URLs), one per
+ * event loop so connections live on their caller's loop, and one circuit breaker per generator
+ * (= per upstream). Each {@link #stream} is an {@link OpenAiTokenStream}:
  * retries before the first token, never after; timeouts; cancel closes the upstream connection.
  * The generator is also the upstream's {@link UpstreamHealth}.
  */
@@ -30,7 +35,10 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
     private final LlmConfig config;
     private final UpstreamEndpoint endpoint;
     private final AccessTokenSource tokens;
-    private final HttpClientAgent client;
+    private final HttpClientOptions clientOptions;
+    private final PoolOptions poolOptions;
+    private final HttpClientAgent sharedClient;
+    private final Map<Thread, HttpClientAgent> loopClients = new ConcurrentHashMap<>();
     private final CircuitBreaker breaker;
     private final UpstreamErrors errors;
     private final RetryPolicy retryPolicy;
@@ -51,7 +59,7 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
             throw new IllegalArgumentException("AZURE_OPENAI_AUTH=entra needs an access token source");
         }
         this.tokens = tokens;
-        HttpClientOptions options = new HttpClientOptions()
+        this.clientOptions = new HttpClientOptions()
                 .setName("ragd-llm")
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setKeepAlive(true)
@@ -61,10 +69,10 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
                 .setConnectTimeout(config.connectTimeoutMs())
                 .setSsl(endpoint.url().startsWith("https:"))
                 .setVerifyHost(true);
-        PoolOptions pool = new PoolOptions()
+        this.poolOptions = new PoolOptions()
                 .setHttp1MaxSize(Math.max(1024, config.maxConcurrentGenerations()))
                 .setMaxWaitQueueSize(-1);
-        this.client = vertx.httpClientBuilder().with(options).with(pool).build();
+        this.sharedClient = newClient();
         this.breaker = new CircuitBreaker(config.breakerFailures(), config.breakerResetMs(), System::currentTimeMillis);
         this.errors = new UpstreamErrors(System::currentTimeMillis,
                 Arrays.asList(config.openAiApiKey(), config.azureApiKey()));
@@ -109,9 +117,29 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
         return breaker.retryAfterMs();
     }
 
-    /** Closes the HTTP client and its pooled connections. */
+    /** Closes the HTTP clients and their pooled connections. */
     public Future<Void> close() {
-        return client.close();
+        List<Future<Void>> closing = new ArrayList<>();
+        closing.add(sharedClient.close());
+        loopClients.values().forEach(c -> closing.add(c.close()));
+        return Future.all(closing).mapEmpty();
+    }
+
+    private HttpClientAgent newClient() {
+        return vertx.httpClientBuilder().with(clientOptions).with(poolOptions).build();
+    }
+
+    /**
+     * The client for the current thread: one per event loop, so a request's connection is created
+     * on (and its buffers read by) the same event loop as the caller's context, with no hop between
+     * threads; callers on other threads share one client.
+     */
+    HttpClientAgent client() {
+        Context current = Vertx.currentContext();
+        if (current == null || !current.isEventLoopContext()) {
+            return sharedClient;
+        }
+        return loopClients.computeIfAbsent(Thread.currentThread(), t -> newClient());
     }
 
     Vertx vertx() { return vertx; }
@@ -121,8 +149,6 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
     UpstreamEndpoint endpoint() { return endpoint; }
 
     AccessTokenSource tokens() { return tokens; }
-
-    HttpClientAgent client() { return client; }
 
     CircuitBreaker breaker() { return breaker; }
 

@@ -246,6 +246,10 @@ final class OpenAiTokenStream implements TokenStream, UpstreamExchange.Listener 
     private void done() {
         upstreamDone = true;
         watchdog.stop();
+        if (exchange != null) {
+            exchange.release(); // keep-alive: the connection returns to the pool
+            exchange = null;
+        }
         queue.then(() -> {
             finished = true;
             stopAll();

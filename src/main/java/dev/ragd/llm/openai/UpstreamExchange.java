@@ -144,4 +144,19 @@ final class UpstreamExchange {
             request.reset();
         }
     }
+
+    /**
+     * Silences the listener after a complete answer ({@code [DONE]}) but lets the rest of the body
+     * (usually just its end) be read, so the connection goes back to the pool for reuse.
+     */
+    void release() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (response != null && !completed) {
+            response.handler(null);
+            response.resume();
+        }
+    }
 }

@@ -36,6 +36,8 @@ final class GeneratorHarness implements AutoCloseable {
         final CompletableFuture<Thread> contextThread = new CompletableFuture<>();
         volatile TokenStream stream;
         volatile int terminalCalls;
+        final long startedNanos = System.nanoTime();
+        volatile long firstTokenNanos;
 
         String text() {
             return String.join("", tokens);
@@ -93,13 +95,18 @@ final class GeneratorHarness implements AutoCloseable {
     /** Starts a stream on a fresh event-loop context, as a server connection would. */
     Run start(OpenAiStreamingGenerator generator) {
         Run run = new Run();
-        Context context = vertx.getOrCreateContext();
+        // a new event-loop context per stream, as each server connection has (getOrCreateContext()
+        // from a non-Vert.x thread would return the same sticky context every time)
+        Context context = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
         context.runOnContext(v -> {
             run.contextThread.complete(Thread.currentThread());
             TokenStream s = generator.stream(REQUEST, context);
             run.stream = s;
             s.handler(t -> {
                 run.handlerThreads.add(Thread.currentThread());
+                if (run.tokens.isEmpty()) {
+                    run.firstTokenNanos = System.nanoTime();
+                }
                 run.tokens.add(t);
             }).endHandler(u -> {
                 run.handlerThreads.add(Thread.currentThread());
