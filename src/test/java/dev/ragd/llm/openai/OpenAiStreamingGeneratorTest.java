@@ -160,6 +160,32 @@ class OpenAiStreamingGeneratorTest {
     }
 
     @Test
+    void consecutive_streams_reuse_one_kept_alive_upstream_connection() throws Exception {
+        var generator = harness.generator(harness.openAiEnv());
+        for (int i = 0; i < 5; i++) {
+            harness.start(generator).usage();
+        }
+        assertThat(upstream.requests).hasSize(5);
+        assertThat(upstream.connectionsOpened.get()).as("connections opened for 5 sequential streams")
+                .isLessThanOrEqualTo(4); // at most one per client event loop, never one per stream
+        assertThat(upstream.connectionsClosed.get()).isZero();
+    }
+
+    @Test
+    void cancel_during_retry_backoff_sends_no_further_request_and_calls_no_handler() throws Exception {
+        upstream.then(FakeUpstream.status(429, "{}", "Retry-After", "1"));
+        var run = harness.start(harness.generator(harness.openAiEnv()));
+        GeneratorHarness.await("first attempt", () -> upstream.requests.size() == 1, 5_000);
+
+        run.stream.cancel();
+
+        Thread.sleep(1_500);
+        assertThat(upstream.requests).hasSize(1);
+        assertThat(run.end).isNotDone();
+        assertThat(run.tokens).isEmpty();
+    }
+
+    @Test
     void pause_holds_tokens_until_resume_and_then_delivers_them_all_in_order() throws Exception {
         upstream.then(answer(20, "a", "b", "c", "d", "e", "f"));
         var run = harness.start(harness.generator(harness.openAiEnv()));
