@@ -69,6 +69,15 @@ public record ChatChunk(String content, String finishReason, Usage usage, String
         return new ChatChunk(content, finish, usage, null, null);
     }
 
+    /** Like {@link #parse}, but malformed data becomes an error chunk (code {@code malformed}) instead of an exception. */
+    public static ChatChunk read(String data) {
+        try {
+            return parse(data);
+        } catch (IllegalArgumentException e) {
+            return new ChatChunk(null, null, null, "malformed stream event: " + e.getMessage(), "malformed");
+        }
+    }
+
     public boolean isError() {
         return errorMessage != null;
     }

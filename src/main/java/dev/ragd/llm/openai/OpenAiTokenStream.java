@@ -138,24 +138,10 @@ final class OpenAiTokenStream implements TokenStream, UpstreamExchange.Listener 
             return;
         }
         attempts++;
-        UpstreamExchange ex = new UpstreamExchange(up, body, this);
-        exchange = ex;
+        exchange = new UpstreamExchange(up, body, this);
         watchdog.touch();
         armWatchdog();
-        if (!up.endpoint().needsToken()) {
-            ex.send(null);
-            return;
-        }
-        up.tokens().token().onComplete(ar -> onContext(() -> {
-            if (cancelled || finished || exchange != ex) {
-                return;
-            }
-            if (ar.failed()) {
-                fail(new UpstreamException(Kind.AUTH, String.valueOf(ar.cause().getMessage()), 0, null, null));
-            } else {
-                ex.send(ar.result());
-            }
-        }));
+        exchange.start(context);
     }
 
     @Override
@@ -167,13 +153,7 @@ final class OpenAiTokenStream implements TokenStream, UpstreamExchange.Listener 
             done();
             return;
         }
-        ChatChunk chunk;
-        try {
-            chunk = ChatChunk.parse(data);
-        } catch (IllegalArgumentException e) {
-            onBroken(new UpstreamException(Kind.UNAVAILABLE, "malformed stream event: " + e.getMessage(), 200, null, null));
-            return;
-        }
+        ChatChunk chunk = ChatChunk.read(data);
         if (chunk.isError()) {
             onBroken(up.errors().fromStreamError(chunk));
             return;
@@ -254,6 +234,10 @@ final class OpenAiTokenStream implements TokenStream, UpstreamExchange.Listener 
             finished = true;
             stopAll();
             up.breaker().onSuccess(permit);
+            if (finishReason != null && !"stop".equals(finishReason)) {
+                log.atInfo().addKeyValue("upstream", up.name()).addKeyValue("finish_reason", finishReason)
+                        .addKeyValue("tokens", tokenCount).log("llm answer ended early");
+            }
             if (endHandler != null) {
                 endHandler.handle(usage != null ? usage : new Usage(0, tokenCount));
             }

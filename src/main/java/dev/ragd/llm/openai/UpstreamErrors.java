@@ -80,6 +80,11 @@ public final class UpstreamErrors {
         return new UpstreamException(Kind.UNAVAILABLE, "upstream I/O failure (" + what + ")", 0, null, t);
     }
 
+    /** No bearer token could be had (Entra ID): an authentication failure, not retried. */
+    public static UpstreamException tokenFailure(Throwable t) {
+        return new UpstreamException(Kind.AUTH, String.valueOf(t.getMessage()), 0, null, null);
+    }
+
     /** True for the failures worth another attempt while no token has been delivered. */
     public static boolean retriedBeforeFirstToken(Kind kind) {
         return kind == Kind.RATE_LIMITED || kind == Kind.UNAVAILABLE || kind == Kind.TIMEOUT;

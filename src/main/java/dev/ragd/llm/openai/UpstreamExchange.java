@@ -1,6 +1,7 @@
 package dev.ragd.llm.openai;
 
 import dev.ragd.llm.UpstreamException;
+import io.vertx.core.Context;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -10,7 +11,7 @@ import io.vertx.core.http.RequestOptions;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One HTTP attempt at a streamed chat completion. {@link #send} must be called on the stream's
+ * One HTTP attempt at a streamed chat completion. {@link #start} must be called on the stream's
  * context: the request is then bound to it and every callback runs on its event loop. After
  * {@link #close()} the listener is never called again.
  */
@@ -46,7 +47,25 @@ final class UpstreamExchange {
         this.listener = listener;
     }
 
-    void send(String bearer) {
+    /** Gets a bearer token first when the upstream needs one, then sends; callbacks run on {@code context}. */
+    void start(Context context) {
+        if (!up.endpoint().needsToken()) {
+            send(null);
+            return;
+        }
+        up.tokens().token().onComplete(ar -> context.runOnContext(v -> {
+            if (closed) {
+                return;
+            }
+            if (ar.failed()) {
+                listener.onFailure(UpstreamErrors.tokenFailure(ar.cause()));
+            } else {
+                send(ar.result());
+            }
+        }));
+    }
+
+    private void send(String bearer) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         up.endpoint().addHeaders(headers, bearer);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
