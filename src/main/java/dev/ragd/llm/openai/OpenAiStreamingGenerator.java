@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.Objects;
 
 /**
@@ -52,6 +53,11 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
 
     /** @param tokens bearer tokens for Azure with Entra auth; may be {@code null} otherwise */
     public OpenAiStreamingGenerator(Vertx vertx, LlmConfig config, AccessTokenSource tokens) {
+        this(vertx, config, tokens, options -> { });
+    }
+
+    /** As above; {@code tweak} adjusts the HTTP client options (tests: trust a self-signed upstream). */
+    OpenAiStreamingGenerator(Vertx vertx, LlmConfig config, AccessTokenSource tokens, Consumer<HttpClientOptions> tweak) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.config = Objects.requireNonNull(config, "config");
         this.endpoint = UpstreamEndpoint.from(config);
@@ -68,7 +74,10 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
                 .setDecompressionSupported(false)
                 .setConnectTimeout(config.connectTimeoutMs())
                 .setSsl(endpoint.url().startsWith("https:"))
-                .setVerifyHost(true);
+                .setVerifyHost(true)
+                .setForceSni(true)
+                .setKeepAliveTimeout(30);
+        tweak.accept(clientOptions);
         this.poolOptions = new PoolOptions()
                 .setHttp1MaxSize(Math.max(1024, config.maxConcurrentGenerations()))
                 .setMaxWaitQueueSize(-1);

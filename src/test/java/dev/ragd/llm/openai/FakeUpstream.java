@@ -6,6 +6,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayDeque;
@@ -42,8 +43,13 @@ final class FakeUpstream implements AutoCloseable {
     final AtomicInteger streamsClosedEarly = new AtomicInteger();
 
     FakeUpstream(Behaviour fallback) throws Exception {
+        this(fallback, new HttpServerOptions());
+    }
+
+    /** @param options e.g. with TLS ({@code setSsl(true).setKeyCertOptions(...)}) */
+    FakeUpstream(Behaviour fallback, HttpServerOptions options) throws Exception {
         this.fallback = fallback;
-        server = vertx.createHttpServer()
+        server = vertx.createHttpServer(options)
                 .connectionHandler(c -> {
                     connectionsOpened.incrementAndGet();
                     c.closeHandler(v -> connectionsClosed.incrementAndGet());
