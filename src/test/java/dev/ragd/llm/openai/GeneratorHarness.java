@@ -44,13 +44,13 @@ final class GeneratorHarness implements AutoCloseable {
         }
 
         Usage usage() throws Exception {
-            return end.get(15, TimeUnit.SECONDS);
+            return end.get(40, TimeUnit.SECONDS);
         }
 
         /** The failure, which must be an UpstreamException. */
         UpstreamException error() throws Exception {
             try {
-                Usage u = end.get(15, TimeUnit.SECONDS);
+                Usage u = end.get(40, TimeUnit.SECONDS);
                 throw new AssertionError("expected a failure, stream ended normally with " + u + " text=" + text());
             } catch (java.util.concurrent.ExecutionException e) {
                 if (e.getCause() instanceof UpstreamException u) {
@@ -74,9 +74,10 @@ final class GeneratorHarness implements AutoCloseable {
         env.put("RAGD_LLM_MODEL", "gpt-test");
         env.put("OPENAI_BASE_URL", upstream.baseUrl() + "/v1");
         env.put("OPENAI_API_KEY", OPENAI_KEY);
-        env.put("RAGD_LLM_CONNECT_TIMEOUT_MS", "1000");
-        env.put("RAGD_LLM_FIRST_TOKEN_TIMEOUT_MS", "3000");
-        env.put("RAGD_LLM_STALL_TIMEOUT_MS", "3000");
+        // generous: the test machine is small and shared; tests of timeouts set their own
+        env.put("RAGD_LLM_CONNECT_TIMEOUT_MS", "10000");
+        env.put("RAGD_LLM_FIRST_TOKEN_TIMEOUT_MS", "20000");
+        env.put("RAGD_LLM_STALL_TIMEOUT_MS", "20000");
         env.put("RAGD_LLM_RETRY_BUDGET_MS", "5000");
         env.put("RAGD_LLM_MAX_RETRIES", "3");
         env.put("RAGD_BREAKER_FAILURES", "5");
