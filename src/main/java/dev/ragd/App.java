@@ -6,9 +6,11 @@ import dev.ragd.chatlog.ChatLogs;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.llm.ExtractiveAnswerer;
 import dev.ragd.llm.Generator;
+import dev.ragd.llm.openai.OpenAiStreamingGenerator;
 import dev.ragd.ops.StartupLog;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.retrieval.RetrievalStack;
+import dev.ragd.rewrite.QueryRewriters;
 import dev.ragd.server.RagdServer;
 import io.vertx.core.Vertx;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +51,8 @@ public final class App implements AutoCloseable {
             retrieval = Retrieval.open(config);
             chatLog = ChatLogs.open(config);
             Generator generator = generator(vertx, config);
-            ChatPipeline pipeline = new ChatPipeline(vertx, config, retrieval.retriever(), generator, chatLog);
+            ChatPipeline pipeline = new ChatPipeline(vertx, config, retrieval.retriever(), generator, chatLog,
+                    QueryRewriters.create(config.llm()));
             RagdServer server = RagdServer.start(vertx, config, pipeline)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new App(vertx, retrieval, chatLog, server);
@@ -71,7 +74,13 @@ public final class App implements AutoCloseable {
                         .log("answerer: offline extractive answerer (quotes the retrieved passages; not a language model)");
                 yield new ExtractiveAnswerer(vertx, config.extractiveTokenMs());
             }
-            default -> throw new IllegalArgumentException("RAGD_LLM=" + config.llm().provider() + " is not supported yet");
+            case "openai", "azure-openai" -> {
+                OpenAiStreamingGenerator g = new OpenAiStreamingGenerator(vertx, config.llm());
+                log.atInfo().addKeyValue("provider", config.llm().provider()).addKeyValue("model", g.model())
+                        .log("answerer: language model");
+                yield g;
+            }
+            default -> throw new IllegalArgumentException("RAGD_LLM=" + config.llm().provider() + " is not supported");
         };
     }
 

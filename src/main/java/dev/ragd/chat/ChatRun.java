@@ -72,7 +72,7 @@ final class ChatRun implements ChatHandle {
         steps().step(request.id(), Step.REJECTED, elapsedMs()).with("reason", ErrorCodes.BUSY)
                 .with("active", active).with("max", max).log();
         phase = Phase.DONE;
-        events.onError(UpstreamErrors.busy(null));
+        events.onError(ClientErrors.busy(null));
     }
 
     void start() {
@@ -177,7 +177,7 @@ final class ChatRun implements ChatHandle {
         }
         steps().stepWarn(request.id(), Step.ANSWER_DONE, elapsedMs()).with("outcome", "failed")
                 .with("tokens", tokens).error(error).log();
-        fail(UpstreamErrors.toChatError(error, tokens > 0));
+        fail(ClientErrors.toChatError(error, tokens > 0));
     }
 
     @Override

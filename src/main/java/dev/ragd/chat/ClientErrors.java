@@ -6,12 +6,12 @@ import dev.ragd.llm.UpstreamException;
  * The one place where a generation failure becomes what the client sees: a stable code, a short
  * honest message without upstream detail, whether retrying may help, and when.
  */
-public final class UpstreamErrors {
+public final class ClientErrors {
 
     /** retry_after_ms of a {@code busy} rejection: long enough for a generation slot to free up. */
     public static final long BUSY_RETRY_AFTER_MS = 1000;
 
-    private UpstreamErrors() {}
+    private ClientErrors() {}
 
     /**
      * @param error         what the generator reported (an {@link UpstreamException} or anything else)

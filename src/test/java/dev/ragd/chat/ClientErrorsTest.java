@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class UpstreamErrorsTest {
+class ClientErrorsTest {
 
     private static final Map<Kind, String> CODES = new EnumMap<>(Map.of(
             Kind.RATE_LIMITED, "rate_limited", Kind.UNAVAILABLE, "upstream_unavailable",
@@ -31,7 +31,7 @@ class UpstreamErrorsTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void beforeTheFirstTokenEachKindHasItsOwnCodeAndNoUpstreamDetail(Kind kind) {
-        ChatError e = UpstreamErrors.toChatError(upstream(kind, 2500L), false);
+        ChatError e = ClientErrors.toChatError(upstream(kind, 2500L), false);
 
         assertThat(e.code()).isEqualTo(CODES.get(kind));
         assertThat(e.retryable()).isEqualTo(kind.retryable());
@@ -47,7 +47,7 @@ class UpstreamErrorsTest {
     @ParameterizedTest
     @EnumSource(Kind.class)
     void afterTheFirstTokenEveryFailureSaysTheAnswerWasCut(Kind kind) {
-        ChatError e = UpstreamErrors.toChatError(upstream(kind, null), true);
+        ChatError e = ClientErrors.toChatError(upstream(kind, null), true);
 
         assertThat(e.code()).isEqualTo(ErrorCodes.ANSWER_CUT);
         assertThat(e.retryable()).isTrue();
@@ -56,12 +56,12 @@ class UpstreamErrorsTest {
 
     @Test
     void busyWithoutAHintSuggestsRetryingInASecond() {
-        assertThat(UpstreamErrors.toChatError(upstream(Kind.BUSY, null), false).retryAfterMs()).isEqualTo(1000L);
+        assertThat(ClientErrors.toChatError(upstream(Kind.BUSY, null), false).retryAfterMs()).isEqualTo(1000L);
     }
 
     @Test
     void anUnclassifiedFailureIsAGenerationFailure() {
-        ChatError e = UpstreamErrors.toChatError(new IllegalStateException("bug"), false);
+        ChatError e = ClientErrors.toChatError(new IllegalStateException("bug"), false);
 
         assertThat(e.code()).isEqualTo(ErrorCodes.GENERATION_FAILED);
         assertThat(e.retryable()).isTrue();
