@@ -147,15 +147,15 @@ public record LlmConfig(
         m.put("RAGD_LLM_MODEL", model);
         m.put("OPENAI_BASE_URL", openAiBaseUrl);
         m.put("OPENAI_API_KEY", RagdConfig.mask(openAiApiKey));
-        m.put("AZURE_OPENAI_ENDPOINT", String.valueOf(azureEndpoint));
+        m.put("AZURE_OPENAI_ENDPOINT", unsetIfNull(azureEndpoint));
         m.put("AZURE_OPENAI_API_KEY", RagdConfig.mask(azureApiKey));
-        m.put("AZURE_OPENAI_DEPLOYMENT", String.valueOf(azureDeployment));
+        m.put("AZURE_OPENAI_DEPLOYMENT", unsetIfNull(azureDeployment));
         m.put("AZURE_OPENAI_API_VERSION", azureApiVersion);
         m.put("AZURE_OPENAI_AUTH", azureAuth);
         m.put("RAGD_EMBEDDINGS", embeddings);
         m.put("RAGD_EMBEDDING_MODEL", embeddingModel);
         m.put("RAGD_EMBEDDING_DIMENSIONS", Integer.toString(embeddingDimensions));
-        m.put("AZURE_OPENAI_EMBEDDING_DEPLOYMENT", String.valueOf(azureEmbeddingDeployment));
+        m.put("AZURE_OPENAI_EMBEDDING_DEPLOYMENT", unsetIfNull(azureEmbeddingDeployment));
         m.put("RAGD_QUERY_REWRITE", Boolean.toString(queryRewrite));
         m.put("RAGD_MAX_QUERIES", Integer.toString(maxQueries));
         m.put("RAGD_MAX_ANSWER_TOKENS", Integer.toString(maxAnswerTokens));
@@ -169,6 +169,10 @@ public record LlmConfig(
         m.put("RAGD_MAX_CONCURRENT_GENERATIONS", Integer.toString(maxConcurrentGenerations));
         m.put("RAGD_MIN_RELEVANCE", Double.toString(minRelevance));
         return m;
+    }
+
+    private static String unsetIfNull(String value) {
+        return value == null ? "(unset)" : value;
     }
 
     /** Hides secrets from {@code toString()} (records print every component otherwise). */

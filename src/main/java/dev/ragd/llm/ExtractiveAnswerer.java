@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * The offline answerer used when no language model is configured: it quotes the retrieved
@@ -36,9 +35,6 @@ public final class ExtractiveAnswerer implements Generator {
     static final int MAX_SENTENCES = 3;
 
     /** A question that leans on an earlier turn: "And the price?", "What about it?", "How much is it?". */
-    private static final Pattern FOLLOW_UP =
-            Pattern.compile("(?i)^\\W*(?:and|also|what about|how about)\\b|\\b(?:it|its|they|them|their)\\b");
-
     private final Vertx vertx;
     private final int tokenDelayMs;
     private final TermAnalyser analyser = new TermAnalyser();
@@ -87,7 +83,7 @@ public final class ExtractiveAnswerer implements Generator {
         for (int i = 0; i < passages.size(); i++) {
             split.add(splitter.split(i, passages.get(i).text()));
         }
-        boolean followUp = FOLLOW_UP.matcher(request.question()).find();
+        boolean followUp = FollowUps.isFollowUp(request.question());
         List<Candidate> chosen = new SentenceRanker(question, analyser.alternates(question), distinct(earlier), followUp)
                 .choose(passages, split, analyser, MAX_SENTENCES, MAX_WORDS);
         return chosen.isEmpty() ? NO_ANSWER : AnswerWriter.write(chosen, passages, MAX_WORDS);

@@ -23,8 +23,9 @@ public final class QueryRewriters {
     private QueryRewriters() {}
 
     /**
-     * {@link NoRewrite} with the extractive answerer or {@code RAGD_QUERY_REWRITE=false}; otherwise
-     * an {@link LlmQueryRewriter} on the configured OpenAI or Azure OpenAI chat model.
+     * {@link NoRewrite} with {@code RAGD_QUERY_REWRITE=false}; {@link FollowUpRewriter} with the
+     * extractive answerer (no model to ask); otherwise an {@link LlmQueryRewriter} on the configured
+     * OpenAI or Azure OpenAI chat model.
      */
     public static QueryRewriter create(LlmConfig config) {
         return create(config, TIMEOUT);
@@ -32,8 +33,11 @@ public final class QueryRewriters {
 
     /** As {@link #create(LlmConfig)}, with the rewrite call's timeout. */
     public static QueryRewriter create(LlmConfig config, Duration timeout) {
-        if (!config.languageModel() || !config.queryRewrite()) {
+        if (!config.queryRewrite()) {
             return new NoRewrite();
+        }
+        if (!config.languageModel()) {
+            return new FollowUpRewriter();
         }
         ChatModel model = switch (config.provider()) {
             case "openai" -> OpenAiChatModel.builder()
