@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -117,6 +119,34 @@ class StatelessCheckTest {
         }
         assertThat(Files.list(index)).as("the probe leaves nothing behind").isEmpty();
         Files.setPosixFilePermissions(index, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    /** Prints the real probe's verdict for a directory; run inside a private mount namespace by the test below. */
+    public static void main(String[] args) {
+        System.out.println("canWrite=" + Writability.probe().canWrite(Path.of(args[0])));
+    }
+
+    @Test
+    void theRealProbeCallsAReadOnlyBindMountReadOnlyEvenForRoot() throws Exception {
+        Path index = index();
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p;
+        try {
+            p = new ProcessBuilder("unshare", "-m", "sh", "-c",
+                    "mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\" && echo mounted"
+                            + " && exec \"$2\" -XX:-UsePerfData -cp \"$3\" dev.ragd.config.StatelessCheckTest \"$1\"",
+                    "sh", index.toString(), javaBin, cp).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            org.junit.jupiter.api.Assumptions.abort("no unshare: " + e.getMessage());
+            return;
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        org.junit.jupiter.api.Assumptions.assumeTrue(out.contains("mounted"),
+                "needs `unshare -m` and bind mounts: " + out);
+        assertThat(out).contains("canWrite=false");
+        assertThat(Files.list(index)).isEmpty();
     }
 
     @Test

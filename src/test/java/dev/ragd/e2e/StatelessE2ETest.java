@@ -221,9 +221,10 @@ class StatelessE2ETest {
         return result;
     }
 
+    /** The data directory (the index and, were RAGD_CHATLOG=file, the chat log) as "index", work, tmp. */
     private static Map<String, Map<String, String>> snapshots(Path index, Path work, Path tmp) throws IOException {
         Map<String, Map<String, String>> all = new TreeMap<>();
-        all.put("index", snapshot(index));
+        all.put("index", snapshot(index.getParent()));
         all.put("work", snapshot(work));
         all.put("tmp", snapshot(tmp));
         return all;
