@@ -1,7 +1,9 @@
 package dev.ragd.cli;
 
 import dev.ragd.App;
+import dev.ragd.config.Env;
 import dev.ragd.config.RagdConfig;
+import dev.ragd.config.StatelessCheck;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -29,10 +31,12 @@ final class ServeCommand implements Callable<Integer> {
             ctx.err().println("ragd serve: --port " + port + " must be from 0 to 65535");
             return 2;
         }
-        RagdConfig config = RagdConfig.from(ctx.env());
+        Env env = ctx.env();
+        RagdConfig config = RagdConfig.from(env);
         if (port != null) {
             config = config.withPort(port);
         }
+        StatelessCheck.verify(config, config.stateless(), env);
         App app = App.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,9 +17,15 @@ import java.util.Set;
 public final class Env {
 
     private final Map<String, String> vars;
+    private final Path dotEnvFile;
 
     public Env(Map<String, String> vars) {
+        this(vars, null);
+    }
+
+    private Env(Map<String, String> vars, Path dotEnvFile) {
         this.vars = Map.copyOf(vars);
+        this.dotEnvFile = dotEnvFile;
     }
 
     /**
@@ -26,9 +33,18 @@ public final class Env {
      * (real environment variables win over the file).
      */
     public static Env load(Map<String, String> processEnv, Path workDir) {
-        Map<String, String> merged = new HashMap<>(readDotEnv(workDir.resolve(".env")));
+        Path file = workDir.resolve(".env");
+        Map<String, String> merged = new HashMap<>(readDotEnv(file));
         merged.putAll(processEnv);
-        return new Env(merged);
+        return new Env(merged, Files.isRegularFile(file) ? file : null);
+    }
+
+    /**
+     * The {@code .env} file {@link #load} read underneath the process environment; empty when there
+     * was none (or this Env was built from a map).
+     */
+    public Optional<Path> dotEnvFile() {
+        return Optional.ofNullable(dotEnvFile);
     }
 
     static Map<String, String> readDotEnv(Path file) {

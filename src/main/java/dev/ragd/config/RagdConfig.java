@@ -25,7 +25,8 @@ public record RagdConfig(
         int chunkChars,
         int chunkOverlap,
         String logFormat,
-        String logLevel) {
+        String logLevel,
+        StatelessConfig stateless) {
 
     /** Variables whose values are never printed or logged. */
     public static final Set<String> SECRETS = LlmConfig.SECRETS;
@@ -54,7 +55,8 @@ public record RagdConfig(
                 env.integer("RAGD_CHUNK_CHARS", 1000, 100, 100_000),
                 env.integer("RAGD_CHUNK_OVERLAP", 150, 0, 50_000),
                 env.oneOf("RAGD_LOG_FORMAT", "json", Set.of("json", "text")),
-                env.oneOf("RAGD_LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")));
+                env.oneOf("RAGD_LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")),
+                StatelessConfig.from(env));
     }
 
     /** Defaults only; for tests and tools. */
@@ -65,13 +67,13 @@ public record RagdConfig(
     public RagdConfig withPort(int newPort) {
         return new RagdConfig(host, newPort, dataDir, topK, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel);
+                logFormat, logLevel, stateless);
     }
 
     public RagdConfig withDataDir(Path newDataDir) {
         return new RagdConfig(host, port, newDataDir, topK, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel);
+                logFormat, logLevel, stateless);
     }
 
     /** Hides secrets from {@code toString()}. */
@@ -98,6 +100,7 @@ public record RagdConfig(
         m.put("RAGD_CHUNK_OVERLAP", Integer.toString(chunkOverlap));
         m.put("RAGD_LOG_FORMAT", logFormat);
         m.put("RAGD_LOG_LEVEL", logLevel);
+        m.putAll(stateless.describe(dataDir));
         m.putAll(llm.describe());
         return m;
     }

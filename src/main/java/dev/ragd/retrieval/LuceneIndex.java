@@ -63,17 +63,63 @@ public final class LuceneIndex implements AutoCloseable {
     private final IndexStamp stamp;
     private final Analyzer analyzer;
     private final boolean createdNow;
+    private final boolean readOnly;
     private final SearcherManager searchers;
     private IndexWriter writer;
     private volatile long lastRefreshCheck = System.nanoTime();
 
-    private LuceneIndex(Path path, Directory directory, IndexStamp stamp, boolean createdNow) throws IOException {
+    private LuceneIndex(Path path, Directory directory, IndexStamp stamp, boolean createdNow, boolean readOnly)
+            throws IOException {
         this.path = path;
         this.directory = directory;
         this.stamp = stamp;
         this.analyzer = stamp.analysis().newAnalyzer();
         this.createdNow = createdNow;
+        this.readOnly = readOnly;
         this.searchers = new SearcherManager(directory, null);
+    }
+
+    /** True when {@code dir} holds a committed Lucene index. Reads only. */
+    public static boolean exists(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Directory d = FSDirectory.open(dir)) {
+            return DirectoryReader.indexExists(d);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read index " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the existing index in {@code dir} for searching only: no directory is created, no
+     * writer is opened, no lock is taken and nothing is committed, so {@code dir} may be on a
+     * read-only file system. Searches still see a newer commit made by another process. The embedder
+     * check runs as in {@link #open}; {@link #replace} and {@link #delete} throw.
+     *
+     * @throws IllegalStateException when {@code dir} holds no index, or it was built by another
+     *                               embedder or dimension
+     */
+    public static LuceneIndex openReadOnly(Path dir, String embedderName, int dimension) {
+        Directory directory = null;
+        try {
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalStateException("no index at " + dir + ": the directory does not exist");
+            }
+            directory = FSDirectory.open(dir);
+            if (!DirectoryReader.indexExists(directory)) {
+                throw new IllegalStateException("no index at " + dir + ": the directory holds no committed index");
+            }
+            Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
+            IndexStamp stamp = IndexStamp.check(dir, data, embedderName, dimension);
+            return new LuceneIndex(dir, directory, stamp, false, true);
+        } catch (IOException e) {
+            closeQuietly(directory);
+            throw new UncheckedIOException("cannot open index " + dir + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(directory);
+            throw e;
+        }
     }
 
     /** Opens the index in {@code dir}, or creates it (English analysis) when there is none. */
@@ -100,14 +146,14 @@ public final class LuceneIndex implements AutoCloseable {
             if (DirectoryReader.indexExists(directory)) {
                 Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
                 IndexStamp stamp = IndexStamp.check(dir, data, embedderName, dimension);
-                return new LuceneIndex(dir, directory, stamp, false);
+                return new LuceneIndex(dir, directory, stamp, false, false);
             }
             IndexStamp stamp = new IndexStamp(embedderName, dimension, analysisForNewIndex);
             try (IndexWriter w = newWriter(directory, analysisForNewIndex, dir)) {
                 w.setLiveCommitData(stamp.toCommitData().entrySet());
                 w.commit();
             }
-            return new LuceneIndex(dir, directory, stamp, true);
+            return new LuceneIndex(dir, directory, stamp, true, false);
         } catch (IOException e) {
             closeQuietly(directory);
             throw new UncheckedIOException("cannot open index " + dir + ": " + e.getMessage(), e);
@@ -136,6 +182,11 @@ public final class LuceneIndex implements AutoCloseable {
 
     public Path path() {
         return path;
+    }
+
+    /** True when opened with {@link #openReadOnly}: this instance never writes. */
+    public boolean readOnly() {
+        return readOnly;
     }
 
     public String embedderName() {
@@ -257,6 +308,9 @@ public final class LuceneIndex implements AutoCloseable {
     }
 
     private synchronized void write(WriteOp op) {
+        if (readOnly) {
+            throw new IllegalStateException("index " + path + " was opened read-only: it cannot be written");
+        }
         try {
             if (writer == null) {
                 writer = newWriter(directory, stamp.analysis(), path);

@@ -1,10 +1,14 @@
 package dev.ragd.retrieval;
 
+import dev.ragd.config.ConfigException;
 import dev.ragd.config.RagdConfig;
+import dev.ragd.config.StatelessConfig;
 import dev.ragd.ingest.Chunker;
 import dev.ragd.ingest.IngestStats;
 import dev.ragd.ingest.Ingestor;
 import dev.ragd.ingest.SampleCorpus;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,30 +20,46 @@ public final class Retrieval {
 
     private Retrieval() {}
 
-    /** The index directory under a data directory. */
+    /** The index directory: {@code RAGD_INDEX_DIR}, or {@code index} under the data directory. */
     public static Path indexDir(RagdConfig config) {
-        return config.dataDir().resolve("index");
+        return config.stateless().indexDir(config.dataDir());
     }
 
     /**
-     * Opens {@code dataDir/index} with the configured embedder ({@link Embedders#from}; see
-     * {@link #open(RagdConfig, Embedder)}). Blocking (loads the model, may ingest): call it off any
-     * event loop.
+     * Opens the index where the configuration says ({@code RAGD_INDEX_DIR}, default
+     * {@code dataDir/index}) with the configured embedder ({@link Embedders#from}), honouring
+     * {@code RAGD_STATELESS}. Blocking (loads the model, may ingest): call it off any event loop.
      */
     public static RetrievalStack open(RagdConfig config) {
-        return open(config, Embedders.from(config.llm()));
+        return open(config, config.stateless(), Embedders.from(config.llm()));
+    }
+
+    /** {@link #open(RagdConfig, StatelessConfig, Embedder)} with the configuration's stateless settings. */
+    public static RetrievalStack open(RagdConfig config, Embedder embedder) {
+        return open(config, config.stateless(), embedder);
     }
 
     /**
-     * Opens {@code dataDir/index}; when it holds no index yet, creates one and ingests the bundled
+     * Opens the index in {@code stateless.indexDir(dataDir)} ({@code RAGD_INDEX_DIR}, default
+     * {@code dataDir/index}).
+     *
+     * <p>In stateless mode ({@code RAGD_STATELESS=true}), or when this process cannot write the
+     * directory (a read-only mount), the index is opened read-only ({@link LuceneIndex#openReadOnly}):
+     * nothing is created, locked or written, and no sample corpus is ingested; a missing or empty
+     * index fails with a {@link ConfigException} naming {@code RAGD_INDEX_DIR}.
+     *
+     * <p>Otherwise, when the directory holds no index yet, creates one and ingests the bundled
      * sample corpus into it. An existing index (e.g. built by {@code ragd ingest}) is used as is.
      * The write lock is released before returning, so {@code ragd ingest} may update the index
      * while a server searches it (the server sees the change within seconds).
      *
      * @throws IllegalStateException when the index was built by another embedder
      */
-    public static RetrievalStack open(RagdConfig config, Embedder embedder) {
-        Path dir = indexDir(config);
+    public static RetrievalStack open(RagdConfig config, StatelessConfig stateless, Embedder embedder) {
+        Path dir = stateless.indexDir(config.dataDir());
+        if (stateless.enabled() || readOnlyDirectory(dir)) {
+            return openReadOnly(dir, stateless.enabled(), embedder);
+        }
         LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension());
         try {
             if (index.createdNow()) {
@@ -56,5 +76,27 @@ public final class Retrieval {
             index.close();
             throw e;
         }
+    }
+
+    /** A read-only mount or a directory this process may not write (no probe file: no side effect). */
+    private static boolean readOnlyDirectory(Path dir) {
+        try {
+            return Files.isDirectory(dir) && (Files.getFileStore(dir).isReadOnly() || !Files.isWritable(dir));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static RetrievalStack openReadOnly(Path dir, boolean stateless, Embedder embedder) {
+        if (!LuceneIndex.exists(dir)) {
+            String why = Files.isDirectory(dir) ? " holds no index" : " does not exist";
+            throw new ConfigException("RAGD_INDEX_DIR=" + dir + why
+                    + (stateless ? " (RAGD_STATELESS=true never creates one)" : " and is read-only")
+                    + ": build one with `ragd ingest` (e.g. at image build time)");
+        }
+        LuceneIndex index = LuceneIndex.openReadOnly(dir, embedder.name(), embedder.dimension());
+        log.atInfo().addKeyValue("index", dir).addKeyValue("stateless", stateless)
+                .log("index opened read-only");
+        return new RetrievalStack(new LuceneRetriever(index, embedder, SearchMode.HYBRID), index, embedder);
     }
 }
