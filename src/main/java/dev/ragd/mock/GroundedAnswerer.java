@@ -95,8 +95,9 @@ final class GroundedAnswerer {
                 block.setLength(0);
                 passage = Integer.parseInt(m.group(1));
                 String rest = m.group(2);
-                boolean titleOnly = TITLE.matcher(rest).find();
-                block.append(titleOnly ? TITLE.matcher(rest).replaceFirst("") + "." : rest).append('\n');
+                if (!TITLE.matcher(rest).find()) {
+                    block.append(rest).append('\n');
+                }
             } else if (QUESTION_LINE.matcher(line).matches()) {
                 addSentences(block.toString(), passage, question, asked, out);
                 block.setLength(0);
