@@ -72,7 +72,9 @@ final class ChatStream {
             if (frame.tokens() > 0) {
                 if (tokensSent == stallAfter) {
                     stats.stalled();
-                    response.writeHead();
+                    if (!response.headWritten()) {
+                        response.writeHead();
+                    }
                     return;
                 }
                 if (tokensSent > 0 && tokenMs > 0 && !delayServed) {

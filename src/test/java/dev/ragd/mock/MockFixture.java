@@ -87,18 +87,18 @@ final class MockFixture implements AutoCloseable {
         }).await(20, TimeUnit.SECONDS);
     }
 
-    /** Sends a request and returns once the response headers arrived; the body keeps arriving into {@link Open#received}. */
+    /** Sends a request and returns once it is on its way; the response arrives into the returned {@link Open}. */
     Open open(String path, Map<String, String> headers, String body) throws Exception {
         Open open = new Open();
-        client.request(HttpMethod.POST, path).compose(req -> {
+        client.request(HttpMethod.POST, path).map(req -> {
             headers.forEach(req::putHeader);
             open.connection = req.connection();
-            return req.send(body).map(resp -> {
+            req.send(body).onSuccess(resp -> {
                 open.status = resp.statusCode();
                 resp.handler((Buffer b) -> open.received.append(b.toString()));
                 resp.endHandler(v -> open.ended = true);
-                return resp;
             });
+            return open;
         }).await(20, TimeUnit.SECONDS);
         return open;
     }
