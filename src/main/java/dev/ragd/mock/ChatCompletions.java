@@ -1,14 +1,20 @@
 package dev.ragd.mock;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /** Answers one admitted chat-completions request, streamed or whole, with the simulator's delays. */
 final class ChatCompletions {
+
+    private static final String TOKEN = "@@ragd-mock-token@@";
+    private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
 
     private final Vertx vertx;
     private final MockLlmOptions options;
@@ -71,31 +77,51 @@ final class ChatCompletions {
         }
         JsonObject streamOptions = body.getJsonObject("stream_options", new JsonObject());
         boolean includeUsage = !options.noUsage() && Boolean.TRUE.equals(streamOptions.getValue("include_usage"));
-        List<ChatStream.Frame> frames = new ArrayList<>();
+        List<ChatStream.Frame> head = new ArrayList<>();
         if (azure) {
-            frames.add(frame(Wire.azurePromptFilterChunk(), 0));
+            head.add(frame(Wire.azurePromptFilterChunk(), 0));
         }
         if (!options.omitRoleChunk()) {
             JsonObject role = new JsonObject().put("role", "assistant").put("content", "").putNull("refusal");
-            frames.add(frame(Wire.chunk(id, created, model, role, null, includeUsage, azure), 0));
+            head.add(frame(Wire.chunk(id, created, model, role, null, includeUsage, azure), 0));
         }
-        for (int i = 0; i < tokens.size(); i++) {
-            JsonObject delta = new JsonObject();
-            if (i == 0 && options.omitRoleChunk()) {
-                delta.put("role", "assistant");
-            }
-            delta.put("content", tokens.get(i));
-            boolean last = i == tokens.size() - 1;
-            String reason = last && options.finishWithLastToken() ? finish : null;
-            frames.add(frame(Wire.chunk(id, created, model, delta, reason, includeUsage, azure), 1));
-        }
+        List<ChatStream.Frame> tail = new ArrayList<>();
         if (!options.finishWithLastToken() || tokens.isEmpty()) {
-            frames.add(frame(Wire.chunk(id, created, model, new JsonObject(), finish, includeUsage, azure), 0));
+            tail.add(frame(Wire.chunk(id, created, model, new JsonObject(), finish, includeUsage, azure), 0));
         }
         if (includeUsage) {
-            frames.add(frame(Wire.usageChunk(id, created, model, usage), 0));
+            tail.add(frame(Wire.usageChunk(id, created, model, usage), 0));
         }
-        frames.add(new ChatStream.Frame("data: [DONE]\n\n", 0));
+        tail.add(new ChatStream.Frame("data: [DONE]\n\n", 0));
+        List<String> content = tokens;
+        String finishReason = finish;
+        String[] template = template(Wire.chunk(id, created, model, new JsonObject().put("content", TOKEN), null,
+                includeUsage, azure));
+        IntFunction<ChatStream.Frame> tokenFrame = i -> {
+            boolean first = i == 0 && options.omitRoleChunk();
+            boolean last = i == content.size() - 1 && options.finishWithLastToken();
+            if (first || last) {
+                JsonObject delta = first ? new JsonObject().put("role", "assistant") : new JsonObject();
+                delta.put("content", content.get(i));
+                return frame(Wire.chunk(id, created, model, delta, last ? finishReason : null, includeUsage, azure), 1);
+            }
+            return new ChatStream.Frame(template[0] + new String(QUOTER.quoteAsString(content.get(i))) + template[1], 1);
+        };
+        List<ChatStream.Frame> frames = new AbstractList<>() {
+            @Override
+            public ChatStream.Frame get(int i) {
+                if (i < head.size()) {
+                    return head.get(i);
+                }
+                int t = i - head.size();
+                return t < content.size() ? tokenFrame.apply(t) : tail.get(t - content.size());
+            }
+
+            @Override
+            public int size() {
+                return head.size() + content.size() + tail.size();
+            }
+        };
         int stallAfter = stallFraction < 0 ? -1 : new Decision(Decision.Kind.STALL, stallFraction).stallAfter(tokens.size());
         new ChatStream(vertx, response, stats, frames, options.ttftMs(), options.tokenMs(), stallAfter, onDone).start();
     }
@@ -126,6 +152,13 @@ final class ChatCompletions {
             }
         }
         return null;
+    }
+
+    /** The SSE text of a content chunk split around its placeholder token, so each token costs one concatenation. */
+    private static String[] template(JsonObject chunk) {
+        String sse = "data: " + chunk.encode() + "\n\n";
+        int at = sse.indexOf(TOKEN);
+        return new String[] {sse.substring(0, at), sse.substring(at + TOKEN.length())};
     }
 
     private static ChatStream.Frame frame(JsonObject json, int tokens) {

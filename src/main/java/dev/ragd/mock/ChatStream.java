@@ -20,6 +20,7 @@ final class ChatStream {
     private final HttpServerResponse response;
     private final MockStats stats;
     private final List<Frame> frames;
+    private Frame pending;
     private final long ttftMs;
     private final long tokenMs;
     private final int stallAfter;
@@ -68,7 +69,10 @@ final class ChatStream {
                     .set("cache-control", "no-cache");
         }
         while (next < frames.size()) {
-            Frame frame = frames.get(next);
+            if (pending == null) {
+                pending = frames.get(next);
+            }
+            Frame frame = pending;
             if (frame.tokens() > 0) {
                 if (tokensSent == stallAfter) {
                     stats.stalled();
@@ -91,6 +95,7 @@ final class ChatStream {
                 return;
             }
             response.write(frame.sse());
+            pending = null;
             next++;
             if (frame.tokens() > 0) {
                 delayServed = false;
