@@ -47,6 +47,8 @@ final class MockLlmCommand implements Callable<Integer> {
     private String maxConcurrent;
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the decision sequence (default 1).")
     private String seed;
+    @Option(names = "--event-loops", paramLabel = "N", description = "Event loops serving connections (default: one per core).")
+    private String eventLoops;
     @Option(names = "--omit-role-chunk", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
             description = "Quirk: no first role chunk; the role rides on the first content chunk.")
     private String omitRoleChunk;
@@ -110,7 +112,8 @@ final class MockLlmCommand implements Callable<Integer> {
                 signed("--seed", seed, env, "SEED", d.seed()),
                 bool("--omit-role-chunk", omitRoleChunk, env, "OMIT_ROLE_CHUNK"),
                 bool("--finish-with-last-token", finishWithLastToken, env, "FINISH_WITH_LAST_TOKEN"),
-                bool("--no-usage", noUsage, env, "NO_USAGE"));
+                bool("--no-usage", noUsage, env, "NO_USAGE"),
+                (int) integer("--event-loops", eventLoops, env, "EVENT_LOOPS", d.eventLoops()));
     }
 
     private static String pick(String flag, Env env, String name) {

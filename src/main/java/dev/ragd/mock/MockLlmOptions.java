@@ -18,10 +18,11 @@ package dev.ragd.mock;
  * @param omitRoleChunk   quirk: no first {@code {"role":"assistant"}} chunk
  * @param finishWithLastToken quirk: the last content token and {@code finish_reason} in one chunk
  * @param noUsage         quirk: never send usage, even when {@code stream_options.include_usage} asks
+ * @param eventLoops      event loops serving connections (server instances sharing the port), at least 1
  */
 public record MockLlmOptions(String host, int port, long ttftMs, long tokenMs, int tokens,
         double rate429, int retryAfterS, double rate5xx, double stall, int maxConcurrent, long seed,
-        boolean omitRoleChunk, boolean finishWithLastToken, boolean noUsage) {
+        boolean omitRoleChunk, boolean finishWithLastToken, boolean noUsage, int eventLoops) {
 
     public static final int DEFAULT_PORT = 8100;
 
@@ -40,11 +41,15 @@ public record MockLlmOptions(String host, int port, long ttftMs, long tokenMs, i
         share("--rate-5xx", rate5xx);
         share("--stall", stall);
         nonNegative("--max-concurrent", maxConcurrent);
+        if (eventLoops < 1) {
+            throw new IllegalArgumentException("--event-loops must be at least 1, got " + eventLoops);
+        }
     }
 
-    /** Defaults: port 8100, no delays, natural answer length, no failures, no cap, seed 1. */
+    /** Defaults: port 8100, no delays, natural answer length, no failures, no cap, seed 1, one event loop per core. */
     public static MockLlmOptions defaults() {
-        return new MockLlmOptions("0.0.0.0", DEFAULT_PORT, 0, 0, 0, 0, 1, 0, 0, 0, 1, false, false, false);
+        return new MockLlmOptions("0.0.0.0", DEFAULT_PORT, 0, 0, 0, 0, 1, 0, 0, 0, 1, false, false, false,
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
     }
 
     private static void nonNegative(String option, long value) {
@@ -59,18 +64,63 @@ public record MockLlmOptions(String host, int port, long ttftMs, long tokenMs, i
         }
     }
 
-    public MockLlmOptions withHost(String v) { return new MockLlmOptions(v, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage); }
-    public MockLlmOptions withPort(int v) { return new MockLlmOptions(host, v, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage); }
-    public MockLlmOptions withTtftMs(long v) { return new MockLlmOptions(host, port, v, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage); }
-    public MockLlmOptions withTokenMs(long v) { return new MockLlmOptions(host, port, ttftMs, v, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage); }
-    public MockLlmOptions withTokens(int v) { return new MockLlmOptions(host, port, ttftMs, tokenMs, v, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage); }
-    public MockLlmOptions withRate429(double v) { return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, v, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage); }
-    public MockLlmOptions withRetryAfterS(int v) { return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, v, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage); }
-    public MockLlmOptions withRate5xx(double v) { return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, v, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage); }
-    public MockLlmOptions withStall(double v) { return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, v, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage); }
-    public MockLlmOptions withMaxConcurrent(int v) { return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, v, seed, omitRoleChunk, finishWithLastToken, noUsage); }
-    public MockLlmOptions withSeed(long v) { return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, v, omitRoleChunk, finishWithLastToken, noUsage); }
-    public MockLlmOptions withOmitRoleChunk(boolean v) { return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, v, finishWithLastToken, noUsage); }
-    public MockLlmOptions withFinishWithLastToken(boolean v) { return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, v, noUsage); }
-    public MockLlmOptions withNoUsage(boolean v) { return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, v); }
+    public MockLlmOptions withHost(String v) {
+        return new MockLlmOptions(v, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withPort(int v) {
+        return new MockLlmOptions(host, v, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withTtftMs(long v) {
+        return new MockLlmOptions(host, port, v, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withTokenMs(long v) {
+        return new MockLlmOptions(host, port, ttftMs, v, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withTokens(int v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, v, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withRate429(double v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, v, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withRetryAfterS(int v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, v, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withRate5xx(double v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, v, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withStall(double v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, v, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withMaxConcurrent(int v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, v, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withSeed(long v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, v, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withOmitRoleChunk(boolean v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, v, finishWithLastToken, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withFinishWithLastToken(boolean v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, v, noUsage, eventLoops);
+    }
+
+    public MockLlmOptions withNoUsage(boolean v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, v, eventLoops);
+    }
+
+    public MockLlmOptions withEventLoops(int v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, v);
+    }
 }

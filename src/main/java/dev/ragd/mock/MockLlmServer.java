@@ -1,8 +1,9 @@
 package dev.ragd.mock;
 
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
@@ -10,13 +11,18 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An OpenAI- and Azure-OpenAI-compatible upstream simulator on Vert.x: grounded answers, deterministic
- * embeddings, and seeded rate limits, server errors and stalls. Non-blocking; one event loop serves
- * every connection. Counters at {@link #stats()} and {@code GET /mock/stats}; {@code POST /mock/reset}
+ * embeddings, and seeded rate limits, server errors and stalls. Non-blocking: each connection lives
+ * on one of {@code eventLoops} event loops; counters and the decision sequence are shared. Counters at {@link #stats()} and {@code GET /mock/stats}; {@code POST /mock/reset}
  * zeroes them, restarts the decision sequence from the seed and forgets recorded requests.
  */
 public final class MockLlmServer {
@@ -42,7 +48,8 @@ public final class MockLlmServer {
     private final Map<MockRoute, RecordedRequest> recorded = new ConcurrentHashMap<>();
     private final AtomicInteger openRequests = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
-    private HttpServer server;
+    private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private final Set<Integer> ports = ConcurrentHashMap.newKeySet();
 
     private MockLlmServer(Vertx vertx, MockLlmOptions options) {
         this.vertx = vertx;
@@ -51,22 +58,65 @@ public final class MockLlmServer {
         this.chat = new ChatCompletions(vertx, options, stats);
     }
 
-    /** Binds the server; the future fails when the port cannot be bound. */
+    /**
+     * Binds the server: one listener per {@link MockLlmOptions#eventLoops()}, each on its own event loop,
+     * sharing the port. The future fails when the port cannot be bound.
+     */
     public static Future<MockLlmServer> start(Vertx vertx, MockLlmOptions options) {
         MockLlmServer mock = new MockLlmServer(vertx, options);
-        return vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port()))
-                .requestHandler(mock.router())
-                .listen()
-                .map(s -> {
-                    mock.server = s;
-                    log.atInfo().addKeyValue("port", s.actualPort()).log("mock-llm listening");
+        int listenPort;
+        try {
+            listenPort = options.port() == 0 && options.eventLoops() > 1 ? freePort(options.host()) : options.port();
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        return vertx.deployVerticle(() -> mock.new Listener(listenPort),
+                        new DeploymentOptions().setInstances(options.eventLoops()))
+                .map(id -> {
+                    mock.deployments.add(id);
+                    if (mock.ports.size() != 1) {
+                        throw new IllegalStateException("listeners bound different ports: " + mock.ports);
+                    }
+                    return id;
+                })
+                .recover(e -> mock.close().transform(ignored -> Future.failedFuture(e)))
+                .map(ignored -> {
+                    log.atInfo().addKeyValue("port", mock.port()).addKeyValue("event_loops", options.eventLoops())
+                            .log("mock-llm listening");
                     return mock;
                 });
     }
 
+    /**
+     * A port free now. Vert.x shares a port among servers only when they ask for the same explicit
+     * port, so several listeners cannot all ask for port 0; a rare race with another process is possible.
+     */
+    private static int freePort(String host) throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** One HTTP server on the deploying event loop; servers on the same port share its connections. */
+    private final class Listener extends VerticleBase {
+        private final int listenPort;
+
+        Listener(int listenPort) {
+            this.listenPort = listenPort;
+        }
+
+        @Override
+        public Future<?> start() {
+            return vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(listenPort))
+                    .requestHandler(router())
+                    .listen()
+                    .onSuccess(s -> ports.add(s.actualPort()));
+        }
+    }
+
     /** The bound port (the ephemeral one when started with port 0). */
     public int port() {
-        return server.actualPort();
+        return ports.iterator().next();
     }
 
     public MockLlmOptions options() {
@@ -91,7 +141,12 @@ public final class MockLlmServer {
 
     /** Stops listening and closes every open connection (stalled streams included). */
     public Future<Void> close() {
-        return server == null ? Future.succeededFuture() : server.close();
+        List<Future<Void>> undeployed = new ArrayList<>();
+        for (String id : deployments) {
+            undeployed.add(vertx.undeploy(id));
+        }
+        deployments.clear();
+        return Future.join(undeployed).mapEmpty();
     }
 
     private Router router() {

@@ -51,6 +51,7 @@ class MockLlmCommandTest {
             "--max-concurrent, many, must be a non-negative integer",
             "--seed, 1.5, must be an integer",
             "--no-usage, maybe, must be true or false",
+            "--event-loops, 0, must be at least 1",
     })
     void aBadOptionIsRefusedNamingTheOption(String option, String value, String rule) {
         Result r = ragd(Map.of(), "mock-llm", option + "=" + value);
@@ -101,6 +102,6 @@ class MockLlmCommandTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("Usage: ragd mock-llm", "--port", "--ttft-ms", "--token-ms", "--tokens",
                 "--rate-429", "--retry-after-s", "--rate-5xx", "--stall", "--max-concurrent", "--seed",
-                "--omit-role-chunk", "--finish-with-last-token", "--no-usage", "MOCK_LLM_");
+                "--omit-role-chunk", "--finish-with-last-token", "--no-usage", "--event-loops", "MOCK_LLM_");
     }
 }
