@@ -27,5 +27,14 @@ for _ in $(seq 1 100); do
 done
 [ -n "${port:-}" ] || { echo "mock-llm did not start:" >&2; cat "$out" >&2; exit 1; }
 echo "knobs=${knobs[*]}"
-"$JAVA_HOME/bin/java" -Dlogback.configurationFile="$root/bench/logback-bench.xml" \
-  -cp "$jar" dev.ragd.mock.bench.MockLlmCapacity "http://127.0.0.1:$port" "$streams"
+cpu_s() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/$pid/stat"; }
+run() {
+  "$JAVA_HOME/bin/java" -Dlogback.configurationFile="$root/bench/logback-bench.xml" \
+    -cp "$jar" dev.ragd.mock.bench.MockLlmCapacity "http://127.0.0.1:$port" "$1"
+}
+# Warm-up round (JIT), not reported; then counters reset and the measured round.
+run $(( streams / 10 + 1 )) >/dev/null
+curl -fsS -X POST "http://127.0.0.1:$port/mock/reset"
+before=$(cpu_s)
+run "$streams"
+echo "server_cpu_s=$(awk -v a="$(cpu_s)" -v b="$before" 'BEGIN {printf "%.2f", a - b}')"

@@ -26,6 +26,14 @@ public final class MockLlmCapacity {
     private MockLlmCapacity() {}
 
     public static void main(String[] args) throws Exception {
+        try {
+            run(args);
+        } finally {
+            System.exit(0);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         URI base = URI.create(args.length > 0 ? args[0] : "http://127.0.0.1:8100");
         int streams = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         Vertx vertx = Vertx.vertx();
