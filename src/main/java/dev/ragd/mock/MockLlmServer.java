@@ -12,12 +12,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,7 +62,7 @@ public final class MockLlmServer {
         MockLlmServer mock = new MockLlmServer(vertx, options);
         int listenPort;
         try {
-            listenPort = options.port() == 0 && options.eventLoops() > 1 ? freePort(options.host()) : options.port();
+            listenPort = options.port() == 0 && options.eventLoops() > 1 ? Requests.freePort(options.host()) : options.port();
         } catch (IOException e) {
             return Future.failedFuture(e);
         }
@@ -85,16 +81,6 @@ public final class MockLlmServer {
                             .log("mock-llm listening");
                     return mock;
                 });
-    }
-
-    /**
-     * A port free now. Vert.x shares a port among servers only when they ask for the same explicit
-     * port, so several listeners cannot all ask for port 0; a rare race with another process is possible.
-     */
-    private static int freePort(String host) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        }
     }
 
     /** One HTTP server on the deploying event loop; servers on the same port share its connections. */
@@ -179,8 +165,8 @@ public final class MockLlmServer {
         if (azure) {
             response.putHeader("apim-request-id", requestId);
         }
-        recorded.put(route, record(ctx));
-        ApiError refused = authorize(ctx, azure);
+        recorded.put(route, Requests.record(ctx));
+        ApiError refused = Requests.authorize(ctx.request(), azure);
         if (refused != null) {
             send(response, refused);
             return;
@@ -254,20 +240,6 @@ public final class MockLlmServer {
         return true;
     }
 
-    private ApiError authorize(RoutingContext ctx, boolean azure) {
-        String bearer = ctx.request().getHeader("authorization");
-        boolean hasBearer = bearer != null && bearer.matches("(?i)bearer\\s+\\S.*");
-        if (azure) {
-            String key = ctx.request().getHeader("api-key");
-            if ((key == null || key.isBlank()) && !hasBearer) {
-                return ApiError.missingKey(true);
-            }
-            String version = ctx.request().getParam("api-version");
-            return version == null || version.isBlank() ? ApiError.missingApiVersion() : null;
-        }
-        return hasBearer ? null : ApiError.missingKey(false);
-    }
-
     private void rateLimited(HttpServerResponse response, boolean azure, String operation, String apiVersion) {
         int seconds = options.retryAfterS();
         response.putHeader("retry-after", String.valueOf(seconds))
@@ -289,14 +261,6 @@ public final class MockLlmServer {
     private void sendJson(HttpServerResponse response, JsonObject body) {
         stats.status(200);
         response.putHeader("content-type", "application/json").end(body.encode());
-    }
-
-    private static RecordedRequest record(RoutingContext ctx) {
-        Map<String, List<String>> headers = new HashMap<>();
-        ctx.request().headers().forEach(e -> headers.computeIfAbsent(e.getKey().toLowerCase(Locale.ROOT),
-                k -> new ArrayList<>()).add(e.getValue()));
-        String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
-        return new RecordedRequest(ctx.request().method().name(), ctx.request().uri(), headers, body);
     }
 
     private static Runnable once(Runnable action) {

@@ -26,11 +26,15 @@ public final class MockLlmCapacity {
     private MockLlmCapacity() {}
 
     public static void main(String[] args) throws Exception {
+        int exit = 0;
         try {
             run(args);
-        } finally {
-            System.exit(0);
+        } catch (Exception e) {
+            e.printStackTrace();
+            exit = 1;
         }
+        System.exit(exit); // Vert.x threads are not daemons
+
     }
 
     private static void run(String[] args) throws Exception {
