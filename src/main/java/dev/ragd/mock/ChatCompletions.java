@@ -46,6 +46,11 @@ final class ChatCompletions {
         if (stream != null && !(stream instanceof Boolean)) {
             return ApiError.invalid("Invalid type for 'stream': expected a boolean.", "stream", "invalid_type");
         }
+        Object streamOptions = body.getValue("stream_options");
+        if (streamOptions != null && !(streamOptions instanceof JsonObject)) {
+            return ApiError.invalid("Invalid type for 'stream_options': expected an object.", "stream_options",
+                    "invalid_type");
+        }
         return null;
     }
 

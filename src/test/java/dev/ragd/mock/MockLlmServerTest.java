@@ -75,11 +75,15 @@ class MockLlmServerTest {
         MockFixture.Reply noMessages = f.post("/v1/chat/completions", BEARER, "{\"model\":\"m\"}");
         MockFixture.Reply notJson = f.post("/v1/chat/completions", BEARER, "{oops");
         MockFixture.Reply unknown = f.post("/v1/completions", BEARER, "{}");
+        MockFixture.Reply badStreamOptions = f.post("/v1/chat/completions", BEARER,
+                new JsonObject(chat(true, false, "hi")).put("stream_options", "yes").encode());
 
         assertThat(noMessages.status()).isEqualTo(400);
         assertThat(noMessages.json().getJsonObject("error").getString("param")).isEqualTo("messages");
         assertThat(notJson.status()).isEqualTo(400);
         assertThat(notJson.json().getJsonObject("error").getString("message")).contains("could not parse the JSON body");
+        assertThat(badStreamOptions.status()).isEqualTo(400);
+        assertThat(badStreamOptions.json().getJsonObject("error").getString("param")).isEqualTo("stream_options");
         assertThat(unknown.status()).isEqualTo(404);
         assertThat(unknown.json().getJsonObject("error").getString("message")).isEqualTo("Invalid URL (POST /v1/completions)");
     }
@@ -184,5 +188,15 @@ class MockLlmServerTest {
         assertThat(f.server.stats().requests()).isZero();
         assertThat(f.server.stats().byStatus()).isEmpty();
         assertThat(f.server.lastRequest(MockRoute.CHAT)).isEmpty();
+    }
+
+    @Test
+    void aSingleEventLoopServerAnswersOnAnEphemeralPort() throws Exception {
+        try (MockFixture one = new MockFixture(MockLlmOptions.defaults().withEventLoops(1))) {
+            MockFixture.Reply r = one.post("/v1/chat/completions", BEARER, chat(true, false, "When to water basil?", SOURCES));
+
+            assertThat(one.server.port()).isPositive();
+            assertThat(r.chunks()).hasSizeGreaterThan(2);
+        }
     }
 }
