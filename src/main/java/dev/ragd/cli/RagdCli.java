@@ -31,6 +31,7 @@ public final class RagdCli implements Runnable {
                 .addSubcommand("ingest", new IngestCommand(ctx))
                 .addSubcommand("logs", new LogsCommand(ctx))
                 .addSubcommand("config", new ConfigCommand(ctx))
+                .addSubcommand("mock-llm", new MockLlmCommand(ctx))
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -1,0 +1,274 @@
+package dev.ragd.mock;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OpenAI- and Azure-OpenAI-compatible upstream simulator on Vert.x: grounded answers, deterministic
+ * embeddings, and seeded rate limits, server errors and stalls. Non-blocking: each connection lives
+ * on one of {@code eventLoops} event loops; counters and the decision sequence are shared. Counters at {@link #stats()} and {@code GET /mock/stats}; {@code POST /mock/reset}
+ * zeroes them, restarts the decision sequence from the seed and forgets recorded requests.
+ */
+public final class MockLlmServer {
+
+    private static final Logger log = LoggerFactory.getLogger(MockLlmServer.class);
+    private static final int BODY_LIMIT = 16 * 1024 * 1024;
+
+    private final Vertx vertx;
+    private final MockLlmOptions options;
+    private final MockStats stats = new MockStats();
+    private final Decisions decisions;
+    private final ChatCompletions chat;
+    private final Map<MockRoute, RecordedRequest> recorded = new ConcurrentHashMap<>();
+    private final AtomicInteger openRequests = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private final List<String> deployments = new CopyOnWriteArrayList<>();
+    private final Set<Integer> ports = ConcurrentHashMap.newKeySet();
+
+    private MockLlmServer(Vertx vertx, MockLlmOptions options) {
+        this.vertx = vertx;
+        this.options = options;
+        this.decisions = new Decisions(options.seed(), options.rate429(), options.rate5xx(), options.stall());
+        this.chat = new ChatCompletions(vertx, options, stats);
+    }
+
+    /**
+     * Binds the server: one listener per {@link MockLlmOptions#eventLoops()}, each on its own event loop,
+     * sharing the port. The future fails when the port cannot be bound.
+     */
+    public static Future<MockLlmServer> start(Vertx vertx, MockLlmOptions options) {
+        MockLlmServer mock = new MockLlmServer(vertx, options);
+        int listenPort;
+        try {
+            listenPort = options.port() == 0 && options.eventLoops() > 1 ? Requests.freePort(options.host()) : options.port();
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
+        return vertx.deployVerticle(() -> mock.new Listener(listenPort),
+                        new DeploymentOptions().setInstances(options.eventLoops()))
+                .map(id -> {
+                    mock.deployments.add(id);
+                    if (mock.ports.size() != 1) {
+                        throw new IllegalStateException("listeners bound different ports: " + mock.ports);
+                    }
+                    return id;
+                })
+                .recover(e -> mock.close().transform(ignored -> Future.failedFuture(e)))
+                .map(ignored -> {
+                    log.atInfo().addKeyValue("port", mock.port()).addKeyValue("event_loops", options.eventLoops())
+                            .log("mock-llm listening");
+                    return mock;
+                });
+    }
+
+    /** One HTTP server on the deploying event loop; servers on the same port share its connections. */
+    private final class Listener extends VerticleBase {
+        private final int listenPort;
+
+        Listener(int listenPort) {
+            this.listenPort = listenPort;
+        }
+
+        @Override
+        public Future<?> start() {
+            return vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(listenPort))
+                    .requestHandler(router())
+                    .listen()
+                    .onSuccess(s -> ports.add(s.actualPort()));
+        }
+    }
+
+    /** The bound port (the ephemeral one when started with port 0). */
+    public int port() {
+        return ports.iterator().next();
+    }
+
+    public MockLlmOptions options() {
+        return options;
+    }
+
+    public MockStats.Snapshot stats() {
+        return stats.snapshot();
+    }
+
+    /** Zeroes the counters, restarts the decision sequence and forgets recorded requests. */
+    public void reset() {
+        stats.reset();
+        decisions.restart();
+        recorded.clear();
+    }
+
+    /** The last request {@code route} received since start or reset. */
+    public Optional<RecordedRequest> lastRequest(MockRoute route) {
+        return Optional.ofNullable(recorded.get(route));
+    }
+
+    /** Stops listening and closes every open connection (stalled streams included). */
+    public Future<Void> close() {
+        List<Future<Void>> undeployed = new ArrayList<>();
+        for (String id : deployments) {
+            undeployed.add(vertx.undeploy(id));
+        }
+        deployments.clear();
+        return Future.join(undeployed).mapEmpty();
+    }
+
+    private Router router() {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+        router.post("/v1/chat/completions").handler(ctx -> api(ctx, MockRoute.CHAT));
+        router.post("/v1/embeddings").handler(ctx -> api(ctx, MockRoute.EMBEDDINGS));
+        router.get("/v1/models").handler(ctx -> api(ctx, MockRoute.MODELS));
+        router.post("/openai/deployments/:deployment/chat/completions").handler(ctx -> api(ctx, MockRoute.AZURE_CHAT));
+        router.post("/openai/deployments/:deployment/embeddings").handler(ctx -> api(ctx, MockRoute.AZURE_EMBEDDINGS));
+        router.get("/mock/stats").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+                .end(stats.snapshot().toJson().encode()));
+        router.post("/mock/reset").handler(ctx -> {
+            reset();
+            ctx.response().setStatusCode(204).end();
+        });
+        router.route().last().handler(ctx -> {
+            stats.request();
+            send(ctx.response(), ApiError.notFound(ctx.request().method().name(), ctx.request().path()));
+        });
+        return router;
+    }
+
+    private void api(RoutingContext ctx, MockRoute route) {
+        stats.request();
+        HttpServerResponse response = ctx.response();
+        boolean azure = route.azure();
+        String requestId = "req_" + Long.toHexString(0x5eed0000000000L + ids.incrementAndGet());
+        response.putHeader("x-request-id", requestId);
+        if (azure) {
+            response.putHeader("apim-request-id", requestId);
+        }
+        recorded.put(route, Requests.record(ctx));
+        ApiError refused = Requests.authorize(ctx.request(), azure);
+        if (refused != null) {
+            send(response, refused);
+            return;
+        }
+        if (route == MockRoute.MODELS) {
+            sendJson(response, Wire.models(System.currentTimeMillis() / 1000));
+            return;
+        }
+        JsonObject body;
+        try {
+            body = new JsonObject(ctx.body().asString());
+        } catch (DecodeException | ClassCastException | NullPointerException e) {
+            send(response, ApiError.invalid("We could not parse the JSON body of your request. (HINT: This likely "
+                    + "means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
+                    null, null));
+            return;
+        }
+        String model = azure ? ctx.pathParam("deployment") : body.getValue("model") instanceof String m ? m : null;
+        if (model == null || model.isBlank()) {
+            send(response, ApiError.invalid("you must provide a model parameter", null, null));
+            return;
+        }
+        EmbeddingsEndpoint.Request embeddings = null;
+        try {
+            if (route.chat()) {
+                ApiError invalid = ChatCompletions.validate(body);
+                if (invalid != null) {
+                    send(response, invalid);
+                    return;
+                }
+            } else {
+                embeddings = EmbeddingsEndpoint.parse(body);
+            }
+        } catch (ApiErrorException e) {
+            send(response, e.error());
+            return;
+        }
+        boolean streaming = route.chat() && ChatCompletions.streaming(body);
+        Decision decision = decisions.next(streaming);
+        String operation = route.chat() ? "ChatCompletions_Create" : "Embeddings_Create";
+        if (decision.kind() == Decision.Kind.RATE_LIMITED || !admit()) {
+            rateLimited(response, azure, operation, ctx.request().getParam("api-version"));
+            return;
+        }
+        Runnable done = once(openRequests::decrementAndGet);
+        switch (decision.kind()) {
+            case ERROR_500, ERROR_503 -> {
+                send(response, ApiError.serverError(decision.kind() == Decision.Kind.ERROR_503 ? 503 : 500));
+                done.run();
+            }
+            default -> {
+                if (embeddings != null) {
+                    sendJson(response, EmbeddingsEndpoint.respond(embeddings, model));
+                    done.run();
+                } else {
+                    String id = "chatcmpl-" + Long.toHexString(0x6d6f636b00000000L + ids.get());
+                    double stall = decision.kind() == Decision.Kind.STALL ? decision.stallFraction() : -1;
+                    stats.status(200);
+                    chat.respond(response, body, model, azure, id, stall, done);
+                }
+            }
+        }
+    }
+
+    private boolean admit() {
+        int now = openRequests.incrementAndGet();
+        if (options.maxConcurrent() > 0 && now > options.maxConcurrent()) {
+            openRequests.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    private void rateLimited(HttpServerResponse response, boolean azure, String operation, String apiVersion) {
+        int seconds = options.retryAfterS();
+        response.putHeader("retry-after", String.valueOf(seconds))
+                .putHeader("x-ratelimit-remaining-requests", "0");
+        if (azure) {
+            response.putHeader("retry-after-ms", String.valueOf(seconds * 1000L));
+        } else {
+            response.putHeader("x-ratelimit-reset-requests", seconds + "s");
+        }
+        send(response, ApiError.rateLimited(azure, operation, apiVersion, seconds));
+    }
+
+    private void send(HttpServerResponse response, ApiError error) {
+        stats.status(error.status());
+        response.setStatusCode(error.status()).putHeader("content-type", "application/json")
+                .end(error.toJson().encode());
+    }
+
+    private void sendJson(HttpServerResponse response, JsonObject body) {
+        stats.status(200);
+        response.putHeader("content-type", "application/json").end(body.encode());
+    }
+
+    private static Runnable once(Runnable action) {
+        AtomicBoolean ran = new AtomicBoolean();
+        return () -> {
+            if (ran.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
+    }
+}
