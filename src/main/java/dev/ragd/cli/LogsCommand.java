@@ -58,12 +58,12 @@ final class LogsCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--last must be 0 or more, got " + last);
         }
         RagdConfig config = RagdConfig.from(ctx.env());
-        if (config.chatLog().equals("none")) {
+        if (config.chatLog().backend().equals("none")) {
             ctx.err().println("ragd logs: the chat log is off (RAGD_CHATLOG=none), so nothing is recorded");
             return 1;
         }
         Path dir = ChatLogs.fileDir(config);
-        if (config.chatLog().equals("file") && !Files.exists(dir.resolve("ragd.mv.db"))) {
+        if (config.chatLog().backend().equals("file") && !Files.exists(dir.resolve("ragd.mv.db"))) {
             ctx.err().println("ragd logs: no chat log yet at " + dir.toAbsolutePath());
             return 0;
         }

@@ -24,7 +24,7 @@ class RagdConfigTest {
         assertThat(c.topK()).isEqualTo(3);
         assertThat(c.historyMessages()).isEqualTo(4);
         assertThat(c.maxQuestionChars()).isEqualTo(1000);
-        assertThat(c.chatLog()).isEqualTo("file");
+        assertThat(c.chatLog().backend()).isEqualTo("file");
         assertThat(c.llm().provider()).isEqualTo("extractive");
         assertThat(c.testMode()).isFalse();
         assertThat(c.logContent()).isFalse();
