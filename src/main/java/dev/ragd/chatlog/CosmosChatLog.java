@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * through the official SDK in gateway mode: database {@code RAGD_COSMOS_DATABASE} (default
  * {@code ragchat_info}), container {@code RAGD_COSMOS_CONTAINER} (default {@code ragchat_logs}),
  * both expected to exist (the book's infrastructure creates them) with partition key path
- * {@code RAGD_COSMOS_PARTITION_KEY} (default {@code /id}; {@code /user_email} keeps a user's records
+ * {@code RAGD_COSMOS_PARTITION_KEY_PATH} (default {@code /id}; {@code /user_email} keeps a user's records
  * in one logical partition, which makes {@code --user} queries single-partition). Auth: the account
  * key ({@code COSMOSDB_KEY}) or, with {@code RAGD_COSMOS_AUTH=entra}, DefaultAzureCredential.
  *

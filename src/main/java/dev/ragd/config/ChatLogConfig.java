@@ -38,7 +38,7 @@ public record ChatLogConfig(String backend, boolean hashEmail, Postgres postgres
      * @param auth {@code RAGD_COSMOS_AUTH}: {@code key} (default) or {@code entra} (DefaultAzureCredential)
      * @param database {@code RAGD_COSMOS_DATABASE}, default {@code ragchat_info}
      * @param container {@code RAGD_COSMOS_CONTAINER}, default {@code ragchat_logs}
-     * @param partitionKey {@code RAGD_COSMOS_PARTITION_KEY}, the container's partition key path,
+     * @param partitionKey {@code RAGD_COSMOS_PARTITION_KEY_PATH}, the container's partition key path,
      *     default {@code /id}; {@code /user_email} keeps one user's records in one partition
      */
     public record Cosmos(String endpoint, String key, String auth, String database, String container,
@@ -65,7 +65,7 @@ public record ChatLogConfig(String backend, boolean hashEmail, Postgres postgres
                         env.oneOf("RAGD_COSMOS_AUTH", "key", Set.of("key", "entra")),
                         env.string("RAGD_COSMOS_DATABASE", "ragchat_info"),
                         env.string("RAGD_COSMOS_CONTAINER", "ragchat_logs"),
-                        env.string("RAGD_COSMOS_PARTITION_KEY", "/id")));
+                        env.string("RAGD_COSMOS_PARTITION_KEY_PATH", "/id")));
         c.validate();
         return c;
     }
@@ -93,7 +93,7 @@ public record ChatLogConfig(String backend, boolean hashEmail, Postgres postgres
                         + " (set RAGD_COSMOS_AUTH=entra to use an Entra ID token instead)");
             }
             if (!cosmos.partitionKey().matches("/[A-Za-z0-9_]+")) {
-                throw new ConfigException("RAGD_COSMOS_PARTITION_KEY='" + cosmos.partitionKey()
+                throw new ConfigException("RAGD_COSMOS_PARTITION_KEY_PATH='" + cosmos.partitionKey()
                         + "' must be a top-level path starting with '/', e.g. /id or /user_email");
             }
         }
@@ -118,7 +118,7 @@ public record ChatLogConfig(String backend, boolean hashEmail, Postgres postgres
         m.put("RAGD_COSMOS_AUTH", cosmos.auth());
         m.put("RAGD_COSMOS_DATABASE", cosmos.database());
         m.put("RAGD_COSMOS_CONTAINER", cosmos.container());
-        m.put("RAGD_COSMOS_PARTITION_KEY", cosmos.partitionKey());
+        m.put("RAGD_COSMOS_PARTITION_KEY_PATH", cosmos.partitionKey());
         return m;
     }
 
