@@ -6,10 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ragd.config.ChatLogConfig;
+import dev.ragd.cli.RagdCli;
+import dev.ragd.config.Env;
+import dev.ragd.config.RagdConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
@@ -161,5 +169,43 @@ class PostgresChatLogTest extends ChatLogContract {
         });
 
         assertThat(logged).contains("postgres chat log opened").doesNotContain(secret).doesNotContain("right-Secret-123");
+    }
+
+    @Test
+    void ragdOpensPostgresFromTheEnvironmentAndTheLogsCommandReadsAndPrunesIt(@TempDir Path workDir) throws Exception {
+        String url = freshDatabase();
+        Map<String, String> env = Map.of("RAGD_CHATLOG", "postgres", "RAGD_PG_URL", url, "RAGD_PG_USER", "postgres",
+                "RAGD_PG_POOL_SIZE", "2", "RAGD_DATA_DIR", workDir.resolve("data").toString());
+        try (ChatLog log = ChatLogs.open(RagdConfig.from(new Env(env)))) {
+            assertThat(log).isInstanceOf(PostgresChatLog.class);
+            log.upsert(record("old", Instant.now().minus(Duration.ofDays(40))));
+            log.upsert(record("new", Instant.now()));
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int listed = RagdCli.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                new String[] {"logs", "--format", "jsonl", "--user", "ada@example.com"}, env, workDir);
+        int pruned = RagdCli.run(new PrintWriter(out, true), new PrintWriter(err, true),
+                new String[] {"logs", "prune", "--older-than", "30d"}, env, workDir);
+
+        assertThat(listed).isZero();
+        assertThat(pruned).isZero();
+        assertThat(out.toString().lines().limit(2).map(l -> ChatRecordJson.fromJson(l).id())).containsExactly("new", "old");
+        assertThat(out.toString()).contains("deleted 1 records older than");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void unreachableDatabaseAtStartupFailsNamingRagdPgUrl(@TempDir Path workDir) {
+        Map<String, String> env = Map.of("RAGD_CHATLOG", "postgres", "RAGD_PG_URL", "jdbc:postgresql://127.0.0.1:1/x",
+                "RAGD_PG_PASSWORD", "never-shown-42");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int exit = RagdCli.run(new PrintWriter(out, true), new PrintWriter(err, true), new String[] {"logs"}, env, workDir);
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("RAGD_PG_URL=jdbc:postgresql://127.0.0.1:1/x").doesNotContain("never-shown-42");
     }
 }
