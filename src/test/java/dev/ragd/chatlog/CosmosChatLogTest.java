@@ -3,9 +3,11 @@ package dev.ragd.chatlog;
 import static dev.ragd.chatlog.ChatRecords.T0;
 import static dev.ragd.chatlog.ChatRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ragd.config.ChatLogConfig;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -71,7 +73,72 @@ class CosmosChatLogTest extends ChatLogContract {
         assertThat(body.get("user_question").asText()).isEqualTo("What is RRF?");
         assertThat(body.get("agents_search_results").get(0).get("hits").get(0).get("doc_id").asText()).isEqualTo("docs/rrf.md");
         assertThat(body.get("sort_key").asText()).isEqualTo("2026-11-26T21:30:00.123000000Z|c-1");
-        assertThat(ChatRecordJson.fromJson(CosmosChatLog.record((com.fasterxml.jackson.databind.node.ObjectNode) body)
-                .toString().isEmpty() ? "" : ChatRecordJson.toJson(r))).isEqualTo(r);
+        assertThat(CosmosChatLog.record((ObjectNode) body)).isEqualTo(r);
+    }
+
+    @Test
+    void recentSendsTheOrderedParameterisedSqlAsAQueryPlanRequestThenACrossPartitionQuery() {
+        chatLog.upsert(record("q1", T0));
+        gateway.requests.clear();
+
+        assertThat(chatLog.find(ChatLogQuery.all(5).withUser("ada@example.com"))).extracting(ChatRecord::id)
+                .containsExactly("q1");
+
+        List<FakeCosmosGateway.Request> posts = gateway.requests("POST", "/dbs/ragchat_info/colls/ragchat_logs/docs");
+        FakeCosmosGateway.Request plan = posts.stream()
+                .filter(r -> r.headers().containsKey("x-ms-cosmos-is-query-plan-request")).findFirst().orElseThrow();
+        assertThat(plan.body()).contains(
+                "SELECT * FROM c WHERE c.user_email = @user ORDER BY c.sort_key DESC OFFSET 0 LIMIT @n",
+                "\"@user\"", "\"ada@example.com\"", "\"@n\"");
+        FakeCosmosGateway.Request query = posts.stream()
+                .filter(r -> "true".equalsIgnoreCase(r.headers().get("x-ms-documentdb-isquery"))).findFirst().orElseThrow();
+        assertThat(query.headers().get("x-ms-documentdb-partitionkeyrangeid")).isEqualTo("0");
+        assertThat(query.headers().get("Content-Type")).startsWith("application/query+json");
+        assertThat(posts).allMatch(FakeCosmosGateway.Request::signatureValid);
+    }
+
+    @Test
+    void deleteQueriesOldItemsAndDeletesEachWithItsPartitionKey() {
+        chatLog.upsert(record("old", T0));
+        chatLog.upsert(record("new", T0.plusSeconds(60)));
+        gateway.requests.clear();
+
+        assertThat(chatLog.delete(T0.plusSeconds(1))).isEqualTo(1);
+
+        List<FakeCosmosGateway.Request> deletes = gateway.requests("DELETE", "/dbs/ragchat_info/colls/ragchat_logs/docs/");
+        assertThat(deletes).hasSize(1);
+        assertThat(deletes.getFirst().path()).endsWith("/docs/old");
+        assertThat(deletes.getFirst().headers().get("x-ms-documentdb-partitionkey")).isEqualTo("[\"old\"]");
+        assertThat(deletes.getFirst().signatureValid()).isTrue();
+        assertThat(gateway.documents).containsOnlyKeys("new");
+    }
+
+    @Test
+    void aWrongAccountKeyIsRejectedByTheSignatureCheckAndReportedWithTheStatus() {
+        byte[] other = new byte[64];
+        new SecureRandom().nextBytes(other);
+
+        try (CosmosChatLog wrong = new CosmosChatLog(config(Base64.getEncoder().encodeToString(other)))) {
+            assertThatThrownBy(() -> wrong.upsert(record("w", T0))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("status 401");
+        } catch (IllegalStateException e) {
+            // the SDK may already fail while opening (it reads the account with the same key)
+            assertThat(e).hasMessageContaining("401");
+        }
+        assertThat(gateway.documents).doesNotContainKey("w");
+    }
+
+    @Test
+    void userEmailPartitionKeyPathSendsTheEmailAsThePartitionKey(@TempDir Path dir) throws Exception {
+        try (FakeCosmosGateway byUser = new FakeCosmosGateway(FakeCosmosGateway.selfSignedKeyStore(dir, "changeit"),
+                        "changeit", "ragchat_info", "ragchat_logs", "/user_email", key);
+                CosmosChatLog log = new CosmosChatLog(new ChatLogConfig.Cosmos(byUser.endpoint(), key, "key",
+                        "ragchat_info", "ragchat_logs", "/user_email"))) {
+            log.upsert(record("u1", T0));
+
+            FakeCosmosGateway.Request w = byUser.requests("POST", "/dbs/ragchat_info/colls/ragchat_logs/docs").getFirst();
+            assertThat(w.headers().get("x-ms-documentdb-partitionkey")).isEqualTo("[\"ada@example.com\"]");
+            assertThat(log.recent(1)).extracting(ChatRecord::id).containsExactly("u1");
+        }
     }
 }
