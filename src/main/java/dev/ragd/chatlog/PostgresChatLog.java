@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,8 @@ public final class PostgresChatLog implements ChatLog {
             ON CONFLICT (id) DO UPDATE SET ts = EXCLUDED.ts, user_email = EXCLUDED.user_email,
               status = EXCLUDED.status, model = EXCLUDED.model, record = EXCLUDED.record""";
 
+    /** A {@code password=} URL parameter (group 1: the separator that stays, group 2: the password). */
+    private static final Pattern URL_PASSWORD = Pattern.compile("(?i)([?&;])password=([^&;]*)&?");
     private final String url;
     private final HikariDataSource pool;
 
@@ -75,8 +79,15 @@ public final class PostgresChatLog implements ChatLog {
         }
         this.pool = ds;
         try {
+            // Flyway holds two connections at once (lock + migration): its own, so a pool of one works.
+            // It logs the URL, so a password given as a URL parameter is moved out of it first.
+            Matcher inUrl = URL_PASSWORD.matcher(config.url());
+            String urlPassword = inUrl.find() ? inUrl.group(2) : null;
+            String flywayUrl = URL_PASSWORD.matcher(config.url()).replaceAll("$1").replaceAll("[?&]$", "");
+            String flywayPassword = config.password() != null ? config.password() : urlPassword;
             Flyway.configure()
-                    .dataSource(ds)
+                    .dataSource(flywayUrl, config.user(), flywayPassword)
+                    .connectRetries(0)
                     .locations("classpath:db/migration/postgresql")
                     .table("ragd_schema_history")
                     .load()

@@ -124,6 +124,15 @@ class PostgresChatLogTest extends ChatLogContract {
     }
 
     @Test
+    void aPoolOfOneConnectionMigratesAndWrites() throws Exception {
+        try (PostgresChatLog one = new PostgresChatLog(new ChatLogConfig.Postgres(freshDatabase(), "postgres", null, 1))) {
+            one.upsert(record("solo", T0));
+
+            assertThat(one.recent(5)).extracting(ChatRecord::id).containsExactly("solo");
+        }
+    }
+
+    @Test
     void openingAnExistingStoreAgainKeepsItsRecords() throws Exception {
         String url = freshDatabase();
         try (PostgresChatLog first = new PostgresChatLog(config(url, null))) {
@@ -161,6 +170,11 @@ class PostgresChatLogTest extends ChatLogContract {
         String logged = GlobalLogCapture.capture(() -> {
             try (PostgresChatLog ok = new PostgresChatLog(new ChatLogConfig.Postgres(url, "ragd_app", "right-Secret-123", 2))) {
                 ok.upsert(record("x", T0));
+            }
+            try (PostgresChatLog inUrl = new PostgresChatLog(new ChatLogConfig.Postgres(
+                    url + "?password=right-Secret-123&ApplicationName=t", "ragd_app", null, 1))) {
+                assertThat(inUrl.recent(1)).hasSize(1);
+                assertThat(inUrl.describe()).doesNotContain("right-Secret-123");
             }
             assertThatThrownBy(() -> new PostgresChatLog(new ChatLogConfig.Postgres(url, "ragd_app", secret, 2)))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("RAGD_PG_URL")
