@@ -190,7 +190,7 @@ public final class CosmosChatLog implements ChatLog {
 
     @Override
     public String describe() {
-        return "cosmos:" + config.endpoint() + "/" + config.database() + "/" + config.container();
+        return "cosmos:" + config.endpoint().replaceAll("/+$", "") + "/" + config.database() + "/" + config.container();
     }
 
     @Override

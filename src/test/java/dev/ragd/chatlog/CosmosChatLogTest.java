@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import dev.ragd.config.Env;
+import dev.ragd.config.RagdConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,5 +143,25 @@ class CosmosChatLogTest extends ChatLogContract {
             assertThat(w.headers().get("x-ms-documentdb-partitionkey")).isEqualTo("[\"ada@example.com\"]");
             assertThat(log.recent(1)).extracting(ChatRecord::id).containsExactly("u1");
         }
+    }
+
+    @Test
+    void ragdOpensCosmosFromTheBooksVariablesAndDescribesItWithoutTheKey() {
+        Map<String, String> env = Map.of("RAGD_CHATLOG", "cosmos", "COSMOSDB_URI", gateway.endpoint(), "COSMOSDB_KEY", key);
+
+        try (ChatLog log = ChatLogs.open(RagdConfig.from(new Env(env)))) {
+            assertThat(log).isInstanceOf(CosmosChatLog.class);
+            assertThat(log.describe()).isEqualTo("cosmos:" + gateway.endpoint().replaceAll("/$", "")
+                    + "/ragchat_info/ragchat_logs").doesNotContain(key);
+            log.upsert(record("env-1", T0));
+            assertThat(log.recent(1)).extracting(ChatRecord::id).containsExactly("env-1");
+        }
+    }
+
+    @Test
+    void unreachableEndpointFailsNamingCosmosdbUri() {
+        assertThatThrownBy(() -> new CosmosChatLog(new ChatLogConfig.Cosmos("https://127.0.0.1:1/", key, "key",
+                "ragchat_info", "ragchat_logs", "/id"))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("COSMOSDB_URI=https://127.0.0.1:1/");
     }
 }
