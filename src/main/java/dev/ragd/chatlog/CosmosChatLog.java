@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * timestamps still order by id; ISO strings with varying fraction digits would not sort in time
  * order. {@link #upsert} is {@code upsertItem} (the SDK takes the partition key value from the item).
  * Queries are cross-partition ({@code SELECT * FROM c WHERE ... ORDER BY c.sort_key DESC OFFSET 0 LIMIT @n}).
- * {@link #delete} queries the matching items and deletes them one by one.
+ * {@link #delete} queries the ids (and partition key values) of old items and deletes them one by one.
  */
 public final class CosmosChatLog implements ChatLog {
 
@@ -169,7 +169,10 @@ public final class CosmosChatLog implements ChatLog {
     @Override
     public long delete(Instant olderThan) {
         Objects.requireNonNull(olderThan, "olderThan");
-        SqlQuerySpec spec = new SqlQuerySpec("SELECT * FROM c WHERE c.sort_key < @before",
+        // only what deleteItem needs: the id and the partition key field (validated as /name)
+        String pkField = config.partitionKey().substring(1);
+        String select = pkField.equals("id") ? "c.id" : "c.id, c." + pkField;
+        SqlQuerySpec spec = new SqlQuerySpec("SELECT " + select + " FROM c WHERE c.sort_key < @before",
                 List.of(new SqlParameter("@before", SORTABLE.format(olderThan))));
         long deleted = 0;
         try {

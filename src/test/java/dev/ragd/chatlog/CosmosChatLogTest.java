@@ -108,6 +108,8 @@ class CosmosChatLogTest extends ChatLogContract {
 
         assertThat(chatLog.delete(T0.plusSeconds(1))).isEqualTo(1);
 
+        assertThat(gateway.requests("POST", "/dbs/ragchat_info/colls/ragchat_logs/docs")).anySatisfy(r ->
+                assertThat(r.body()).contains("SELECT c.id FROM c WHERE c.sort_key < @before"));
         List<FakeCosmosGateway.Request> deletes = gateway.requests("DELETE", "/dbs/ragchat_info/colls/ragchat_logs/docs/");
         assertThat(deletes).hasSize(1);
         assertThat(deletes.getFirst().path()).endsWith("/docs/old");
@@ -142,6 +144,11 @@ class CosmosChatLogTest extends ChatLogContract {
             FakeCosmosGateway.Request w = byUser.requests("POST", "/dbs/ragchat_info/colls/ragchat_logs/docs").getFirst();
             assertThat(w.headers().get("x-ms-documentdb-partitionkey")).isEqualTo("[\"ada@example.com\"]");
             assertThat(log.recent(1)).extracting(ChatRecord::id).containsExactly("u1");
+
+            assertThat(log.delete(T0.plusSeconds(1))).isEqualTo(1);
+            FakeCosmosGateway.Request d = byUser.requests("DELETE", "/dbs/ragchat_info/colls/ragchat_logs/docs/").getFirst();
+            assertThat(d.headers().get("x-ms-documentdb-partitionkey")).isEqualTo("[\"ada@example.com\"]");
+            assertThat(byUser.documents).isEmpty();
         }
     }
 

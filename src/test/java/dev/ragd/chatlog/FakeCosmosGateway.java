@@ -295,10 +295,24 @@ final class FakeCosmosGateway implements AutoCloseable {
                 wrapped.putArray("orderByItems").addObject().put("item", d.get("sort_key").asText());
                 wrapped.set("payload", d);
             } else {
-                docs.add(d);
+                docs.add(project(sql, d));
             }
         }
         out.put("_count", matches.size());
+        return out;
+    }
+
+    /** {@code SELECT *} returns the document; {@code SELECT c.a, c.b} only those top-level fields. */
+    private static JsonNode project(String sql, ObjectNode d) {
+        String select = sql.substring("SELECT ".length(), sql.indexOf(" FROM ")).strip();
+        if (select.equals("*")) {
+            return d;
+        }
+        ObjectNode out = JSON.createObjectNode();
+        for (String field : select.split(",")) {
+            String name = field.strip().substring("c.".length());
+            out.set(name, d.get(name));
+        }
         return out;
     }
 
