@@ -308,4 +308,12 @@ class LogsCommandTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("--out");
     }
+
+    @Test
+    void helpListsTheFiltersAndTheExportAndPruneSubcommands() {
+        Result r = ragd("logs", "--help");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--user", "--since", "--status", "export", "prune");
+    }
 }
