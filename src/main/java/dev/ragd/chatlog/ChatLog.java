@@ -10,7 +10,9 @@ import java.util.function.Consumer;
  * <p>Contract: blocking and thread-safe; callers run it off the event loop. {@link #upsert} is
  * keyed by {@link ChatRecord#id()}: writing the same id again replaces the record, never duplicates
  * it, and when it returns normally the record is durable. {@link #recent} returns the newest records
- * first (by timestamp, then id).
+ * first (by timestamp, then id). {@link #find} filters and pages with an index; {@link #delete}
+ * prunes old records. Stores may keep timestamps at a coarser resolution than nanoseconds (PostgreSQL:
+ * microseconds) for ordering and filtering; the record itself always comes back exactly as written.
  */
 public interface ChatLog extends AutoCloseable {
 
@@ -56,6 +58,49 @@ public interface ChatLog extends AutoCloseable {
             ChatRecord last = page.getLast();
             page = olderThan(last.timestamp(), last.id(), pageSize);
         }
+    }
+
+    /**
+     * Records matching {@code query}, newest first, at most {@code query.limit()}. Walk every match
+     * with {@code find(q)}, then {@code find(q.after(lastOfPage))} until a page is shorter than the limit
+     * (or use {@link #forEachMatching}); the same guarantees as {@link #olderThan} hold.
+     *
+     * <p>Durable backends override this with an indexed query; the default filters {@link #recent}
+     * in memory and is only fit for small in-memory logs (test doubles).
+     */
+    default List<ChatRecord> find(ChatLogQuery query) {
+        return recent(Integer.MAX_VALUE).stream().filter(query::matches).limit(query.limit()).toList();
+    }
+
+    /**
+     * Hands every record matching {@code query}'s filters to {@code sink}, newest first, in pages of
+     * {@code query.limit()} (which must be {@code > 0}); returns how many it handed over.
+     */
+    default long forEachMatching(ChatLogQuery query, Consumer<? super ChatRecord> sink) {
+        if (query.limit() <= 0) {
+            throw new IllegalArgumentException("page limit must be > 0, got " + query.limit());
+        }
+        long count = 0;
+        List<ChatRecord> page = find(query);
+        while (!page.isEmpty()) {
+            page.forEach(sink);
+            count += page.size();
+            if (page.size() < query.limit()) {
+                break;
+            }
+            page = find(query.after(page.getLast()));
+        }
+        return count;
+    }
+
+    /**
+     * Deletes every record whose timestamp is strictly before {@code olderThan}; returns how many it
+     * deleted. Durable backends implement it; the default refuses.
+     *
+     * @throws UnsupportedOperationException when the store cannot delete
+     */
+    default long delete(Instant olderThan) {
+        throw new UnsupportedOperationException(describe() + " cannot delete records");
     }
 
     /** A short name for logs, e.g. {@code file:/data/chatlog}. */

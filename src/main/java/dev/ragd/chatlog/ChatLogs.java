@@ -1,6 +1,6 @@
 package dev.ragd.chatlog;
 
-import dev.ragd.config.ConfigException;
+import dev.ragd.config.ChatLogConfig;
 import dev.ragd.config.RagdConfig;
 import java.nio.file.Path;
 
@@ -11,14 +11,21 @@ public final class ChatLogs {
 
     /**
      * {@code file}: an embedded H2 store in {@code <RAGD_DATA_DIR>/chatlog}, created if missing;
-     * {@code none}: a log that drops everything. The caller closes the result.
+     * {@code postgres}: {@link PostgresChatLog} ({@code RAGD_PG_*}; fails fast when unreachable);
+     * {@code cosmos}: {@link CosmosChatLog} ({@code COSMOSDB_URI}, {@code RAGD_COSMOS_*});
+     * {@code none}: a log that drops everything. With {@code RAGD_HASH_EMAIL=true} the store is
+     * wrapped in {@link HashedEmailChatLog}. The caller closes the result.
      */
     public static ChatLog open(RagdConfig config) {
-        return switch (config.chatLog()) {
+        ChatLogConfig c = config.chatLog();
+        ChatLog log = switch (c.backend()) {
             case "file" -> new FileChatLog(fileDir(config));
+            case "postgres" -> new PostgresChatLog(c.postgres());
+            case "cosmos" -> new CosmosChatLog(c.cosmos());
             case "none" -> new NoChatLog();
-            default -> throw new ConfigException("RAGD_CHATLOG='" + config.chatLog() + "' must be one of [file, none]");
+            default -> throw new IllegalStateException("unknown RAGD_CHATLOG backend " + c.backend());
         };
+        return c.hashEmail() ? new HashedEmailChatLog(log) : log;
     }
 
     /** Where the {@code file} backend keeps its database. */

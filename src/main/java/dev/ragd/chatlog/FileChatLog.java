@@ -87,6 +87,7 @@ public final class FileChatLog implements ChatLog {
                       record CLOB NOT NULL)""".formatted(MAX_ID_CHARS));
                 s.execute("CREATE INDEX IF NOT EXISTS chat_records_ts ON chat_records(ts, id)");
                 s.execute("CREATE INDEX IF NOT EXISTS chat_records_user_email ON chat_records(user_email)");
+                s.execute("CREATE INDEX IF NOT EXISTS chat_records_user_ts ON chat_records(user_email, ts, id)");
             }
             return null;
         });
@@ -192,11 +193,25 @@ public final class FileChatLog implements ChatLog {
         });
     }
 
-    private interface Binder {
-        void bind(PreparedStatement ps) throws SQLException;
+    @Override
+    public List<ChatRecord> find(ChatLogQuery query) {
+        ChatLogSql.Statement st = ChatLogSql.find("chat_records", COLUMNS, query);
+        return query(st.sql(), st.binder());
     }
 
-    private List<ChatRecord> query(String sql, Binder binder) {
+    @Override
+    public long delete(Instant olderThan) {
+        Objects.requireNonNull(olderThan, "olderThan");
+        OffsetDateTime ts = OffsetDateTime.ofInstant(olderThan, ZoneOffset.UTC);
+        return withConnection("delete records", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM chat_records WHERE ts < ?")) {
+                ps.setObject(1, ts);
+                return (long) ps.executeUpdate();
+            }
+        });
+    }
+
+    private List<ChatRecord> query(String sql, ChatLogSql.Binder binder) {
         List<String> rows = withConnection("read records", c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 binder.bind(ps);

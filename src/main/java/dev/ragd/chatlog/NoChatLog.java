@@ -25,6 +25,16 @@ public final class NoChatLog implements ChatLog {
     }
 
     @Override
+    public List<ChatRecord> find(ChatLogQuery query) {
+        return List.of();
+    }
+
+    @Override
+    public long delete(Instant olderThan) {
+        return 0;
+    }
+
+    @Override
     public String describe() {
         return "none";
     }

@@ -18,7 +18,7 @@ public record RagdConfig(
         int maxQuestionChars,
         int maxInflightPerSocket,
         boolean testMode,
-        String chatLog,
+        ChatLogConfig chatLog,
         LlmConfig llm,
         int extractiveTokenMs,
         boolean logContent,
@@ -29,7 +29,7 @@ public record RagdConfig(
         StatelessConfig stateless) {
 
     /** Variables whose values are never printed or logged. */
-    public static final Set<String> SECRETS = LlmConfig.SECRETS;
+    public static final Set<String> SECRETS = union(LlmConfig.SECRETS, ChatLogConfig.SECRETS);
 
     public RagdConfig {
         if (chunkOverlap >= chunkChars) {
@@ -48,7 +48,7 @@ public record RagdConfig(
                 env.integer("RAGD_MAX_QUESTION_CHARS", 1000, 1, 100_000),
                 env.integer("RAGD_WS_MAX_INFLIGHT", 4, 1, 1000),
                 env.bool("RAGD_TEST_MODE", false) || env.bool("test_environment", false),
-                env.oneOf("RAGD_CHATLOG", "file", Set.of("file", "none")),
+                ChatLogConfig.from(env),
                 LlmConfig.from(env),
                 env.integer("RAGD_EXTRACTIVE_TOKEN_MS", 15, 0, 10_000),
                 env.bool("RAGD_LOG_CONTENT", false),
@@ -93,7 +93,7 @@ public record RagdConfig(
         m.put("RAGD_MAX_QUESTION_CHARS", Integer.toString(maxQuestionChars));
         m.put("RAGD_WS_MAX_INFLIGHT", Integer.toString(maxInflightPerSocket));
         m.put("RAGD_TEST_MODE", Boolean.toString(testMode));
-        m.put("RAGD_CHATLOG", chatLog);
+        m.putAll(chatLog.describe());
         m.put("RAGD_EXTRACTIVE_TOKEN_MS", Integer.toString(extractiveTokenMs));
         m.put("RAGD_LOG_CONTENT", Boolean.toString(logContent));
         m.put("RAGD_CHUNK_CHARS", Integer.toString(chunkChars));
@@ -103,6 +103,12 @@ public record RagdConfig(
         m.putAll(stateless.describe(dataDir));
         m.putAll(llm.describe());
         return m;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     static String mask(String secret) {

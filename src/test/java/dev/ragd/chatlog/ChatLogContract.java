@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ragd.chatlog.ChatRecord.Status;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +27,14 @@ public abstract class ChatLogContract {
 
     /** A new, empty store; closed after each test. */
     protected abstract ChatLog openEmpty() throws Exception;
+
+    /**
+     * What {@code r} reads back as. Identity, except where the store documents a change
+     * (PostgreSQL stores U+0000 as U+FFFD).
+     */
+    protected ChatRecord asStored(ChatRecord r) {
+        return r;
+    }
 
     @BeforeEach
     void open() throws Exception {
@@ -145,7 +154,86 @@ public abstract class ChatLogContract {
         chatLog.upsert(r);
 
         ChatRecord back = chatLog.recent(1).getFirst();
-        assertThat(back).isEqualTo(r);
+        assertThat(back).isEqualTo(asStored(r));
         assertThat(back.finalAnswer()).hasSize(answer.length()).endsWith("end");
+    }
+
+    private static ChatRecord by(String id, Instant ts, String email, Status status) {
+        ChatRecord r = record(id, ts);
+        return new ChatRecord(r.id(), r.userQuestion(), r.timestamp(), r.finalAnswer(), email,
+                r.agentsSearchResults(), status, r.model(), 1, 2, 3, 4, 5);
+    }
+
+    private void seedMixed() {
+        chatLog.upsert(by("m1", T0, "ada@example.com", Status.completed));
+        chatLog.upsert(by("m2", T0.plusSeconds(10), "bob@example.com", Status.failed));
+        chatLog.upsert(by("m3", T0.plusSeconds(20), "ada@example.com", Status.failed));
+        chatLog.upsert(by("m4", T0.plusSeconds(30), null, Status.cancelled));
+        chatLog.upsert(by("m5", T0.plusSeconds(40), "ada@example.com", Status.completed));
+    }
+
+    @Test
+    void findWithoutFiltersIsRecentWithALimit() {
+        seedMixed();
+
+        assertThat(chatLog.find(ChatLogQuery.all(3))).extracting(ChatRecord::id).containsExactly("m5", "m4", "m3");
+        assertThat(chatLog.find(ChatLogQuery.all(0))).isEmpty();
+    }
+
+    @Test
+    void findByUserReturnsOnlyThatUsersRecordsNewestFirst() {
+        seedMixed();
+
+        assertThat(chatLog.find(ChatLogQuery.all(10).withUser("ada@example.com")))
+                .extracting(ChatRecord::id).containsExactly("m5", "m3", "m1");
+        assertThat(chatLog.find(ChatLogQuery.all(10).withUser("nobody@example.com"))).isEmpty();
+    }
+
+    @Test
+    void findSinceIncludesTheBoundaryAndExcludesOlderRecords() {
+        seedMixed();
+
+        assertThat(chatLog.find(ChatLogQuery.all(10).withSince(T0.plusSeconds(20))))
+                .extracting(ChatRecord::id).containsExactly("m5", "m4", "m3");
+    }
+
+    @Test
+    void findByStatusCombinesWithTheOtherFilters() {
+        seedMixed();
+
+        assertThat(chatLog.find(ChatLogQuery.all(10).withStatus(Status.failed)))
+                .extracting(ChatRecord::id).containsExactly("m3", "m2");
+        assertThat(chatLog.find(ChatLogQuery.all(10).withStatus(Status.failed).withUser("ada@example.com")
+                .withSince(T0.plusSeconds(5)))).extracting(ChatRecord::id).containsExactly("m3");
+    }
+
+    @Test
+    void forEachMatchingPagesThroughEveryMatchOnceWithTheCursor() {
+        for (int i = 0; i < 250; i++) {
+            chatLog.upsert(by("u" + i, T0.plusMillis(i / 4), i % 3 == 0 ? "ada@example.com" : "bob@example.com",
+                    Status.completed));
+        }
+        List<ChatRecord> seen = new ArrayList<>();
+
+        long count = chatLog.forEachMatching(ChatLogQuery.all(7).withUser("ada@example.com"), seen::add);
+
+        assertThat(count).isEqualTo(84);
+        assertThat(seen).hasSize(84).extracting(ChatRecord::id).doesNotHaveDuplicates();
+        assertThat(seen).allMatch(r -> r.userEmail().equals("ada@example.com"));
+        assertThat(seen).isSortedAccordingTo((x, y) -> {
+            int byTime = y.timestamp().compareTo(x.timestamp());
+            return byTime != 0 ? byTime : y.id().compareTo(x.id());
+        });
+    }
+
+    @Test
+    void deleteRemovesOnlyRecordsOlderThanTheCutoffAndCountsThem() {
+        seedMixed();
+
+        long deleted = chatLog.delete(T0.plusSeconds(20));
+
+        assertThat(deleted).isEqualTo(2);
+        assertThat(chatLog.recent(10)).extracting(ChatRecord::id).containsExactly("m5", "m4", "m3");
+        assertThat(chatLog.delete(T0.plusSeconds(20))).isZero();
     }
 }

@@ -29,6 +29,14 @@ class InMemoryChatLogDefaultsTest extends ChatLogContract {
         }
 
         @Override
+        public long delete(java.time.Instant olderThan) {
+            List<String> old = records.values().stream().filter(r -> r.timestamp().isBefore(olderThan))
+                    .map(ChatRecord::id).toList();
+            old.forEach(records::remove);
+            return old.size();
+        }
+
+        @Override
         public String describe() {
             return "memory";
         }

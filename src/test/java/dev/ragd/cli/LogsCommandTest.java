@@ -10,9 +10,13 @@ import dev.ragd.chatlog.ChatRecordJson;
 import dev.ragd.chatlog.FileChatLog;
 import dev.ragd.config.Env;
 import dev.ragd.config.RagdConfig;
+import dev.ragd.chatlog.ChatRecord.Status;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -182,5 +186,134 @@ class LogsCommandTest {
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("RAGD_CHATLOG");
+    }
+
+    private void seedMixed() {
+        RagdConfig config = RagdConfig.from(new Env(Map.of("RAGD_DATA_DIR", dataDir.toString())));
+        Instant now = Instant.now();
+        try (FileChatLog log = new FileChatLog(ChatLogs.fileDir(config))) {
+            log.upsert(as(record("old-ada", now.minus(Duration.ofDays(40))), "ada@example.com", Status.completed));
+            log.upsert(as(record("mid-bob", now.minus(Duration.ofDays(3))), "bob@example.com", Status.failed));
+            log.upsert(as(record("new-ada", now.minus(Duration.ofHours(2))), "ada@example.com", Status.failed));
+        }
+    }
+
+    private static ChatRecord as(ChatRecord r, String email, Status status) {
+        return new ChatRecord(r.id(), r.userQuestion(), r.timestamp(), r.finalAnswer(), email,
+                r.agentsSearchResults(), status, r.model(), 0, 0, 0, 0, 0);
+    }
+
+    private List<String> ids(Result r) {
+        return r.lines().stream().map(l -> ChatRecordJson.fromJson(l).id()).toList();
+    }
+
+    @Test
+    void userStatusAndSinceFiltersCombine() {
+        seedMixed();
+
+        assertThat(ids(ragd("logs", "--format", "jsonl", "--user", "ada@example.com"))).containsExactly("new-ada", "old-ada");
+        assertThat(ids(ragd("logs", "--format", "jsonl", "--status", "failed"))).containsExactly("new-ada", "mid-bob");
+        assertThat(ids(ragd("logs", "--format", "jsonl", "--since", "7d"))).containsExactly("new-ada", "mid-bob");
+        assertThat(ids(ragd("logs", "--format", "jsonl", "--since", "24h", "--status", "failed", "--user",
+                "ada@example.com"))).containsExactly("new-ada");
+        assertThat(ids(ragd("logs", "--format", "jsonl", "--since", "2000-01-01"))).hasSize(3);
+        assertThat(ids(ragd("logs", "--format", "jsonl", "--since", Instant.now().plusSeconds(60).toString()))).isEmpty();
+    }
+
+    @Test
+    void sinceAcceptsAnInstantADateOrAnAge() {
+        Instant now = Instant.parse("2026-11-26T12:00:00Z");
+
+        assertThat(LogsCommand.parseSince("2026-11-01T10:00:00Z", now)).isEqualTo(Instant.parse("2026-11-01T10:00:00Z"));
+        assertThat(LogsCommand.parseSince("2026-11-01", now)).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+        assertThat(LogsCommand.parseSince("24h", now)).isEqualTo(Instant.parse("2026-11-25T12:00:00Z"));
+        assertThat(LogsCommand.parseSince("7d", now)).isEqualTo(Instant.parse("2026-11-19T12:00:00Z"));
+    }
+
+    @Test
+    void exportWritesEveryMatchAsJsonLinesAndPrintsTheCount() throws Exception {
+        seed(620);
+        Path file = workDir.resolve("out/all.jsonl");
+
+        Result r = ragd("logs", "export", "--out", file.toString());
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("exported 620 records to " + file.toAbsolutePath());
+        List<ChatRecord> records = Files.readAllLines(file).stream().map(ChatRecordJson::fromJson).toList();
+        assertThat(records).hasSize(620).extracting(ChatRecord::id).doesNotHaveDuplicates().startsWith("rec-619");
+    }
+
+    @Test
+    void exportHonoursFilters() throws Exception {
+        seedMixed();
+        Path file = workDir.resolve("ada.jsonl");
+
+        Result r = ragd("logs", "export", "--out", file.toString(), "--user", "ada@example.com", "--status", "completed");
+
+        assertThat(r.out()).contains("exported 1 records");
+        assertThat(Files.readAllLines(file)).hasSize(1).first().asString().contains("\"id\":\"old-ada\"");
+    }
+
+    @Test
+    void pruneDeletesOnlyRecordsOlderThanTheAgeAndPrintsTheCount() {
+        seedMixed();
+
+        Result r = ragd("logs", "prune", "--older-than", "30d");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).startsWith("deleted 1 records older than ");
+        assertThat(ids(ragd("logs", "--format", "jsonl"))).containsExactly("new-ada", "mid-bob");
+    }
+
+    @Test
+    void badSinceIsAUsageErrorNamingTheOptionAndTheAcceptedForms() {
+        Result r = ragd("logs", "--since", "yesterday");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--since", "yesterday", "ISO-8601", "24h");
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void badStatusIsAUsageErrorListingTheStatuses() {
+        Result r = ragd("logs", "--status", "done");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--status", "done", "completed", "cancelled", "failed");
+    }
+
+    @Test
+    void badOlderThanIsAUsageErrorNamingTheOption() {
+        seedMixed();
+
+        Result r = ragd("logs", "prune", "--older-than", "30 days");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--older-than", "30d");
+        assertThat(ids(ragd("logs", "--format", "jsonl"))).hasSize(3);
+    }
+
+    @Test
+    void pruneWithoutOlderThanIsAUsageError() {
+        Result r = ragd("logs", "prune");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--older-than");
+    }
+
+    @Test
+    void exportWithoutOutIsAUsageErrorNamingTheOption() {
+        Result r = ragd("logs", "export");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--out");
+    }
+
+    @Test
+    void helpListsTheFiltersAndTheExportAndPruneSubcommands() {
+        Result r = ragd("logs", "--help");
+
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--user", "--since", "--status", "export", "prune");
     }
 }

@@ -24,7 +24,7 @@ class RagdConfigTest {
         assertThat(c.topK()).isEqualTo(3);
         assertThat(c.historyMessages()).isEqualTo(4);
         assertThat(c.maxQuestionChars()).isEqualTo(1000);
-        assertThat(c.chatLog()).isEqualTo("file");
+        assertThat(c.chatLog().backend()).isEqualTo("file");
         assertThat(c.llm().provider()).isEqualTo("extractive");
         assertThat(c.testMode()).isFalse();
         assertThat(c.logContent()).isFalse();
@@ -41,7 +41,7 @@ class RagdConfigTest {
         "PORT|abc|PORT='abc' must be a whole number from 0 to 65535",
         "PORT|70000|PORT=70000 must be from 0 to 65535",
         "RAGD_TOP_K|0|RAGD_TOP_K=0 must be from 1 to 50",
-        "RAGD_CHATLOG|mongo|RAGD_CHATLOG='mongo' must be one of [file, none]",
+        "RAGD_CHATLOG|mongo|RAGD_CHATLOG='mongo' must be one of [cosmos, file, none, postgres]",
         "RAGD_TEST_MODE|maybe|RAGD_TEST_MODE='maybe' must be true or false",
         "RAGD_LOG_LEVEL|loud|RAGD_LOG_LEVEL='loud' must be one of [debug, error, info, trace, warn]",
         "RAGD_LLM|gpt|RAGD_LLM='gpt' must be one of [azure-openai, extractive, openai]",

@@ -1,0 +1,63 @@
+package dev.ragd.chatlog;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL both relational stores (H2 and PostgreSQL) use for {@link ChatLog#find}: a table with
+ * {@code id}, {@code ts}, {@code user_email}, {@code status} and {@code record} columns and an index
+ * on {@code (ts, id)}. The cursor is a row-value comparison, so the index range starts at it.
+ */
+final class ChatLogSql {
+
+    /** Binds a statement's parameters. */
+    interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    /** A statement and its parameters. */
+    record Statement(String sql, Binder binder) {}
+
+    private ChatLogSql() {}
+
+    static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** {@code SELECT <recordColumn> FROM <table> WHERE ... ORDER BY ts DESC, id DESC LIMIT ?}. */
+    static Statement find(String table, String recordColumn, ChatLogQuery q) {
+        List<String> where = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (q.user() != null) {
+            where.add("user_email = ?");
+            params.add(q.user());
+        }
+        if (q.since() != null) {
+            where.add("ts >= ?");
+            params.add(utc(q.since()));
+        }
+        if (q.status() != null) {
+            where.add("status = ?");
+            params.add(q.status().name());
+        }
+        if (q.after() != null) {
+            where.add("(ts, id) < (?, ?)");
+            params.add(utc(q.after().timestamp()));
+            params.add(q.after().id());
+        }
+        params.add(q.limit());
+        String sql = "SELECT " + recordColumn + " FROM " + table
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " ORDER BY ts DESC, id DESC LIMIT ?";
+        return new Statement(sql, ps -> {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
+            }
+        });
+    }
+}

@@ -1,0 +1,51 @@
+package dev.ragd.chatlog;
+
+import static dev.ragd.chatlog.ChatRecords.T0;
+import static dev.ragd.chatlog.ChatRecords.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ragd.config.Env;
+import dev.ragd.config.RagdConfig;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HashedEmailChatLogTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void hashIsSha256HexOfTheTrimmedLowerCasedEmail() throws Exception {
+        String expected = "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest
+                .getInstance("SHA-256").digest("ada@example.com".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+
+        assertThat(HashedEmailChatLog.hash(" Ada@Example.COM ")).isEqualTo(expected).hasSize(7 + 64);
+        assertThat(HashedEmailChatLog.hash(expected)).isEqualTo(expected);
+        assertThat(HashedEmailChatLog.hash(null)).isNull();
+    }
+
+    @Test
+    void withHashEmailTheStoreNeverHoldsTheEmailAndUserFiltersStillFindTheRecords() {
+        RagdConfig config = RagdConfig.from(new Env(Map.of("RAGD_DATA_DIR", dataDir.toString(),
+                "RAGD_HASH_EMAIL", "true")));
+
+        try (ChatLog log = ChatLogs.open(config)) {
+            assertThat(log).isInstanceOf(HashedEmailChatLog.class);
+            log.upsert(record("h1", T0));
+            log.upsert(record("h2", T0.plusSeconds(1)));
+
+            ChatRecord stored = log.recent(1).getFirst();
+            assertThat(stored.userEmail()).startsWith("sha256:").isEqualTo(HashedEmailChatLog.hash("ada@example.com"));
+            assertThat(ChatRecordJson.toJson(stored)).doesNotContain("ada@example.com");
+            assertThat(log.find(ChatLogQuery.all(10).withUser("ADA@example.com"))).extracting(ChatRecord::id)
+                    .containsExactly("h2", "h1");
+            assertThat(log.find(ChatLogQuery.all(10).withUser(stored.userEmail()))).hasSize(2);
+            assertThat(log.find(ChatLogQuery.all(10).withUser("bob@example.com"))).isEmpty();
+        }
+        try (FileChatLog raw = new FileChatLog(ChatLogs.fileDir(config))) {
+            assertThat(raw.find(ChatLogQuery.all(10).withUser("ada@example.com"))).isEmpty();
+        }
+    }
+}
