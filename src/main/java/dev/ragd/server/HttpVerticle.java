@@ -3,6 +3,7 @@ package dev.ragd.server;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ErrorCodes;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -70,8 +71,12 @@ final class HttpVerticle extends VerticleBase {
                 .webSocketHandler(ws -> {
                     // On a graceful shutdown, keep the socket open until the answers in flight are
                     // done (their end frames sent), then say goodbye; the shutdown timeout caps it.
-                    ws.shutdownHandler(v -> pipeline.awaitIdle()
-                            .onComplete(ar -> ws.close((short) 1001, "server shutting down")));
+                    // awaitIdle completes as a request's record is written, just before its end frame
+                    // is handed to the socket in the same event-loop task; closing one task later on
+                    // the socket's context lets that frame go out first.
+                    Context connection = vertx.getOrCreateContext();
+                    ws.shutdownHandler(v -> pipeline.awaitIdle().onComplete(ar -> connection.runOnContext(
+                            x -> ws.close((short) 1001, "server shutting down"))));
                     if (NATIVE_PATH.equals(ws.path())) {
                         NativeSocket.attach(ws, pipeline);
                     } else {
