@@ -55,6 +55,16 @@ final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        // While stopping, a connection whose response just ended is closed: Vert.x's graceful
+        // shutdown otherwise keeps a keep-alive connection that was busy when it began.
+        router.route().handler(ctx -> {
+            ctx.addEndHandler(ar -> {
+                if (!ready.getAsBoolean()) {
+                    ctx.request().connection().close();
+                }
+            });
+            ctx.next();
+        });
         router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "live")));
         router.get("/readyz").handler(this::readyz);
         router.post(NATIVE_PATH)

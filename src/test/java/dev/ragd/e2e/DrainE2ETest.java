@@ -21,10 +21,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +84,7 @@ class DrainE2ETest {
         List<WsSession> sockets = new ArrayList<>();
         List<List<JsonObject>> frames = new ArrayList<>();
         CompletableFuture<Long> closed;
+        CompletableFuture<List<JsonObject>> sseRest;
         try {
             for (int i = 0; i < STREAMS; i++) {
                 WsSession ws = WsSession.connect(client, port, "/v1/chat");
@@ -92,6 +95,15 @@ class DrainE2ETest {
             for (int i = 0; i < STREAMS; i++) {
                 untilFirstToken(sockets.get(i), frames.get(i));
             }
+            Iterator<JsonObject> sse = sseEvents(port, "drain-sse");
+            while (!"token".equals(sse.next().getString("type"))) {
+                // until the HTTP stream is mid-answer too
+            }
+            sseRest = CompletableFuture.supplyAsync(() -> {
+                List<JsonObject> rest = new ArrayList<>();
+                sse.forEachRemaining(rest::add);
+                return rest;
+            });
 
             closed = CompletableFuture.supplyAsync(() -> {
                 long t0 = System.nanoTime();
@@ -108,6 +120,8 @@ class DrainE2ETest {
             }
             long drainMs = closed.get(60, TimeUnit.SECONDS);
             System.out.println("drain of " + STREAMS + " streams took " + drainMs + " ms");
+            assertThat(drainMs).as("the drain ended because the streams finished, not because the grace ran out")
+                    .isLessThan(20_000);
         } finally {
             app.close();
         }
@@ -118,7 +132,11 @@ class DrainE2ETest {
             assertThat(sockets.get(i).closed.get(10, TimeUnit.SECONDS)).as("then the server says going away")
                     .isEqualTo((short) 1001);
         }
+        assertThat(sseRest.get(10, TimeUnit.SECONDS).getLast().getString("type")).as("the SSE stream ends normally")
+                .isEqualTo("end");
         try (FileChatLog store = new FileChatLog(ChatLogs.fileDir(config))) {
+            assertThat(store.recent(100)).filteredOn(r -> r.id().equals("drain-sse"))
+                    .singleElement().extracting(ChatRecord::status).isEqualTo(ChatRecord.Status.completed);
             for (int i = 0; i < STREAMS; i++) {
                 String id = "drain-" + i;
                 String answer = frames.get(i).stream().filter(f -> "token".equals(f.getString("type")))
@@ -146,6 +164,19 @@ class DrainE2ETest {
             assertThat(r.status()).isEqualTo(ChatRecord.Status.cancelled);
             assertThat(r.finalAnswer()).isNotEmpty();
         }
+    }
+
+    /** POSTs a streaming question and returns its server-sent events as they arrive. */
+    static Iterator<JsonObject> sseEvents(int port, String id) throws Exception {
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/chat"))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        NativeSocketE2ETest.request(id, BookSocketE2ETest.QUESTION).encode()))
+                .build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body().filter(l -> l.startsWith("data:"))
+                .map(l -> new JsonObject(l.substring("data:".length()).strip())).iterator();
     }
 
     /** Polls {@code /readyz} until it answers 503 or the listener is gone. */
