@@ -60,11 +60,8 @@ public final class App implements AutoCloseable {
     /**
      * Opens the index (indexing the sample corpus into an empty data directory), the chat log and
      * the answerer, then binds the server. Blocking; fails fast, releasing what it opened, when any
-     * part cannot start.
-     */
-    /**
-     * As {@link #start(RagdConfig, DurabilityConfig)}, with the opened chat-log store passed through
-     * {@code storeWrapper} before the retry queue wraps it (tests use it to simulate an outage).
+     * part cannot start. The opened chat-log store is passed through {@code storeWrapper} (tests use
+     * it to simulate an outage) and then wrapped in a {@link QueuedChatLog}, which the pipeline gets.
      */
     public static App start(RagdConfig config, DurabilityConfig durability, UnaryOperator<ChatLog> storeWrapper) {
         new StartupLog().logConfig(config);
