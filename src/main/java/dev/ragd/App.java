@@ -3,17 +3,26 @@ package dev.ragd;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chatlog.ChatLog;
 import dev.ragd.chatlog.ChatLogs;
+import dev.ragd.chatlog.QueuedChatLog;
+import dev.ragd.config.DurabilityConfig;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.llm.ExtractiveAnswerer;
 import dev.ragd.llm.Generator;
 import dev.ragd.llm.openai.OpenAiStreamingGenerator;
+import dev.ragd.llm.openai.UpstreamHealth;
 import dev.ragd.ops.StartupLog;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.retrieval.RetrievalStack;
 import dev.ragd.rewrite.QueryRewriters;
 import dev.ragd.server.RagdServer;
+import dev.ragd.server.ReadinessCheck;
 import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,40 +33,58 @@ import org.slf4j.LoggerFactory;
 public final class App implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(App.class);
+    /** How long after the grace period the server may take to write the cancelled requests' records. */
+    private static final long CLOSE_HEADROOM_SECONDS = 20;
 
     private final Vertx vertx;
     private final RetrievalStack retrieval;
-    private final ChatLog chatLog;
+    private final QueuedChatLog chatLog;
     private final RagdServer server;
+    private final DurabilityConfig durability;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
-    private App(Vertx vertx, RetrievalStack retrieval, ChatLog chatLog, RagdServer server) {
+    private App(Vertx vertx, RetrievalStack retrieval, QueuedChatLog chatLog, RagdServer server,
+                DurabilityConfig durability) {
         this.vertx = vertx;
         this.retrieval = retrieval;
         this.chatLog = chatLog;
         this.server = server;
+        this.durability = durability;
+    }
+
+    /** {@link #start(RagdConfig, DurabilityConfig)} with the configuration's queue and shutdown settings. */
+    public static App start(RagdConfig config) {
+        return start(config, config.durability());
+    }
+
+    public static App start(RagdConfig config, DurabilityConfig durability) {
+        return start(config, durability, UnaryOperator.identity());
     }
 
     /**
      * Opens the index (indexing the sample corpus into an empty data directory), the chat log and
      * the answerer, then binds the server. Blocking; fails fast, releasing what it opened, when any
-     * part cannot start.
+     * part cannot start. The opened chat-log store is passed through {@code storeWrapper} (tests use
+     * it to simulate an outage) and then wrapped in a {@link QueuedChatLog}, which the pipeline gets.
      */
-    public static App start(RagdConfig config) {
+    public static App start(RagdConfig config, DurabilityConfig durability, UnaryOperator<ChatLog> storeWrapper) {
         new StartupLog().logConfig(config);
         Vertx vertx = Vertx.vertx();
         RetrievalStack retrieval = null;
-        ChatLog chatLog = null;
+        ChatLog store = null;
+        QueuedChatLog chatLog = null;
         try {
             retrieval = Retrieval.open(config);
-            chatLog = ChatLogs.open(config);
+            store = storeWrapper.apply(ChatLogs.open(config));
+            chatLog = new QueuedChatLog(store, durability.queueCapacity(), durability.queueReadyThreshold());
             Generator generator = generator(vertx, config);
             ChatPipeline pipeline = new ChatPipeline(vertx, config, retrieval.retriever(), generator, chatLog,
                     QueryRewriters.create(config.llm()));
-            RagdServer server = RagdServer.start(vertx, config, pipeline)
+            RagdServer server = RagdServer.start(vertx, config, pipeline, readinessChecks(chatLog, generator))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            return new App(vertx, retrieval, chatLog, server);
+            return new App(vertx, retrieval, chatLog, server, durability);
         } catch (Exception e) {
-            closeQuietly(chatLog);
+            closeQuietly(chatLog == null ? store : chatLog);
             closeQuietly(retrieval);
             vertx.close();
             if (e instanceof RuntimeException re) {
@@ -65,6 +92,17 @@ public final class App implements AutoCloseable {
             }
             throw new IllegalStateException("ragd could not start: " + e.getMessage(), e);
         }
+    }
+
+    /** What {@code /readyz} checks besides shutdown: the chat-log queue and the model's circuit breaker. */
+    static Map<String, ReadinessCheck> readinessChecks(QueuedChatLog chatLog, Generator generator) {
+        Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
+        checks.put("chat_log", chatLog::notReadyReason);
+        if (generator instanceof UpstreamHealth upstream) {
+            checks.put("model", () -> upstream.circuitOpen()
+                    ? "circuit open for " + upstream.name() + "; retry in " + upstream.retryAfterMs() + " ms" : null);
+        }
+        return checks;
     }
 
     static Generator generator(Vertx vertx, RagdConfig config) {
@@ -88,18 +126,40 @@ public final class App implements AutoCloseable {
         return server.actualPort();
     }
 
-    public ChatLog chatLog() {
+    /** The chat log the pipeline writes to: the store wrapped in its retry queue. */
+    public QueuedChatLog chatLog() {
         return chatLog;
     }
 
-    /** Stops the server (in-flight answers are cancelled and logged), then closes every part. */
+    /**
+     * Drains and stops: readiness turns red and the listener stops taking connections; answers in
+     * flight may finish within {@code RAGD_SHUTDOWN_GRACE_MS} (what is left is cancelled and logged
+     * as such); queued chat-log records get up to {@code RAGD_SHUTDOWN_FLUSH_MS} to reach the store;
+     * then every part is closed. Idempotent; blocks until done.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        Duration grace = durability.shutdownGrace();
+        log.atInfo().addKeyValue("grace_ms", grace.toMillis()).addKeyValue("chatlog_queued", chatLog.queued())
+                .log("shutdown: draining");
         try {
-            server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            server.close(grace).toCompletionStage().toCompletableFuture()
+                    .get(grace.toSeconds() + CLOSE_HEADROOM_SECONDS, TimeUnit.SECONDS);
+            log.atInfo().addKeyValue("duration_ms", elapsedMs(start)).addKeyValue("chatlog_queued", chatLog.queued())
+                    .log("shutdown: server stopped, every request finished or cancelled");
         } catch (Exception e) {
             log.atWarn().addKeyValue("error", e.toString()).log("server did not stop cleanly");
         } finally {
+            long flushStart = System.nanoTime();
+            int before = chatLog.queued();
+            int left = chatLog.flush(durability.flushTimeout());
+            log.atInfo().addKeyValue("queued", before).addKeyValue("left", left)
+                    .addKeyValue("duration_ms", elapsedMs(flushStart)).addKeyValue("counters", chatLog.counters().toString())
+                    .log("shutdown: chat-log queue flushed");
             try {
                 vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
@@ -107,7 +167,12 @@ public final class App implements AutoCloseable {
             }
             closeQuietly(chatLog);
             closeQuietly(retrieval);
+            log.atInfo().addKeyValue("duration_ms", elapsedMs(start)).log("shutdown: done");
         }
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -107,6 +107,11 @@ public final class ChatPipeline {
             run.rejectTooLong();
             return ChatHandle.DONE;
         }
+        if (!chatLog.acceptingNewQuestions()) {
+            events.onError(new ChatError(ErrorCodes.CHATLOG_UNAVAILABLE,
+                    "The chat log cannot save answers right now; please try again shortly.", true, 2_000L));
+            return ChatHandle.DONE;
+        }
         if (!admit()) {
             run.rejectBusy(active.get(), maxConcurrentGenerations());
             return ChatHandle.DONE;

@@ -2,6 +2,7 @@ package dev.ragd.chat;
 
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.SearchResult;
+import dev.ragd.chatlog.WriteOutcome;
 import dev.ragd.llm.GenerationRequest;
 import dev.ragd.llm.Message;
 import dev.ragd.llm.TokenStream;
@@ -204,44 +205,52 @@ final class ChatRun implements ChatHandle {
             if (!cancelled) {
                 events.onError(error);
             }
+            finished.tryComplete();
         });
     }
 
     private void finish(ChatRecord.Status status, Usage usage) {
         writeRecord(status, usage).onComplete(ar -> {
-            if (cancelled) {
-                return;
+            if (!cancelled) {
+                if (ar.failed()) {
+                    events.onError(ChatError.of(ErrorCodes.CHATLOG_UNAVAILABLE,
+                            "The answer could not be saved to the chat log; please try again.", true));
+                } else {
+                    events.onEnd(new EndInfo(request.id(), answer.toString(), passages, timings(usage),
+                            pipeline.model(), pipeline.languageModel(), pipeline.retrieverName(),
+                            ar.result() == WriteOutcome.QUEUED ? "queued" : "stored"));
+                }
             }
-            if (ar.failed()) {
-                events.onError(ChatError.of(ErrorCodes.CHATLOG_UNAVAILABLE,
-                        "The answer could not be saved to the chat log; please try again.", true));
-                return;
-            }
-            Timings t = timings(usage);
-            events.onEnd(new EndInfo(request.id(), answer.toString(), passages, t, pipeline.model(),
-                    pipeline.languageModel(), pipeline.retrieverName()));
+            // after the end frame is handed to the socket, so a drain never closes it before
+            finished.tryComplete();
         });
     }
 
-    private Future<Void> writeRecord(ChatRecord.Status status, Usage usage) {
+    private Future<WriteOutcome> writeRecord(ChatRecord.Status status, Usage usage) {
         phase = Phase.FINISHING;
         Timings t = timings(usage);
         ChatRecord record = new ChatRecord(request.id(), question, timestamp, answer.toString(), request.userEmail(),
                 searches, status, pipeline.model(), t.retrievalMs(),
                 t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens());
         long writeStart = System.nanoTime();
-        Future<Void> write = context.<Void>executeBlocking(() -> {
-            pipeline.chatLog().upsert(record);
-            return null;
+        Future<WriteOutcome> write = context.executeBlocking(() -> {
+            WriteOutcome outcome = pipeline.chatLog().write(record);
+            if (outcome == WriteOutcome.REJECTED) {
+                throw new IllegalStateException("chat-log queue full: record not kept");
+            }
+            return outcome;
         }, false);
         return write.andThen(ar -> {
             phase = Phase.DONE;
-            finished.tryComplete();
             long writeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writeStart);
             StepLog.Line line = ar.failed()
                     ? steps().stepWarn(request.id(), Step.CHATLOG_WRITE, writeMs).with("outcome", "failed").error(ar.cause())
                     : steps().step(request.id(), Step.CHATLOG_WRITE, writeMs);
-            line.with("status", status.name()).with("total_ms", t.totalMs()).with("tokens", tokens).log();
+            line.with("status", status.name()).with("total_ms", t.totalMs()).with("tokens", tokens);
+            if (ar.succeeded()) {
+                line.with("logged", ar.result().name().toLowerCase(java.util.Locale.ROOT));
+            }
+            line.log();
         });
     }
 

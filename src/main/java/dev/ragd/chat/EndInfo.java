@@ -13,9 +13,11 @@ import java.util.List;
  * @param model         the generator's model identifier, e.g. {@code extractive}
  * @param languageModel whether the answer was written by a language model
  * @param retriever     the retriever's name, e.g. {@code lucene-hybrid}
+ * @param logged        {@code stored} (the record is durable in the store) or {@code queued} (the
+ *                      store is down; a retry queue in this replica holds the record)
  */
 public record EndInfo(String logId, String answer, List<Passage> sources, Timings timings, String model,
-        boolean languageModel, String retriever) {
+        boolean languageModel, String retriever, String logged) {
     public EndInfo {
         sources = List.copyOf(sources);
     }

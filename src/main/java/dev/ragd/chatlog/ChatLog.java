@@ -18,6 +18,22 @@ public interface ChatLog extends AutoCloseable {
 
     void upsert(ChatRecord record);
 
+    /**
+     * Writes a record and says how: {@link WriteOutcome#STORED} when it is durable in the store,
+     * {@link WriteOutcome#QUEUED} when a retry queue holds it for a store that is down,
+     * {@link WriteOutcome#REJECTED} when it could not be kept at all. Plain stores upsert and say
+     * STORED (a failure throws).
+     */
+    default WriteOutcome write(ChatRecord record) {
+        upsert(record);
+        return WriteOutcome.STORED;
+    }
+
+    /** False when the log cannot keep another record (a full retry queue): refuse new questions. */
+    default boolean acceptingNewQuestions() {
+        return true;
+    }
+
     List<ChatRecord> recent(int limit);
 
     /**

@@ -6,6 +6,7 @@ import dev.ragd.config.RagdConfig;
 import dev.ragd.config.StatelessCheck;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -38,16 +39,52 @@ final class ServeCommand implements Callable<Integer> {
         }
         StatelessCheck.verify(config, config.stateless(), env);
         App app = App.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            app.close();
-            stopped.countDown();
-        }, "ragd-shutdown"));
+        // SIGTERM/SIGINT: drain (readiness red, no new connections, answers in flight finish within
+        // RAGD_SHUTDOWN_GRACE_MS), flush the chat-log queue, close the stores, then return 0. The
+        // signals are handled here rather than in a shutdown hook, so the process exits with 0 after
+        // a clean drain (a JVM ended by a signal exits 143); the hook only covers other exits.
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook = new Thread(app::close, "ragd-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean handled = handleStopSignals(stop);
         String shown = "0.0.0.0".equals(config.host()) ? "localhost" : config.host();
         ctx.out().println("ragd is serving on http://" + shown + ":" + app.port()
                 + "  (book WebSocket: ws://" + shown + ":" + app.port() + "/, Ctrl+C stops)");
         ctx.out().flush();
-        stopped.await();
+        if (!handled) {
+            new CountDownLatch(1).await(); // the shutdown hook drains; the JVM exits when it is done
+        }
+        stop.await();
+        ctx.err().println("ragd: stopping (draining answers in flight)");
+        ctx.err().flush();
+        app.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the JVM is exiting anyway; the hook finds the app closed
+        }
         return 0;
+    }
+
+    /**
+     * Routes SIGTERM and SIGINT to {@code stop}; a second signal while draining ends the process at
+     * once. False when the platform does not let us handle them (then the shutdown hook drains).
+     */
+    @SuppressWarnings("removal")
+    private static boolean handleStopSignals(CountDownLatch stop) {
+        AtomicInteger received = new AtomicInteger();
+        try {
+            for (String name : new String[] {"TERM", "INT"}) {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    if (received.incrementAndGet() > 1) {
+                        Runtime.getRuntime().halt(128 + sig.getNumber());
+                    }
+                    stop.countDown();
+                });
+            }
+            return true;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            return false;
+        }
     }
 }

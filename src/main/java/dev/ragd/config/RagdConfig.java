@@ -26,7 +26,8 @@ public record RagdConfig(
         int chunkOverlap,
         String logFormat,
         String logLevel,
-        StatelessConfig stateless) {
+        StatelessConfig stateless,
+        DurabilityConfig durability) {
 
     /** Variables whose values are never printed or logged. */
     public static final Set<String> SECRETS = union(LlmConfig.SECRETS, ChatLogConfig.SECRETS);
@@ -56,7 +57,8 @@ public record RagdConfig(
                 env.integer("RAGD_CHUNK_OVERLAP", 150, 0, 50_000),
                 env.oneOf("RAGD_LOG_FORMAT", "json", Set.of("json", "text")),
                 env.oneOf("RAGD_LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")),
-                StatelessConfig.from(env));
+                StatelessConfig.from(env),
+                DurabilityConfig.from(env));
     }
 
     /** Defaults only; for tests and tools. */
@@ -67,13 +69,13 @@ public record RagdConfig(
     public RagdConfig withPort(int newPort) {
         return new RagdConfig(host, newPort, dataDir, topK, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless);
+                logFormat, logLevel, stateless, durability);
     }
 
     public RagdConfig withDataDir(Path newDataDir) {
         return new RagdConfig(host, port, newDataDir, topK, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless);
+                logFormat, logLevel, stateless, durability);
     }
 
     /** Hides secrets from {@code toString()}. */
@@ -101,6 +103,7 @@ public record RagdConfig(
         m.put("RAGD_LOG_FORMAT", logFormat);
         m.put("RAGD_LOG_LEVEL", logLevel);
         m.putAll(stateless.describe(dataDir));
+        m.putAll(durability.describe());
         m.putAll(llm.describe());
         return m;
     }

@@ -3,6 +3,7 @@ package dev.ragd.server;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ErrorCodes;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -13,6 +14,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,18 +37,34 @@ final class HttpVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final BooleanSupplier ready;
+    private final Map<String, ReadinessCheck> checks;
     private HttpServer server;
 
-    HttpVerticle(ChatPipeline pipeline, String host, int port, BooleanSupplier ready) {
+    /**
+     * @param ready  false while starting and from the moment the server starts stopping
+     * @param checks further named readiness conditions, evaluated on every {@code /readyz}
+     */
+    HttpVerticle(ChatPipeline pipeline, String host, int port, BooleanSupplier ready, Map<String, ReadinessCheck> checks) {
         this.pipeline = pipeline;
         this.host = host;
         this.port = port;
         this.ready = ready;
+        this.checks = Map.copyOf(checks);
     }
 
     @Override
     public Future<?> start() {
         Router router = Router.router(vertx);
+        // While stopping, a connection whose response just ended is closed: Vert.x's graceful
+        // shutdown otherwise keeps a keep-alive connection that was busy when it began.
+        router.route().handler(ctx -> {
+            ctx.addEndHandler(ar -> {
+                if (!ready.getAsBoolean()) {
+                    ctx.request().connection().close();
+                }
+            });
+            ctx.next();
+        });
         router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "live")));
         router.get("/readyz").handler(this::readyz);
         router.post(NATIVE_PATH)
@@ -59,6 +79,14 @@ final class HttpVerticle extends VerticleBase {
         server = vertx.createHttpServer(options)
                 .webSocketHandshakeHandler(this::handshake)
                 .webSocketHandler(ws -> {
+                    // On a graceful shutdown, keep the socket open until the answers in flight are
+                    // done (their end frames sent), then say goodbye; the shutdown timeout caps it.
+                    // awaitIdle completes as a request's record is written, just before its end frame
+                    // is handed to the socket in the same event-loop task; closing one task later on
+                    // the socket's context lets that frame go out first.
+                    Context connection = vertx.getOrCreateContext();
+                    ws.shutdownHandler(v -> pipeline.awaitIdle().onComplete(ar -> connection.runOnContext(
+                            x -> ws.close((short) 1001, "server shutting down"))));
                     if (NATIVE_PATH.equals(ws.path())) {
                         NativeSocket.attach(ws, pipeline);
                     } else {
@@ -73,9 +101,20 @@ final class HttpVerticle extends VerticleBase {
         return server == null ? -1 : server.actualPort();
     }
 
+    /**
+     * Stops listening at once and lets open connections finish: a WebSocket closes (1001) when the
+     * answers in flight are done, an HTTP connection after its current response; whatever is still
+     * open after {@code graceMs} is closed.
+     */
+    Future<Void> shutdown(long graceMs) {
+        return server == null ? Future.succeededFuture() : server.shutdown(graceMs, TimeUnit.MILLISECONDS);
+    }
+
     private void handshake(ServerWebSocketHandshake h) {
         String path = h.path();
-        if (BOOK_PATH.equals(path) || path.isEmpty() || NATIVE_PATH.equals(path)) {
+        if (!ready.getAsBoolean()) {
+            h.reject(503);
+        } else if (BOOK_PATH.equals(path) || path.isEmpty() || NATIVE_PATH.equals(path)) {
             h.accept();
         } else {
             h.reject(404);
@@ -83,8 +122,22 @@ final class HttpVerticle extends VerticleBase {
     }
 
     private void readyz(RoutingContext ctx) {
-        boolean ok = ready.getAsBoolean();
-        json(ctx, ok ? 200 : 503, new JsonObject().put("status", ok ? "ready" : "stopping")
+        boolean running = ready.getAsBoolean();
+        Map<String, String> reasons = new LinkedHashMap<>();
+        if (running) {
+            checks.forEach((name, check) -> {
+                String reason = check.notReadyReason();
+                if (reason != null) {
+                    reasons.put(name, reason);
+                }
+            });
+        }
+        boolean ok = running && reasons.isEmpty();
+        JsonObject body = new JsonObject().put("status", ok ? "ready" : running ? "not_ready" : "stopping");
+        if (!reasons.isEmpty()) {
+            body.put("reasons", new JsonObject(new LinkedHashMap<>(reasons)));
+        }
+        json(ctx, ok ? 200 : 503, body
                 .put("retriever", pipeline.retrieverName()).put("model", pipeline.model())
                 .put("language_model", pipeline.languageModel()).put("chat_log", pipeline.chatLogName())
                 .put("test_mode", pipeline.config().testMode()));

@@ -5,8 +5,11 @@ import dev.ragd.config.RagdConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,21 +35,38 @@ public final class RagdServer {
     private final Vertx vertx;
     private final ChatPipeline pipeline;
     private final List<String> deployments;
+    private final List<HttpVerticle> verticles;
     private final int port;
     private final AtomicBoolean ready;
     private Future<Void> closing;
 
-    private RagdServer(Vertx vertx, ChatPipeline pipeline, List<String> deployments, int port, AtomicBoolean ready) {
+    private RagdServer(Vertx vertx, ChatPipeline pipeline, List<String> deployments, List<HttpVerticle> verticles,
+                       int port, AtomicBoolean ready) {
         this.vertx = vertx;
         this.pipeline = pipeline;
         this.deployments = deployments;
+        this.verticles = verticles;
         this.port = port;
         this.ready = ready;
     }
 
-    /** Starts with one instance per available processor. */
+    /** Starts with one instance per available processor and no readiness checks beyond "not stopping". */
     public static Future<RagdServer> start(Vertx vertx, RagdConfig config, ChatPipeline pipeline) {
-        return start(vertx, config, pipeline, Runtime.getRuntime().availableProcessors());
+        return start(vertx, config, pipeline, Map.of());
+    }
+
+    /**
+     * Starts with one instance per available processor; {@code /readyz} answers 503 with the reasons
+     * while any of {@code checks} (by name, e.g. {@code "chat_log"}) reports one, and while stopping.
+     */
+    public static Future<RagdServer> start(Vertx vertx, RagdConfig config, ChatPipeline pipeline,
+                                           Map<String, ReadinessCheck> checks) {
+        return start(vertx, config, pipeline, checks, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** {@link #start(Vertx, RagdConfig, ChatPipeline, Map, int)} without readiness checks. */
+    public static Future<RagdServer> start(Vertx vertx, RagdConfig config, ChatPipeline pipeline, int instances) {
+        return start(vertx, config, pipeline, Map.of(), instances);
     }
 
     /**
@@ -54,7 +74,8 @@ public final class RagdServer {
      * {@link #actualPort()}) with {@code instances} server instances. Fails when the port cannot be
      * bound.
      */
-    public static Future<RagdServer> start(Vertx vertx, RagdConfig config, ChatPipeline pipeline, int instances) {
+    public static Future<RagdServer> start(Vertx vertx, RagdConfig config, ChatPipeline pipeline,
+                                           Map<String, ReadinessCheck> checks, int instances) {
         if (instances < 1) {
             throw new IllegalArgumentException("instances must be at least 1, was " + instances);
         }
@@ -64,12 +85,12 @@ public final class RagdServer {
         int bindPort = config.port() == 0 ? -1 : config.port();
         List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
         return vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(pipeline, config.host(), bindPort, ready::get);
+            HttpVerticle v = new HttpVerticle(pipeline, config.host(), bindPort, ready::get, new LinkedHashMap<>(checks));
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(instances)).map(id -> {
             int port = verticles.getFirst().actualPort();
-            return new RagdServer(vertx, pipeline, List.of(id), port, ready);
+            return new RagdServer(vertx, pipeline, List.of(id), List.copyOf(verticles), port, ready);
         }).onSuccess(s -> {
             ready.set(true);
             log.atInfo().addKeyValue("host", config.host()).addKeyValue("port", s.port)
@@ -84,24 +105,53 @@ public final class RagdServer {
         return port;
     }
 
+    /** {@link #close(Duration)} without a grace period: in-flight requests are cancelled at once. */
+    public Future<Void> close() {
+        return close(Duration.ZERO);
+    }
+
     /**
-     * Stops accepting connections and closes open ones; in-flight requests are cancelled (their
-     * chat-log records say {@code cancelled}) and the returned future completes once those records
-     * are written (waiting at most {@value #CLOSE_WAIT_SECONDS} s). Does not close the Vertx instance
-     * or the pipeline's parts; close the chat log after.
+     * Stops the server. Readiness turns red first; then the listener stops taking new connections
+     * while open ones may finish their answers for up to {@code grace} (a WebSocket is closed with
+     * 1001 once the answers in flight are done, an HTTP connection after its response); whatever is
+     * still running after the grace is cancelled (its chat-log record says {@code cancelled}). The
+     * returned future completes once the records of every request are written (waiting at most
+     * {@value #CLOSE_WAIT_SECONDS} s after the grace). Does not close the Vertx instance or the
+     * pipeline's parts; close the chat log after. Later calls return the first call's future.
      */
-    public synchronized Future<Void> close() {
+    public synchronized Future<Void> close(Duration grace) {
         if (closing != null) {
             return closing;
         }
         ready.set(false);
-        List<Future<Void>> undeploys = new ArrayList<>();
-        for (String id : deployments) {
-            undeploys.add(vertx.undeploy(id));
+        long start = System.nanoTime();
+        long graceMs = Math.max(0, grace.toMillis());
+        Future<Void> drained;
+        if (graceMs == 0) {
+            drained = Future.succeededFuture();
+        } else {
+            log.atInfo().addKeyValue("port", port).addKeyValue("grace_ms", graceMs)
+                    .log("draining: not ready, no new connections; letting answers in flight finish");
+            List<Future<Void>> shutdowns = new ArrayList<>();
+            for (HttpVerticle v : verticles) {
+                shutdowns.add(v.shutdown(graceMs));
+            }
+            drained = Future.join(shutdowns).<Void>mapEmpty().otherwiseEmpty().onComplete(ar -> log.atInfo()
+                    .addKeyValue("drain_ms", elapsedMs(start)).log("draining: connections closed"));
         }
-        closing = Future.join(undeploys).<Void>mapEmpty()
-                .eventually(() -> pipeline.awaitIdle().timeout(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty())
-                .onComplete(ar -> log.atInfo().addKeyValue("port", port).log("ragd stopped"));
+        List<Future<Void>> undeploys = new ArrayList<>();
+        closing = drained.compose(v -> {
+            for (String id : deployments) {
+                undeploys.add(vertx.undeploy(id));
+            }
+            return Future.join(undeploys).<Void>mapEmpty();
+        }).eventually(() -> pipeline.awaitIdle().timeout(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty())
+                .onComplete(ar -> log.atInfo().addKeyValue("port", port).addKeyValue("stop_ms", elapsedMs(start))
+                        .log("ragd stopped"));
         return closing;
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

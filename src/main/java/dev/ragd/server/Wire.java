@@ -55,9 +55,10 @@ final class Wire {
                 .put("completion_tokens", t.completionTokens());
     }
 
-    /** Adds {@code log_id}, {@code timings}, {@code model} and {@code answerer} to {@code target}. */
+    /** Adds {@code log_id}, {@code logged}, {@code timings}, {@code model} and {@code answerer} to {@code target}. */
     static JsonObject endFields(JsonObject target, EndInfo end) {
-        return target.put("log_id", end.logId()).put("timings", timings(end.timings())).put("model", end.model())
+        return target.put("log_id", end.logId()).put("logged", end.logged()).put("timings", timings(end.timings()))
+                .put("model", end.model())
                 .put("answerer", new JsonObject().put("model", end.model())
                         .put("language_model", end.languageModel()).put("retriever", end.retriever()));
     }

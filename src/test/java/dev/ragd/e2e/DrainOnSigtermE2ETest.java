@@ -1,0 +1,101 @@
+package dev.ragd.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ragd.chatlog.ChatRecord;
+import dev.ragd.chatlog.FileChatLog;
+import dev.ragd.server.WsSession;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ragd serve} as a real child process, stopped with SIGTERM (what Kubernetes and systemd
+ * send) while an answer streams: the answer finishes, the process exits 0, the record is stored.
+ */
+class DrainOnSigtermE2ETest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigtermMidStreamLetsTheAnswerFinishThenExitsZeroWithTheRecordStored() throws Exception {
+        int port = freePort();
+        Path data = dir.resolve("data");
+        Path output = dir.resolve("serve.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
+                "dev.ragd.Main", "serve")
+                .redirectErrorStream(true).redirectOutput(output.toFile());
+        pb.environment().put("PORT", Integer.toString(port));
+        pb.environment().put("RAGD_HOST", "127.0.0.1");
+        pb.environment().put("RAGD_DATA_DIR", data.toString());
+        pb.environment().put("RAGD_EXTRACTIVE_TOKEN_MS", "150");
+        pb.environment().put("RAGD_LOG_FORMAT", "text");
+        Process process = pb.start();
+        Vertx client = Vertx.vertx();
+        List<JsonObject> frames = new ArrayList<>();
+        try {
+            awaitServing(process, output);
+            try (WsSession ws = WsSession.connect(client, port, "/v1/chat")) {
+                ws.send(NativeSocketE2ETest.request("sigterm-1", BookSocketE2ETest.QUESTION));
+                DrainE2ETest.untilFirstToken(ws, frames);
+
+                long t0 = System.nanoTime();
+                assertThat(process.toHandle().destroy()).as("SIGTERM sent").isTrue();
+
+                frames.addAll(DrainE2ETest.untilEnd(ws));
+                assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process exits").isTrue();
+                System.out.println("SIGTERM to exit took " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+            }
+        } finally {
+            client.close().await(20, TimeUnit.SECONDS);
+            if (process.isAlive()) {
+                process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+        String log = Files.readString(output, StandardCharsets.UTF_8);
+
+        assertThat(process.exitValue()).as(log).isZero();
+        assertThat(frames.getLast().getString("type")).as(log).isEqualTo("end");
+        assertThat(log).contains("shutdown: draining").contains("shutdown: done");
+        String answer = frames.stream().filter(f -> "token".equals(f.getString("type")))
+                .map(f -> f.getString("text")).reduce("", String::concat);
+        try (FileChatLog store = new FileChatLog(data.resolve("chatlog"))) {
+            ChatRecord r = store.recent(10).stream().filter(x -> x.id().equals("sigterm-1")).findFirst().orElseThrow();
+            assertThat(r.status()).isEqualTo(ChatRecord.Status.completed);
+            assertThat(r.finalAnswer()).isEqualTo(answer);
+        }
+    }
+
+    private static void awaitServing(Process process, Path output) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            String text = Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
+            if (text.contains("ragd is serving")) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("ragd serve exited with " + process.exitValue() + ":\n" + text);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("ragd serve did not start within 120 s");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
