@@ -123,6 +123,8 @@ class ChatLogOutageE2ETest {
                     + app.chatLog().counters());
 
             assertThat(frames).allSatisfy(f -> assertThat(f.getLast().getString("type")).isEqualTo("end"));
+            assertThat(frames).as("every end frame during the outage says the record is queued, not stored")
+                    .allSatisfy(f -> assertThat(f.getLast().getString("logged")).isEqualTo("queued"));
             assertThat(queuedAtPeak).isEqualTo(REQUESTS);
             assertThat(duringOutage.statusCode()).isEqualTo(503);
             assertThat(new JsonObject(duringOutage.body()).getJsonObject("reasons").getString("chat_log"))

@@ -52,6 +52,7 @@ class NativeSocketE2ETest {
         JsonObject end = frames.getLast();
         assertThat(end.getString("type")).isEqualTo("end");
         assertThat(end.getString("log_id")).isEqualTo("n-1");
+        assertThat(end.getString("logged")).as("the record is durable in the store before end").isEqualTo("stored");
         assertThat(end.getString("model")).isEqualTo("extractive");
         assertThat(end.getJsonObject("answerer").getBoolean("language_model")).isFalse();
         assertThat(end.getJsonObject("timings").getInteger("completion_tokens")).isEqualTo(tokens.size());
