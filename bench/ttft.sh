@@ -41,7 +41,7 @@ mock_port=$(free_port)
 RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx1g -jar "$jar" mock-llm --port "$mock_port" --ttft-ms "$ttft_ms" \
   --token-ms "$token_ms" --tokens "$tokens" --max-concurrent 100000 > "$work/mock.log" 2>&1 &
 pids+=($!)
-wait_http "$mock_port" /v1/models
+wait_http "$mock_port" /mock/stats
 
 ragd_port=$(free_port)
 PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \

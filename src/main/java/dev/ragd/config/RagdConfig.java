@@ -14,6 +14,7 @@ public record RagdConfig(
         int port,
         Path dataDir,
         int topK,
+        int queryCacheSize,
         int historyMessages,
         int maxQuestionChars,
         int maxInflightPerSocket,
@@ -45,6 +46,7 @@ public record RagdConfig(
                 env.integer("PORT", 8000, 0, 65535),
                 Path.of(env.string("RAGD_DATA_DIR", "./data")),
                 env.integer("RAGD_TOP_K", 3, 1, 50),
+                env.integer("RAGD_QUERY_CACHE_SIZE", 10_000, 0, 10_000_000),
                 env.integer("RAGD_HISTORY_MESSAGES", 4, 1, 100),
                 env.integer("RAGD_MAX_QUESTION_CHARS", 1000, 1, 100_000),
                 env.integer("RAGD_WS_MAX_INFLIGHT", 4, 1, 1000),
@@ -67,13 +69,13 @@ public record RagdConfig(
     }
 
     public RagdConfig withPort(int newPort) {
-        return new RagdConfig(host, newPort, dataDir, topK, historyMessages, maxQuestionChars,
+        return new RagdConfig(host, newPort, dataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap,
                 logFormat, logLevel, stateless, durability);
     }
 
     public RagdConfig withDataDir(Path newDataDir) {
-        return new RagdConfig(host, port, newDataDir, topK, historyMessages, maxQuestionChars,
+        return new RagdConfig(host, port, newDataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap,
                 logFormat, logLevel, stateless, durability);
     }
@@ -91,6 +93,7 @@ public record RagdConfig(
         m.put("PORT", Integer.toString(port));
         m.put("RAGD_DATA_DIR", dataDir.toString());
         m.put("RAGD_TOP_K", Integer.toString(topK));
+        m.put("RAGD_QUERY_CACHE_SIZE", Integer.toString(queryCacheSize));
         m.put("RAGD_HISTORY_MESSAGES", Integer.toString(historyMessages));
         m.put("RAGD_MAX_QUESTION_CHARS", Integer.toString(maxQuestionChars));
         m.put("RAGD_WS_MAX_INFLIGHT", Integer.toString(maxInflightPerSocket));

@@ -33,6 +33,14 @@ public record Embedder(String name, EmbeddingModel model, int dimension, String 
         return new Embedder(name, model, dimension, prefix);
     }
 
+    /**
+     * This embedder remembering the vectors of up to {@code maxQueries} recent search queries
+     * ({@code RAGD_QUERY_CACHE_SIZE}); 0 returns it unchanged.
+     */
+    public Embedder withQueryCache(int maxQueries) {
+        return maxQueries <= 0 ? this : new Embedder(name, new QueryCachingModel(model, maxQueries), dimension, queryPrefix);
+    }
+
     /** The vector of a search query, with the query prefix in front. */
     public float[] embedQuery(String query) {
         return model.embed(queryPrefix + query).content().vector();

@@ -31,7 +31,7 @@ public final class Retrieval {
      * {@code RAGD_STATELESS}. Blocking (loads the model, may ingest): call it off any event loop.
      */
     public static RetrievalStack open(RagdConfig config) {
-        return open(config, config.stateless(), Embedders.from(config.llm()));
+        return open(config, config.stateless(), Embedders.from(config.llm()).withQueryCache(config.queryCacheSize()));
     }
 
     /** {@link #open(RagdConfig, StatelessConfig, Embedder)} with the configuration's stateless settings. */
