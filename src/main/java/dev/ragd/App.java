@@ -17,6 +17,8 @@ import dev.ragd.rewrite.QueryRewriters;
 import dev.ragd.server.RagdServer;
 import dev.ragd.server.ReadinessCheck;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,7 +71,10 @@ public final class App implements AutoCloseable {
      */
     public static App start(RagdConfig config, DurabilityConfig durability, UnaryOperator<ChatLog> storeWrapper) {
         new StartupLog().logConfig(config);
-        Vertx vertx = Vertx.vertx();
+        // No classpath-to-disk file cache: the page is served from memory (PageAssets), and a
+        // stateless replica must not write to its filesystem.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(
+                new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         RetrievalStack retrieval = null;
         ChatLog store = null;
         QueuedChatLog chatLog = null;

@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +70,7 @@ final class HttpVerticle extends VerticleBase {
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new HttpChat(pipeline))
                 .failureHandler(this::chatFailure);
-        router.get("/*").handler(StaticHandler.create("webroot"));
+        router.get("/*").handler(PageAssets.load());
 
         HttpServerOptions options = new HttpServerOptions()
                 .setMaxWebSocketMessageSize(MAX_BODY_BYTES)
