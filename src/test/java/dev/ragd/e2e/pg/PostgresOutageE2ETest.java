@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.LongSummaryStatistics;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -52,19 +53,20 @@ class PostgresOutageE2ETest {
             QueuedChatLog queue = app.app().chatLog();
 
             // given: eight answers stored while PostgreSQL is up
-            List<Chats.Answer> before = Chats.all(wave(app, "up", 8));
+            List<Chats.Answer> before = Chats.all(wave(app, "load-up-", 8));
 
-            // when: PostgreSQL stops while eight answers are mid-stream; four questions arrive right after
-            // the stop, five more once the queue holds records (so they skip the store's 3 s timeout)
-            List<Chats.Asked> streaming = wave(app, "cut", 8);
-            Chats.awaitFirstTokens(streaming);
+            // when: PostgreSQL stops as soon as the first of eight answers streams; four questions arrive
+            // right after the stop, five more once the queue holds records (so they skip the store's 3 s timeout)
+            List<Chats.Asked> streaming = wave(app, "load-cut-", 8);
+            CompletableFuture.anyOf(streaming.stream().map(Chats.Asked::firstToken).toArray(CompletableFuture[]::new))
+                    .get(30, TimeUnit.SECONDS);
             long stopBegan = System.nanoTime();
             pg.stop();
             long stopped = System.nanoTime();
-            List<Chats.Asked> during = wave(app, "down", 4);
+            List<Chats.Asked> during = wave(app, "load-down-", 4);
             List<Chats.Answer> cut = Chats.all(streaming);
             assertThat(queue.queued()).as("the first failed writes queued their records").isPositive();
-            List<Chats.Answer> late = Chats.all(wave(app, "late", 5));
+            List<Chats.Answer> late = Chats.all(wave(app, "load-late-", 5));
             List<Chats.Answer> down = Chats.all(during);
             int queuedAtPeak = queue.queued();
             ReadyzProbe.Sample peakReadyz = readyz.now();
@@ -77,7 +79,7 @@ class PostgresOutageE2ETest {
             ReadyzProbe.Sample afterRecovery = readyz.now();
 
             // and: five more after recovery
-            List<Chats.Answer> after = Chats.all(wave(app, "back", 5));
+            List<Chats.Answer> after = Chats.all(wave(app, "load-back-", 5));
 
             List<Chats.Answer> all = Stream.of(before, cut, down, late, after).flatMap(List::stream).toList();
             List<Chats.Answer> inOutage = Stream.of(cut, down, late).flatMap(List::stream).toList();
@@ -102,7 +104,7 @@ class PostgresOutageE2ETest {
             assertThat(afterRecovery.status()).as(afterRecovery.body()).isEqualTo(200);
 
             // and: PostgreSQL holds every answer exactly once, with the streamed text
-            Map<String, List<RestartablePostgres.Row>> rows = pg.rowsById();
+            Map<String, List<RestartablePostgres.Row>> rows = pg.rowsById("load-");
             assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(all.stream().map(Chats.Answer::id).toList());
             for (Chats.Answer a : all) {
                 assertThat(rows.get(a.id())).as(a.id()).singleElement().satisfies(r -> {
@@ -111,16 +113,69 @@ class PostgresOutageE2ETest {
                 });
             }
             QueuedChatLog.Counters c = queue.counters();
+            System.out.printf("readyz: first 503 %d ms after the stop began, back to 200 %d ms after the restart%n",
+                    firstStatusAfter(readyz, 503, stopBegan), firstStatusAfter(readyz, 200, restarted));
             assertThat(c.rejected()).isZero();
             assertThat(c.writtenDirectly()).isEqualTo(13);
             assertThat(c.flushedLater()).isEqualTo(17);
         }
     }
 
+    @Test
+    void stoppingRagdDuringAnOutageWaitsForPostgresAndFlushesTheQueueIntoIt() throws Exception {
+        Map<String, String> env = new HashMap<>(pg.ragdEnv());
+        env.putAll(Map.of("RAGD_EXTRACTIVE_TOKEN_MS", "40", "RAGD_SHUTDOWN_FLUSH_MS", "30000"));
+        RunningApp app = RunningApp.start(env);
+        try {
+            // given: three answers finished while PostgreSQL is down, so their records wait in the queue
+            pg.stop();
+            List<Chats.Asked> asked = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                asked.add(Chats.ask(app.clientVertx(), app.port(), "shut-" + i, Chats.question(i)));
+            }
+            List<Chats.Answer> answers = Chats.all(asked);
+            assertThat(answers).allSatisfy(a -> assertThat(a.logged()).as(a.id()).isEqualTo("queued"));
+            assertThat(app.app().chatLog().queued()).isEqualTo(3);
+
+            // when: ragd is stopped, and PostgreSQL comes back a second later
+            long closeBegan = System.nanoTime();
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(app.app()::close);
+            Thread.sleep(1_000);
+            assertThat(closing).as("close waits for the store while records are queued").isNotDone();
+            long restartBegan = System.nanoTime();
+            pg.start();
+            long restarted = System.nanoTime();
+            closing.get(60, TimeUnit.SECONDS);
+            long closed = System.nanoTime();
+            System.out.printf("shutdown during outage: close took %d ms, of which %d ms after PostgreSQL was back"
+                    + " (restart took %d ms)%n", ms(closed - closeBegan), ms(closed - restarted), ms(restarted - restartBegan));
+
+            // then: the queued records reached PostgreSQL before ragd stopped
+            Map<String, List<RestartablePostgres.Row>> rows = pg.rowsById("shut-");
+            assertThat(rows).hasSize(3);
+            for (Chats.Answer a : answers) {
+                assertThat(rows.get(a.id())).as(a.id()).singleElement().satisfies(r -> {
+                    assertThat(r.status()).isEqualTo("completed");
+                    assertThat(r.finalAnswer()).isEqualTo(a.text()).isNotBlank();
+                });
+            }
+        } finally {
+            if (!pg.running()) {
+                pg.start();
+            }
+            app.close();
+        }
+    }
+
+    private static long firstStatusAfter(ReadyzProbe readyz, int status, long fromNanos) {
+        return readyz.between(fromNanos, Long.MAX_VALUE).stream().filter(s -> s.status() == status)
+                .mapToLong(s -> ms(s.nanos() - fromNanos)).findFirst().orElse(-1);
+    }
+
     private static List<Chats.Asked> wave(RunningApp app, String prefix, int n) {
         List<Chats.Asked> asked = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            asked.add(Chats.ask(app.clientVertx(), app.port(), prefix + "-" + i, Chats.question(i)));
+            asked.add(Chats.ask(app.clientVertx(), app.port(), prefix + i, Chats.question(i)));
         }
         return asked;
     }

@@ -6,9 +6,9 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,12 +71,23 @@ final class RestartablePostgres implements AutoCloseable {
                 "RAGD_PG_POOL_SIZE", "4");
     }
 
+    boolean running() {
+        return pg != null;
+    }
+
     /** Every row of {@code chat_log}, grouped by id (a list longer than one would be a duplicate). */
     Map<String, List<Row>> rowsById() throws SQLException {
+        return rowsById("");
+    }
+
+    /** The rows whose id starts with {@code idPrefix}, grouped by id. */
+    Map<String, List<Row>> rowsById(String idPrefix) throws SQLException {
         Map<String, List<Row>> rows = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "");
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT id, status, record->>'final_answer' FROM chat_log ORDER BY id")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT id, status, record->>'final_answer' FROM chat_log WHERE starts_with(id, ?) ORDER BY id")) {
+            ps.setString(1, idPrefix);
+            ResultSet rs = ps.executeQuery();
             while (rs.next()) {
                 rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
                         .add(new Row(rs.getString(1), rs.getString(2), rs.getString(3)));
