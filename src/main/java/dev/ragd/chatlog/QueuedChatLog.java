@@ -40,7 +40,7 @@ public final class QueuedChatLog implements ChatLog {
     private static final Logger log = LoggerFactory.getLogger(QueuedChatLog.class);
 
     public static final Duration DEFAULT_BASE_BACKOFF = Duration.ofMillis(100);
-    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(2);
     private static final Duration CLOSE_JOIN = Duration.ofSeconds(15);
 
     /** Counts since start, for metrics; {@code pending} is the current queue size. */
@@ -302,11 +302,12 @@ public final class QueuedChatLog implements ChatLog {
     private void sleep(long nanos) {
         lock.lock();
         try {
-            retryNow = false;
             long remaining = nanos;
             while (!closed && !retryNow && remaining > 0) {
                 remaining = changed.awaitNanos(remaining);
             }
+            // consumed only now: a flush() asked for while the last attempt was failing still counts
+            retryNow = false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
