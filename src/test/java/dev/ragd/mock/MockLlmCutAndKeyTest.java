@@ -5,10 +5,15 @@ import static dev.ragd.mock.MockFixture.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ragd.cli.RagdCli;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code cut} knob (a stream failing mid-answer), the {@code apiKey} knob and live reconfiguration. */
 class MockLlmCutAndKeyTest {
@@ -98,5 +103,21 @@ class MockLlmCutAndKeyTest {
     void badCutShareIsRejectedNamingTheOption() {
         assertThatThrownBy(() -> MockLlmOptions.defaults().withCut(1.5))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--cut");
+    }
+
+    @Test
+    void theCommandLineOffersBothKnobsAndRefusesABadCutShare(@TempDir Path dir) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int help = RagdCli.run(new PrintWriter(out, true), new PrintWriter(err, true), new String[] {"mock-llm", "--help"},
+                Map.of(), dir);
+        StringWriter badErr = new StringWriter();
+        int bad = RagdCli.run(new PrintWriter(new StringWriter(), true), new PrintWriter(badErr, true),
+                new String[] {"mock-llm", "--cut=2"}, Map.of(), dir);
+
+        assertThat(help).isZero();
+        assertThat(out.toString()).contains("--cut", "--api-key");
+        assertThat(bad).isEqualTo(2);
+        assertThat(badErr.toString()).startsWith("ragd mock-llm: --cut").contains("must be a share from 0 to 1");
     }
 }
