@@ -142,8 +142,8 @@ final class ChatCompletions {
         long delay = options.ttftMs() + Math.max(0, tokens - 1) * options.tokenMs();
         Runnable send = () -> {
             stats.tokens(tokens);
+            onDone.run(); // before the end: a client that has the answer must find the request closed
             response.putHeader("content-type", "application/json").end(completion.encode());
-            onDone.run();
         };
         if (delay <= 0) {
             send.run();

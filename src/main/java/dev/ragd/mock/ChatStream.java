@@ -94,9 +94,8 @@ final class ChatStream {
                 if (tokensSent == cutAfter) {
                     done = true;
                     stats.cut();
+                    finish(); // counters first: a client that has read the end must see them settled
                     response.end(CUT_EVENT);
-                    stats.streamClosed(false);
-                    onDone.run();
                     return;
                 }
                 if (tokensSent > 0 && tokenMs > 0 && !delayServed) {
@@ -122,7 +121,11 @@ final class ChatStream {
             }
         }
         done = true;
+        finish(); // counters first: a client that has read the end must see them settled
         response.end();
+    }
+
+    private void finish() {
         stats.streamClosed(false);
         onDone.run();
     }

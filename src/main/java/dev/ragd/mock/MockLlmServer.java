@@ -232,13 +232,13 @@ public final class MockLlmServer {
         Runnable done = once(openRequests::decrementAndGet);
         switch (decision.kind()) {
             case ERROR_500, ERROR_503 -> {
-                send(response, ApiError.serverError(decision.kind() == Decision.Kind.ERROR_503 ? 503 : 500));
                 done.run();
+                send(response, ApiError.serverError(decision.kind() == Decision.Kind.ERROR_503 ? 503 : 500));
             }
             default -> {
                 if (embeddings != null) {
-                    sendJson(response, EmbeddingsEndpoint.respond(embeddings, model));
                     done.run();
+                    sendJson(response, EmbeddingsEndpoint.respond(embeddings, model));
                 } else {
                     String id = "chatcmpl-" + Long.toHexString(0x6d6f636b00000000L + ids.get());
                     stats.status(200);
