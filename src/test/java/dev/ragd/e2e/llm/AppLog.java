@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Captures everything the JVM's logback writes while attached, encoded by ragd's own
- * {@link LogEncoder} as JSON lines (every key/value and stack trace), with ragd's loggers at TRACE and
- * the rest at INFO. Restores the levels on close.
+ * {@link LogEncoder} as JSON lines (every key/value and stack trace), with ragd's loggers at TRACE,
+ * LangChain4j's at DEBUG and the rest at INFO. Restores the levels on close.
  */
 final class AppLog extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
@@ -22,6 +22,8 @@ final class AppLog extends AppenderBase<ILoggingEvent> implements AutoCloseable 
     private final Logger ragd;
     private final Level rootLevel;
     private final Level ragdLevel;
+    private final Logger langchain;
+    private final Level langchainLevel;
 
     private AppLog() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -29,6 +31,8 @@ final class AppLog extends AppenderBase<ILoggingEvent> implements AutoCloseable 
         ragd = context.getLogger("dev.ragd");
         rootLevel = root.getLevel();
         ragdLevel = ragd.getLevel();
+        langchain = context.getLogger("dev.langchain4j");
+        langchainLevel = langchain.getLevel();
         setContext(context);
         encoder.setContext(context);
         encoder.setFormat("json");
@@ -40,6 +44,7 @@ final class AppLog extends AppenderBase<ILoggingEvent> implements AutoCloseable 
         log.start();
         log.root.setLevel(Level.INFO);
         log.ragd.setLevel(Level.TRACE);
+        log.langchain.setLevel(Level.DEBUG);
         log.root.addAppender(log);
         return log;
     }
@@ -59,6 +64,7 @@ final class AppLog extends AppenderBase<ILoggingEvent> implements AutoCloseable 
         root.detachAppender(this);
         root.setLevel(rootLevel);
         ragd.setLevel(ragdLevel);
+        langchain.setLevel(langchainLevel);
         stop();
     }
 }

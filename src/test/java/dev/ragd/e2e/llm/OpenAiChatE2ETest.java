@@ -1,16 +1,22 @@
 package dev.ragd.e2e.llm;
 
+import static dev.ragd.e2e.llm.LlmRig.KEY;
 import static dev.ragd.e2e.llm.LlmRig.MODEL;
 import static dev.ragd.e2e.llm.LlmRig.QUESTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.SearchResult;
+import dev.ragd.cli.RagdCli;
 import dev.ragd.mock.MockRoute;
 import dev.ragd.server.WsSession;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,26 +26,35 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A healthy OpenAI-compatible upstream (the mock) behind all three chat endpoints, with query
  * rewriting on: answers stream, are grounded in the retrieved passages and carry the model's usage;
- * a follow-up question is searched for as the model rewrote it.
+ * a follow-up question is searched for as the model rewrote it. All log output since before the
+ * app started is captured, to prove the API key never reaches it.
  */
 class OpenAiChatE2ETest {
 
     private static final Pattern CITATION = Pattern.compile("\\[\\d+]");
+    private static final Map<String, String> ENV = Map.of("RAGD_QUERY_REWRITE", "true");
+    private static AppLog log;
     private static LlmRig rig;
 
     @BeforeAll
     static void start() throws Exception {
-        rig = LlmRig.openAi(LlmRig.healthy(), Map.of("RAGD_QUERY_REWRITE", "true"));
+        log = AppLog.attach(); // from before the start: the startup log is checked for the key too
+        rig = LlmRig.openAi(LlmRig.healthy(), ENV);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (rig != null) {
-            rig.close();
+        try {
+            if (rig != null) {
+                rig.close();
+            }
+        } finally {
+            log.close();
         }
     }
 
@@ -154,5 +169,39 @@ class OpenAiChatE2ETest {
         JsonObject answerRequest = new JsonObject(rig.mock.lastRequest(MockRoute.CHAT).orElseThrow().body());
         assertThat(answerRequest.getBoolean("stream")).isTrue();
         assertThat(answerRequest.encode()).contains("And how much does it cost?");
+    }
+
+    @Test
+    void theApiKeyReachesTheUpstreamButNoLogLineNorRagdConfigEvenWhenTheUpstreamRefusesIt(@TempDir Path dir)
+            throws Exception {
+        List<JsonObject> answered;
+        List<JsonObject> refused;
+        try (WsSession ws = WsSession.connect(rig.app.clientVertx(), rig.app.port(), "/v1/chat")) {
+            ws.send(Clients.request("key-ok", QUESTION));
+            answered = Clients.untilDone(ws);
+            rig.mock.reconfigure(LlmRig.healthy().withApiKey("sk-the-only-key-the-mock-accepts"));
+            ws.send(Clients.request("key-refused", QUESTION));
+            refused = Clients.untilDone(ws);
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Map<String, String> env = new HashMap<>(ENV);
+        env.putAll(Map.of("RAGD_LLM", "openai", "OPENAI_API_KEY", KEY, "RAGD_DATA_DIR", dir.toString()));
+        int exit = RagdCli.run(new PrintWriter(out), new PrintWriter(err), new String[] {"config"}, env, dir);
+
+        assertThat(answered.getLast().getString("type")).as("%s", answered).isEqualTo("end");
+        JsonObject error = refused.getLast();
+        assertThat(error.getString("code")).as("%s", refused).isEqualTo("upstream_auth");
+        assertThat(error.getBoolean("retryable")).isFalse();
+        assertThat(rig.stats().status(401)).as("the rewrite call and the answer call were refused").isEqualTo(2);
+        assertThat(rig.mock.lastRequest(MockRoute.CHAT).orElseThrow().header("authorization"))
+                .as("the key was really sent upstream").isEqualTo("Bearer " + KEY);
+        String logged = log.text();
+        assertThat(logged).contains("effective configuration").contains("\"OPENAI_API_KEY\":\"****\"");
+        assertThat(logged).as("the refusal was logged").contains("key-refused").contains("AUTH").contains("401");
+        assertThat(logged).doesNotContain(KEY).doesNotContain(KEY.substring(4, KEY.length() - 4));
+        assertThat(exit).isZero();
+        assertThat(out.toString()).contains("OPENAI_API_KEY").contains("****").doesNotContain(KEY);
+        assertThat(err.toString()).doesNotContain(KEY);
     }
 }

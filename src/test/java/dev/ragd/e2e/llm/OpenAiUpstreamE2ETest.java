@@ -1,19 +1,14 @@
 package dev.ragd.e2e.llm;
 
-import static dev.ragd.e2e.llm.LlmRig.KEY;
 import static dev.ragd.e2e.llm.LlmRig.QUESTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.chatlog.ChatRecord;
-import dev.ragd.cli.RagdCli;
 import dev.ragd.mock.Decision;
 import dev.ragd.mock.Decisions;
 import dev.ragd.server.Await;
 import dev.ragd.server.WsSession;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +16,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Upstream failures end to end: the real ragd app against the real mock, whose faults each test
  * switches on with {@code MockLlmServer.reconfigure}. One app for all: 500 ms stall timeout, 1 s
  * first-token timeout, one retry, at most two generations at once, a breaker that never opens here
- * (it has its own test class). Every log line from before the app started is captured.
+ * (it has its own test class).
  */
 class OpenAiUpstreamE2ETest {
 
@@ -35,23 +29,17 @@ class OpenAiUpstreamE2ETest {
             "RAGD_LLM_FIRST_TOKEN_TIMEOUT_MS", "1000", "RAGD_LLM_MAX_RETRIES", "1",
             "RAGD_BREAKER_FAILURES", "1000", "RAGD_MAX_CONCURRENT_GENERATIONS", "2");
 
-    private static AppLog log;
     private static LlmRig rig;
 
     @BeforeAll
     static void start() throws Exception {
-        log = AppLog.attach();
         rig = LlmRig.openAi(LlmRig.healthy(), ENV);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (rig != null) {
-                rig.close();
-            }
-        } finally {
-            log.close();
+        if (rig != null) {
+            rig.close();
         }
     }
 
@@ -197,32 +185,6 @@ class OpenAiUpstreamE2ETest {
         assertThat(last.values()).filteredOn(f -> "end".equals(f.getString("type"))).hasSize(2);
         assertThat(rig.stats().requests()).as("the refused one never reached the model").isEqualTo(2);
         assertThat(rig.stats().maxOpenStreams()).isEqualTo(2);
-    }
-
-    @Test
-    void theApiKeyAppearsInNoLogLineNorInRagdConfigEvenWhenTheUpstreamRefusesIt(@TempDir Path dir) throws Exception {
-        List<JsonObject> answered = ask("key-ok");
-        rig.mock.reconfigure(LlmRig.healthy().withApiKey("sk-the-only-key-the-mock-accepts"));
-        List<JsonObject> refused = ask("key-refused");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        Map<String, String> env = new HashMap<>(ENV);
-        env.putAll(Map.of("RAGD_LLM", "openai", "OPENAI_API_KEY", KEY, "RAGD_DATA_DIR", dir.toString()));
-        int exit = RagdCli.run(new PrintWriter(out), new PrintWriter(err), new String[] {"config"}, env, dir);
-
-        assertThat(answered.getLast().getString("type")).isEqualTo("end");
-        JsonObject error = refused.getLast();
-        assertThat(error.getString("code")).as("%s", refused).isEqualTo("upstream_auth");
-        assertThat(error.getBoolean("retryable")).isFalse();
-        assertThat(rig.stats().status(401)).isEqualTo(1);
-        assertThat(rig.mock.lastRequest(dev.ragd.mock.MockRoute.CHAT).orElseThrow().header("authorization"))
-                .as("the key was really sent upstream").isEqualTo("Bearer " + KEY);
-        String logged = log.text();
-        assertThat(logged).contains("effective configuration").contains("OPENAI_API_KEY").contains("****");
-        assertThat(logged).as("the 401 was logged").contains("401");
-        assertThat(logged).doesNotContain(KEY).doesNotContain(KEY.substring(4, KEY.length() - 4));
-        assertThat(exit).isZero();
-        assertThat(out.toString()).contains("OPENAI_API_KEY").contains("****").doesNotContain(KEY);
-        assertThat(err.toString()).doesNotContain(KEY);
+        assertThat(rig.app.record(busy.getFirst().getString("id"))).as("a refused request leaves no record").isEmpty();
     }
 }
