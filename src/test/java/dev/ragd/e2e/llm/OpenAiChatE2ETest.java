@@ -200,6 +200,8 @@ class OpenAiChatE2ETest {
         assertThat(logged).contains("effective configuration").contains("\"OPENAI_API_KEY\":\"****\"");
         assertThat(logged).as("the refusal was logged").contains("key-refused").contains("AUTH").contains("401");
         assertThat(logged).doesNotContain(KEY).doesNotContain(KEY.substring(4, KEY.length() - 4));
+        assertThat(logged).as("not even the upstream's masked echo of the key, from either client")
+                .doesNotContain("Incorrect API key provided: sk-");
         assertThat(exit).isZero();
         assertThat(out.toString()).contains("OPENAI_API_KEY").contains("****").doesNotContain(KEY);
         assertThat(err.toString()).doesNotContain(KEY);
