@@ -43,6 +43,10 @@ final class MockLlmCommand implements Callable<Integer> {
     private String rate5xx;
     @Option(names = "--stall", paramLabel = "F", description = "Share of streams that stall forever mid-stream (0..1).")
     private String stall;
+    @Option(names = "--cut", paramLabel = "F", description = "Share of streams cut mid-answer by an in-stream error event (0..1).")
+    private String cut;
+    @Option(names = "--api-key", paramLabel = "KEY", description = "The only key accepted; others get 401 (default: any).")
+    private String apiKey;
     @Option(names = "--max-concurrent", paramLabel = "N", description = "Cap on open requests, over it 429 (0 = none).")
     private String maxConcurrent;
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the decision sequence (default 1).")
@@ -113,7 +117,9 @@ final class MockLlmCommand implements Callable<Integer> {
                 bool("--omit-role-chunk", omitRoleChunk, env, "OMIT_ROLE_CHUNK"),
                 bool("--finish-with-last-token", finishWithLastToken, env, "FINISH_WITH_LAST_TOKEN"),
                 bool("--no-usage", noUsage, env, "NO_USAGE"),
-                (int) integer("--event-loops", eventLoops, env, "EVENT_LOOPS", d.eventLoops()));
+                (int) integer("--event-loops", eventLoops, env, "EVENT_LOOPS", d.eventLoops()),
+                share("--cut", cut, env, "CUT", d.cut()),
+                text(apiKey, env, "API_KEY", d.apiKey()));
     }
 
     private static String pick(String flag, Env env, String name) {

@@ -32,6 +32,17 @@ record ApiError(int status, String message, String type, String param, String co
                         "invalid_request_error", null, null, false);
     }
 
+    /** A key that is not the accepted one; OpenAI echoes it masked but for its first and last four characters. */
+    static ApiError wrongKey(boolean azure, String presented) {
+        if (azure) {
+            return missingKey(true);
+        }
+        String shown = presented.length() <= 8 ? "*".repeat(presented.length())
+                : presented.substring(0, 4) + "*".repeat(presented.length() - 8) + presented.substring(presented.length() - 4);
+        return new ApiError(401, "Incorrect API key provided: " + shown + ". You can find your API key at "
+                + "https://platform.openai.com/account/api-keys.", "invalid_request_error", null, "invalid_api_key", false);
+    }
+
     static ApiError missingApiVersion() {
         return new ApiError(400, "The api-version query parameter (?api-version=) is required for all requests.",
                 null, null, "MissingApiVersionParameter", true);

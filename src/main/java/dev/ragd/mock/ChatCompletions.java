@@ -9,6 +9,7 @@ import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /** Answers one admitted chat-completions request, streamed or whole, with the simulator's delays. */
 final class ChatCompletions {
@@ -17,12 +18,13 @@ final class ChatCompletions {
     private static final JsonStringEncoder QUOTER = JsonStringEncoder.getInstance();
 
     private final Vertx vertx;
-    private final MockLlmOptions options;
+    private final Supplier<MockLlmOptions> current;
     private final MockStats stats;
 
-    ChatCompletions(Vertx vertx, MockLlmOptions options, MockStats stats) {
+    /** @param options the simulator's options now (read once per request; they may be reconfigured) */
+    ChatCompletions(Vertx vertx, Supplier<MockLlmOptions> options, MockStats stats) {
         this.vertx = vertx;
-        this.options = options;
+        this.current = options;
         this.stats = stats;
     }
 
@@ -59,11 +61,13 @@ final class ChatCompletions {
     }
 
     /**
-     * Responds to a valid request. {@code stallAfterFraction} is negative for a normal answer.
-     * {@code onDone} runs once, when the response ended or the client closed the connection.
+     * Responds to a valid request as {@code decision} says ({@link Decision.Kind#ANSWER},
+     * {@link Decision.Kind#STALL} or {@link Decision.Kind#CUT}). {@code onDone} runs once, when the
+     * response ended or the client closed the connection.
      */
     void respond(HttpServerResponse response, JsonObject body, String model, boolean azure, String id,
-            double stallFraction, Runnable onDone) {
+            Decision decision, Runnable onDone) {
+        MockLlmOptions options = current.get();
         Prompt prompt = Prompt.from(body.getJsonArray("messages"));
         List<String> tokens = Tokens.ofLength(GroundedAnswerer.answer(prompt), prompt.asksForQueries() ? 0 : options.tokens());
         String finish = "stop";
@@ -77,7 +81,7 @@ final class ChatCompletions {
         long created = System.currentTimeMillis() / 1000;
         if (!streaming(body)) {
             whole(response, Wire.completion(id, created, model, String.join("", tokens), finish, usage, azure),
-                    tokens.size(), onDone);
+                    tokens.size(), options, onDone);
             return;
         }
         JsonObject streamOptions = body.getJsonObject("stream_options", new JsonObject());
@@ -127,16 +131,19 @@ final class ChatCompletions {
                 return head.size() + content.size() + tail.size();
             }
         };
-        int stallAfter = stallFraction < 0 ? -1 : new Decision(Decision.Kind.STALL, stallFraction).stallAfter(tokens.size());
-        new ChatStream(vertx, response, stats, frames, options.ttftMs(), options.tokenMs(), stallAfter, onDone).start();
+        int stallAfter = decision.kind() == Decision.Kind.STALL ? decision.stallAfter(tokens.size()) : -1;
+        int cutAfter = decision.kind() == Decision.Kind.CUT ? decision.stallAfter(tokens.size()) : -1;
+        new ChatStream(vertx, response, stats, frames, options.ttftMs(), options.tokenMs(), stallAfter, cutAfter,
+                onDone).start();
     }
 
-    private void whole(HttpServerResponse response, JsonObject completion, int tokens, Runnable onDone) {
+    private void whole(HttpServerResponse response, JsonObject completion, int tokens, MockLlmOptions options,
+            Runnable onDone) {
         long delay = options.ttftMs() + Math.max(0, tokens - 1) * options.tokenMs();
         Runnable send = () -> {
             stats.tokens(tokens);
+            onDone.run(); // before the end: a client that has the answer must find the request closed
             response.putHeader("content-type", "application/json").end(completion.encode());
-            onDone.run();
         };
         if (delay <= 0) {
             send.run();

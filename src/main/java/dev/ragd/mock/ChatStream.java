@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * One server-sent-event stream: frames written in order, the first after the time to first token,
  * each further content token after the per-token delay, writes paused while the client's write queue
- * is full. A stalled stream stops before a content token and stays open. When the client closes the
+ * is full. A stalled stream stops before a content token and stays open; a cut stream sends an
+ * in-stream {@code data: {"error": ...}} event there instead and ends. When the client closes the
  * connection first, the pending timer is cancelled at once and the stream counts as cancelled.
  * All methods run on the response's event loop.
  */
@@ -15,6 +16,10 @@ final class ChatStream {
 
     /** One SSE frame ({@code data: ...\n\n}) and the number of content tokens it carries. */
     record Frame(String sse, int tokens) {}
+
+    /** What OpenAI sends when a stream fails after it started: an error event, then the end of the body. */
+    static final String CUT_EVENT = "data: {\"error\":{\"message\":\"The server had an error while processing your "
+            + "request. Sorry about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n";
 
     private final Vertx vertx;
     private final HttpServerResponse response;
@@ -24,6 +29,7 @@ final class ChatStream {
     private final long ttftMs;
     private final long tokenMs;
     private final int stallAfter;
+    private final int cutAfter;
     private final Runnable onDone;
     private int next;
     private int tokensSent;
@@ -32,9 +38,12 @@ final class ChatStream {
     private boolean done;
     private long timer = -1;
 
-    /** @param stallAfter content tokens to send before stalling, or -1 for a stream that finishes */
+    /**
+     * @param stallAfter content tokens to send before stalling, or -1 for a stream that does not stall
+     * @param cutAfter   content tokens to send before the error event, or -1 for a stream that is not cut
+     */
     ChatStream(Vertx vertx, HttpServerResponse response, MockStats stats, List<Frame> frames, long ttftMs,
-            long tokenMs, int stallAfter, Runnable onDone) {
+            long tokenMs, int stallAfter, int cutAfter, Runnable onDone) {
         this.vertx = vertx;
         this.response = response;
         this.stats = stats;
@@ -42,6 +51,7 @@ final class ChatStream {
         this.ttftMs = ttftMs;
         this.tokenMs = tokenMs;
         this.stallAfter = stallAfter;
+        this.cutAfter = cutAfter;
         this.onDone = onDone;
     }
 
@@ -81,6 +91,13 @@ final class ChatStream {
                     }
                     return;
                 }
+                if (tokensSent == cutAfter) {
+                    done = true;
+                    stats.cut();
+                    finish(); // counters first: a client that has read the end must see them settled
+                    response.end(CUT_EVENT);
+                    return;
+                }
                 if (tokensSent > 0 && tokenMs > 0 && !delayServed) {
                     timer = vertx.setTimer(tokenMs, id -> {
                         timer = -1;
@@ -104,7 +121,11 @@ final class ChatStream {
             }
         }
         done = true;
+        finish(); // counters first: a client that has read the end must see them settled
         response.end();
+    }
+
+    private void finish() {
         stats.streamClosed(false);
         onDone.run();
     }

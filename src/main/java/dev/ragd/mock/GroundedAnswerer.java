@@ -14,7 +14,9 @@ import java.util.regex.Pattern;
 final class GroundedAnswerer {
 
     private static final Pattern PASSAGE = Pattern.compile("^\\s*\\[(\\d+)]\\s*(.*)$");
-    private static final Pattern QUESTION_LINE = Pattern.compile("(?im)^\\s*(?:question|q)\\s*:\\s*(.+)$");
+    private static final Pattern QUESTION_LINE = Pattern.compile("(?im)^\\s*(?:new\\s+question|question|q)\\s*:\\s*(.+)$");
+    /** A user turn quoted in a rewrite prompt's history block, e.g. ragd's {@code User: ...} lines. */
+    private static final Pattern HISTORY_USER_LINE = Pattern.compile("(?im)^\\s*user\\s*:\\s*(.+)$");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+");
     private static final Pattern TITLE = Pattern.compile("^(?i)title\\s*:\\s*");
     private static final int MAX_SENTENCES = 3;
@@ -136,6 +138,12 @@ final class GroundedAnswerer {
             if ("user".equals(prompt.turns().get(i).role())) {
                 previous = Prompt.contentWords(prompt.turns().get(i).text());
                 break;
+            }
+        }
+        if (previous.isEmpty() && last >= 0) {
+            Matcher quoted = HISTORY_USER_LINE.matcher(prompt.turns().get(last).text());
+            while (quoted.find()) {
+                previous = Prompt.contentWords(quoted.group(1));
             }
         }
         List<String> first = new ArrayList<>(words.subList(0, Math.min(8, words.size())));

@@ -19,10 +19,15 @@ package dev.ragd.mock;
  * @param finishWithLastToken quirk: the last content token and {@code finish_reason} in one chunk
  * @param noUsage         quirk: never send usage, even when {@code stream_options.include_usage} asks
  * @param eventLoops      event loops serving connections (server instances sharing the port), at least 1
+ * @param cut             share of streams that, after part of the answer, send an in-stream
+ *                        {@code data: {"error": ...}} event and end (an upstream failing mid-answer)
+ * @param apiKey          when set, the only accepted key (Bearer or {@code api-key}); others get 401
+ *                        {@code invalid_api_key}; null accepts any non-empty key
  */
 public record MockLlmOptions(String host, int port, long ttftMs, long tokenMs, int tokens,
         double rate429, int retryAfterS, double rate5xx, double stall, int maxConcurrent, long seed,
-        boolean omitRoleChunk, boolean finishWithLastToken, boolean noUsage, int eventLoops) {
+        boolean omitRoleChunk, boolean finishWithLastToken, boolean noUsage, int eventLoops, double cut,
+        String apiKey) {
 
     public static final int DEFAULT_PORT = 8100;
 
@@ -44,6 +49,18 @@ public record MockLlmOptions(String host, int port, long ttftMs, long tokenMs, i
         if (eventLoops < 1) {
             throw new IllegalArgumentException("--event-loops must be at least 1, got " + eventLoops);
         }
+        share("--cut", cut);
+        if (apiKey != null && apiKey.isBlank()) {
+            throw new IllegalArgumentException("--api-key must not be blank");
+        }
+    }
+
+    /** Options without mid-stream cuts and accepting any key (the knobs before {@code cut} existed). */
+    public MockLlmOptions(String host, int port, long ttftMs, long tokenMs, int tokens, double rate429,
+            int retryAfterS, double rate5xx, double stall, int maxConcurrent, long seed, boolean omitRoleChunk,
+            boolean finishWithLastToken, boolean noUsage, int eventLoops) {
+        this(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed,
+                omitRoleChunk, finishWithLastToken, noUsage, eventLoops, 0, null);
     }
 
     /** Defaults: port 8100, no delays, natural answer length, no failures, no cap, seed 1, one event loop per core. */
@@ -65,62 +82,70 @@ public record MockLlmOptions(String host, int port, long ttftMs, long tokenMs, i
     }
 
     public MockLlmOptions withHost(String v) {
-        return new MockLlmOptions(v, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(v, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withPort(int v) {
-        return new MockLlmOptions(host, v, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(host, v, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withTtftMs(long v) {
-        return new MockLlmOptions(host, port, v, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(host, port, v, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withTokenMs(long v) {
-        return new MockLlmOptions(host, port, ttftMs, v, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(host, port, ttftMs, v, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withTokens(int v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, v, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, v, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withRate429(double v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, v, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, v, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withRetryAfterS(int v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, v, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, v, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withRate5xx(double v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, v, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, v, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withStall(double v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, v, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, v, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withMaxConcurrent(int v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, v, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, v, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withSeed(long v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, v, omitRoleChunk, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, v, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withOmitRoleChunk(boolean v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, v, finishWithLastToken, noUsage, eventLoops);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, v, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withFinishWithLastToken(boolean v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, v, noUsage, eventLoops);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, v, noUsage, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withNoUsage(boolean v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, v, eventLoops);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, v, eventLoops, cut, apiKey);
     }
 
     public MockLlmOptions withEventLoops(int v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, v);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, v, cut, apiKey);
+    }
+
+    public MockLlmOptions withCut(double v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, v, apiKey);
+    }
+
+    public MockLlmOptions withApiKey(String v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, v);
     }
 }

@@ -37,9 +37,9 @@ public final class MockLlmServer {
     private static final int BODY_LIMIT = 16 * 1024 * 1024;
 
     private final Vertx vertx;
-    private final MockLlmOptions options;
+    private volatile MockLlmOptions options;
     private final MockStats stats = new MockStats();
-    private final Decisions decisions;
+    private volatile Decisions decisions;
     private final ChatCompletions chat;
     private final Map<MockRoute, RecordedRequest> recorded = new ConcurrentHashMap<>();
     private final AtomicInteger openRequests = new AtomicInteger();
@@ -50,8 +50,8 @@ public final class MockLlmServer {
     private MockLlmServer(Vertx vertx, MockLlmOptions options) {
         this.vertx = vertx;
         this.options = options;
-        this.decisions = new Decisions(options.seed(), options.rate429(), options.rate5xx(), options.stall());
-        this.chat = new ChatCompletions(vertx, options, stats);
+        this.decisions = decisions(options);
+        this.chat = new ChatCompletions(vertx, () -> this.options, stats);
     }
 
     /**
@@ -105,8 +105,26 @@ public final class MockLlmServer {
         return ports.iterator().next();
     }
 
+    /** The options in force (the last {@link #reconfigure} applied). */
     public MockLlmOptions options() {
         return options;
+    }
+
+    /**
+     * Changes the behaviour of the running simulator, for tests that make a healthy upstream fail
+     * or a failing one recover: every knob of {@code behaviour} applies to requests arriving from now
+     * on, except host, port and event loops, which stay as bound. The decision sequence restarts from
+     * the new seed; counters and recorded requests are kept.
+     */
+    public void reconfigure(MockLlmOptions behaviour) {
+        MockLlmOptions bound = options;
+        MockLlmOptions next = behaviour.withHost(bound.host()).withPort(bound.port()).withEventLoops(bound.eventLoops());
+        decisions = decisions(next);
+        options = next;
+    }
+
+    private static Decisions decisions(MockLlmOptions o) {
+        return new Decisions(o.seed(), o.rate429(), o.rate5xx(), o.stall(), o.cut());
     }
 
     public MockStats.Snapshot stats() {
@@ -166,7 +184,7 @@ public final class MockLlmServer {
             response.putHeader("apim-request-id", requestId);
         }
         recorded.put(route, Requests.record(ctx));
-        ApiError refused = Requests.authorize(ctx.request(), azure);
+        ApiError refused = Requests.authorize(ctx.request(), azure, options.apiKey());
         if (refused != null) {
             send(response, refused);
             return;
@@ -214,18 +232,17 @@ public final class MockLlmServer {
         Runnable done = once(openRequests::decrementAndGet);
         switch (decision.kind()) {
             case ERROR_500, ERROR_503 -> {
-                send(response, ApiError.serverError(decision.kind() == Decision.Kind.ERROR_503 ? 503 : 500));
                 done.run();
+                send(response, ApiError.serverError(decision.kind() == Decision.Kind.ERROR_503 ? 503 : 500));
             }
             default -> {
                 if (embeddings != null) {
-                    sendJson(response, EmbeddingsEndpoint.respond(embeddings, model));
                     done.run();
+                    sendJson(response, EmbeddingsEndpoint.respond(embeddings, model));
                 } else {
                     String id = "chatcmpl-" + Long.toHexString(0x6d6f636b00000000L + ids.get());
-                    double stall = decision.kind() == Decision.Kind.STALL ? decision.stallFraction() : -1;
                     stats.status(200);
-                    chat.respond(response, body, model, azure, id, stall, done);
+                    chat.respond(response, body, model, azure, id, decision, done);
                 }
             }
         }

@@ -15,6 +15,7 @@ public final class MockStats {
     private final AtomicLong maxOpenStreams = new AtomicLong();
     private final AtomicLong cancelledStreams = new AtomicLong();
     private final AtomicLong stalledStreams = new AtomicLong();
+    private final AtomicLong cutStreams = new AtomicLong();
     private final AtomicLong tokensSent = new AtomicLong();
 
     /**
@@ -27,9 +28,10 @@ public final class MockStats {
      * @param cancelledStreams streams the client closed before their end
      * @param stalledStreams   streams that were made to stall
      * @param tokensSent       content tokens written, streamed or not
+     * @param cutStreams       streams ended by an in-stream error event after part of the answer
      */
     public record Snapshot(long requests, Map<Integer, Long> byStatus, long openStreams, long maxOpenStreams,
-            long cancelledStreams, long stalledStreams, long tokensSent) {
+            long cancelledStreams, long stalledStreams, long tokensSent, long cutStreams) {
 
         public long status(int code) {
             return byStatus.getOrDefault(code, 0L);
@@ -41,7 +43,7 @@ public final class MockStats {
             return new JsonObject().put("requests", requests).put("by_status", statuses)
                     .put("open_streams", openStreams).put("max_open_streams", maxOpenStreams)
                     .put("cancelled_streams", cancelledStreams).put("stalled_streams", stalledStreams)
-                    .put("tokens_sent", tokensSent);
+                    .put("tokens_sent", tokensSent).put("cut_streams", cutStreams);
         }
     }
 
@@ -49,7 +51,7 @@ public final class MockStats {
         Map<Integer, Long> statuses = new TreeMap<>();
         byStatus.forEach((k, v) -> statuses.put(k, v.get()));
         return new Snapshot(requests.get(), Map.copyOf(statuses), openStreams.get(), maxOpenStreams.get(),
-                cancelledStreams.get(), stalledStreams.get(), tokensSent.get());
+                cancelledStreams.get(), stalledStreams.get(), tokensSent.get(), cutStreams.get());
     }
 
     /** Zeroes the counters; streams open now stay counted as open (and as the new maximum). */
@@ -60,6 +62,7 @@ public final class MockStats {
         cancelledStreams.set(0);
         stalledStreams.set(0);
         tokensSent.set(0);
+        cutStreams.set(0);
     }
 
     void request() {
@@ -84,6 +87,10 @@ public final class MockStats {
 
     void stalled() {
         stalledStreams.incrementAndGet();
+    }
+
+    void cut() {
+        cutStreams.incrementAndGet();
     }
 
     void tokens(long n) {

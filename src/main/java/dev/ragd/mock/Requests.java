@@ -16,19 +16,29 @@ final class Requests {
 
     private Requests() {}
 
-    /** The 401/400 an upstream would answer for missing credentials or api-version, or null. */
-    static ApiError authorize(HttpServerRequest request, boolean azure) {
+    /**
+     * The 401/400 an upstream would answer for missing or (when {@code requiredKey} is set) wrong
+     * credentials or a missing api-version, or null.
+     */
+    static ApiError authorize(HttpServerRequest request, boolean azure, String requiredKey) {
         String bearer = request.getHeader("authorization");
         boolean hasBearer = bearer != null && bearer.matches("(?i)bearer\\s+\\S.*");
+        String presented = hasBearer ? bearer.strip().substring("bearer".length()).strip() : null;
         if (azure) {
             String key = request.getHeader("api-key");
             if ((key == null || key.isBlank()) && !hasBearer) {
                 return ApiError.missingKey(true);
             }
+            if (requiredKey != null && !requiredKey.equals(key) && !requiredKey.equals(presented)) {
+                return ApiError.wrongKey(true, null);
+            }
             String version = request.getParam("api-version");
             return version == null || version.isBlank() ? ApiError.missingApiVersion() : null;
         }
-        return hasBearer ? null : ApiError.missingKey(false);
+        if (!hasBearer) {
+            return ApiError.missingKey(false);
+        }
+        return requiredKey == null || requiredKey.equals(presented) ? null : ApiError.wrongKey(false, presented);
     }
 
     static RecordedRequest record(RoutingContext ctx) {

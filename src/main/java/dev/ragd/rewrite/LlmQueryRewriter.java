@@ -1,5 +1,6 @@
 package dev.ragd.rewrite;
 
+import dev.ragd.llm.openai.Secrets;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
@@ -60,7 +61,7 @@ public final class LlmQueryRewriter implements QueryRewriter {
             return queries;
         } catch (RuntimeException e) {
             log.atWarn().addKeyValue("rewriter", name).addKeyValue("error", e.getClass().getSimpleName())
-                    .addKeyValue("detail", shorten(e.getMessage()))
+                    .addKeyValue("detail", shorten(Secrets.redact(e.getMessage())))
                     .addKeyValue("duration_ms", (System.nanoTime() - start) / 1_000_000)
                     .log("query rewrite failed: searching for the question as asked");
             return List.of(question);

@@ -3,7 +3,7 @@ package dev.ragd.llm.openai;
 import java.util.regex.Pattern;
 
 /** Removes key-like strings from text that may end up in logs (upstream error bodies echo keys). */
-final class Secrets {
+public final class Secrets {
 
     /** OpenAI keys ({@code sk-...}), and long opaque tokens such as Azure keys (32 hex) and JWTs. */
     private static final Pattern KEYS = Pattern.compile(
@@ -12,7 +12,7 @@ final class Secrets {
 
     private Secrets() {}
 
-    static String redact(String text) {
+    public static String redact(String text) {
         return text == null ? null : KEYS.matcher(text).replaceAll("[redacted]");
     }
 }
