@@ -120,11 +120,12 @@ class LlmQueryRewriterTest {
     }
 
     @Test
-    void searchesForTheQuestionAsAskedWithTheExtractiveAnswererOrWhenSwitchedOff() {
+    void callsNoModelWithTheExtractiveAnswererOrWhenSwitchedOff() {
         QueryRewriter extractive = QueryRewriters.create(LlmConfig.from(new Env(Map.of())));
         QueryRewriter off = QueryRewriters.create(openAi(Map.of("RAGD_QUERY_REWRITE", "false")));
 
-        assertThat(extractive).isInstanceOf(NoRewrite.class);
+        assertThat(extractive).isInstanceOf(FollowUpRewriter.class);
+        assertThat(extractive.rewrite("Do you ship to Canada?", HISTORY)).containsExactly("Do you ship to Canada?");
         assertThat(off).isInstanceOf(NoRewrite.class);
         assertThat(off.rewrite("And its warranty?", HISTORY)).containsExactly("And its warranty?");
         assertThat(upstream.requests).isEmpty();
