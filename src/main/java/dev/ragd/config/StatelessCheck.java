@@ -31,7 +31,7 @@ public final class StatelessCheck {
         if (!stateless.enabled()) {
             return;
         }
-        if ("file".equals(config.chatLog())) {
+        if ("file".equals(config.chatLog().backend())) {
             throw new ConfigException("RAGD_STATELESS=true refuses RAGD_CHATLOG=file (it writes to local disk);"
                     + " use postgres, cosmos or none");
         }

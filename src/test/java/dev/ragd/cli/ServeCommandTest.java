@@ -81,6 +81,25 @@ class ServeCommandTest {
     }
 
     @Test
+    void statelessModeRefusesTheFileChatLogBeforeStarting() {
+        Result r = serve(Map.of("RAGD_STATELESS", "true"));
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("RAGD_STATELESS=true refuses RAGD_CHATLOG=file");
+        assertThat(r.out()).doesNotContain("serving");
+    }
+
+    @Test
+    void statelessModeRefusesADotEnvFile() throws Exception {
+        Files.writeString(workDir.resolve(".env"), "RAGD_TOP_K=3\n");
+
+        Result r = serve(Map.of("RAGD_STATELESS", "true", "RAGD_CHATLOG", "none"));
+
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("refuses the .env file");
+    }
+
+    @Test
     void unknownOptionExitsTwoNamingIt() {
         Result r = serve(Map.of(), "--prot", "8000");
 
