@@ -5,14 +5,15 @@
 # and the ratio of the p95s. The last line is `ttft_p95_ratio=<x> streams=<n>` for the largest N.
 #
 # Usage: bench/ttft.sh [--streams N[,N...]] [--ttft-ms MS] [--token-ms MS] [--tokens N] [--ramp-ms MS]
-#                      [--compare PREVIOUS_OUTPUT]
-# Defaults: --streams 1,100,1000 --ttft-ms 500 --token-ms 20 --tokens 40 --ramp-ms 1000
+#                      [--chatlog file|none] [--compare PREVIOUS_OUTPUT]
+# Defaults: --streams 1,100,1000 --ttft-ms 500 --token-ms 20 --tokens 40 --ramp-ms 1000 --chatlog file
+# Each measured round follows two unmeasured warm-up rounds of the same size (JIT, connection pools).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bin/lib/java.sh"
 ragd_find_java
 
-streams="1,100,1000"; ttft_ms=500; token_ms=20; tokens=40; ramp_ms=1000; compare=""
+streams="1,100,1000"; ttft_ms=500; token_ms=20; tokens=40; ramp_ms=1000; compare=""; chatlog=file
 while [ $# -gt 0 ]; do
   case "$1" in
     --streams) streams="$2"; shift 2 ;;
@@ -21,6 +22,7 @@ while [ $# -gt 0 ]; do
     --tokens) tokens="$2"; shift 2 ;;
     --ramp-ms) ramp_ms="$2"; shift 2 ;;
     --compare) compare="$2"; shift 2 ;;
+    --chatlog) chatlog="$2"; shift 2 ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "ttft.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -45,12 +47,12 @@ wait_http "$mock_port" /mock/stats
 
 ragd_port=$(free_port)
 PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
-  OPENAI_API_KEY=bench-key RAGD_QUERY_REWRITE=false RAGD_MAX_CONCURRENT_GENERATIONS=100000 RAGD_CHATLOG=file \
+  OPENAI_API_KEY=bench-key RAGD_QUERY_REWRITE=false RAGD_MAX_CONCURRENT_GENERATIONS=100000 RAGD_CHATLOG=$chatlog \
   RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx2g -jar "$jar" serve > "$work/ragd.log" 2>&1 &
 pids+=($!)
 wait_http "$ragd_port" /readyz
 
-echo "mock_ttft_ms=$ttft_ms mock_token_ms=$token_ms mock_tokens=$tokens ramp_ms=$ramp_ms cores=$(nproc)"
+echo "mock_ttft_ms=$ttft_ms mock_token_ms=$token_ms mock_tokens=$tokens ramp_ms=$ramp_ms chatlog=$chatlog cores=$(nproc)"
 out="$work/out.txt"
 IFS=, read -ra ns <<< "$streams"
 last=""

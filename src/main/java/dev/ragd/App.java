@@ -73,7 +73,7 @@ public final class App implements AutoCloseable {
         new StartupLog().logConfig(config);
         // No classpath-to-disk file cache: the page is served from memory (PageAssets), and a
         // stateless replica must not write to its filesystem.
-        Vertx vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(
+        Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(
                 new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
         RetrievalStack retrieval = null;
         ChatLog store = null;

@@ -12,6 +12,7 @@ import dev.ragd.rewrite.QueryRewriters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,9 @@ public final class ChatPipeline {
     /** The prefix the book's clients put before a question in {@code chat_history}. */
     public static final String QUESTION_PREFIX = "user_question:";
 
+    /** Threads writing chat-log records; enough to keep a 10-connection database pool busy. */
+    static final int CHATLOG_THREADS = 16;
+
     private final Vertx vertx;
     private final RagdConfig config;
     private final Retriever retriever;
@@ -58,6 +62,12 @@ public final class ChatPipeline {
     private final AtomicInteger active = new AtomicInteger();
     private volatile long rewriteGuardMs = QueryRewriters.TIMEOUT.toMillis() + 1000;
     private final Executor rewriteExecutor = Executors.newVirtualThreadPerTaskExecutor();
+    /**
+     * Chat-log writes get their own worker threads: a slow or locked store (an fsync, a pool
+     * waiting through an outage) must not occupy the shared worker pool that retrieval needs, or
+     * time to first token of new questions would grow with the store's latency.
+     */
+    private final WorkerExecutor chatLogExecutor;
 
     /** A pipeline that searches for the question as asked ({@link NoRewrite}). */
     public ChatPipeline(Vertx vertx, RagdConfig config, Retriever retriever, Generator generator, ChatLog chatLog) {
@@ -77,6 +87,7 @@ public final class ChatPipeline {
         this.chatLog = Objects.requireNonNull(chatLog, "chatLog");
         this.rewriter = Objects.requireNonNull(rewriter, "rewriter");
         this.steps = new StepLog(config.logContent());
+        this.chatLogExecutor = vertx.createSharedWorkerExecutor("ragd-chatlog", CHATLOG_THREADS);
         this.notFoundAnswer = resource("/prompts/not-found.txt");
     }
 
@@ -197,6 +208,8 @@ public final class ChatPipeline {
     QueryRewriter rewriter() { return rewriter; }
 
     Executor rewriteExecutor() { return rewriteExecutor; }
+
+    WorkerExecutor chatLogExecutor() { return chatLogExecutor; }
 
     /** How long a run waits for the rewriter before searching for the question as asked. */
     long rewriteGuardMs() { return rewriteGuardMs; }

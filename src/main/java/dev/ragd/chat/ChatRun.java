@@ -233,7 +233,7 @@ final class ChatRun implements ChatHandle {
                 searches, status, pipeline.model(), t.retrievalMs(),
                 t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens());
         long writeStart = System.nanoTime();
-        Future<WriteOutcome> write = context.executeBlocking(() -> {
+        Future<WriteOutcome> write = pipeline.chatLogExecutor().executeBlocking(() -> {
             WriteOutcome outcome = pipeline.chatLog().write(record);
             if (outcome == WriteOutcome.REJECTED) {
                 throw new IllegalStateException("chat-log queue full: record not kept");

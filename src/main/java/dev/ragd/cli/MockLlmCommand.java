@@ -77,7 +77,7 @@ final class MockLlmCommand implements Callable<Integer> {
             ctx.err().flush();
             return 2;
         }
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         MockLlmServer server;
         try {
             server = MockLlmServer.start(vertx, options).await(30, TimeUnit.SECONDS);

@@ -29,6 +29,10 @@ import picocli.CommandLine.Option;
 @Command(name = "ttft-bench", mixinStandardHelpOptions = true)
 public final class TtftBench implements Callable<Integer> {
 
+    @Option(names = "--warm-up-rounds", defaultValue = "2",
+            description = "unmeasured rounds of the same size first, so both servers are measured warm (JIT, pools)")
+    int warmUpRounds;
+
     @Option(names = "--target", required = true, description = "ragd or upstream")
     String target;
 
@@ -56,11 +60,13 @@ public final class TtftBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
         try {
             HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
                     .setKeepAlive(true).setConnectTimeout(30_000), new PoolOptions().setHttp1MaxSize(streams + 8));
-            run(vertx, client, Math.min(streams, 8)); // warm-up: connections, JIT, caches
+            for (int i = 0; i < warmUpRounds; i++) {
+                run(vertx, client, streams);
+            }
             long[] ttft = run(vertx, client, streams);
             report(ttft);
             return 0;
