@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class FileChatLog implements ChatLog {
 
     private static final Logger log = LoggerFactory.getLogger(FileChatLog.class);
-    private static final int MAX_ID_CHARS = 255;
     private static final String COLUMNS = "record";
     private static final String ORDER = " ORDER BY ts DESC, id DESC LIMIT ?";
 
@@ -84,7 +83,7 @@ public final class FileChatLog implements ChatLog {
                       ts TIMESTAMP(9) WITH TIME ZONE NOT NULL,
                       user_email VARCHAR,
                       status VARCHAR(16) NOT NULL,
-                      record CLOB NOT NULL)""".formatted(MAX_ID_CHARS));
+                      record CLOB NOT NULL)""".formatted(RecordChecks.MAX_ID_CHARS));
                 s.execute("CREATE INDEX IF NOT EXISTS chat_records_ts ON chat_records(ts, id)");
                 s.execute("CREATE INDEX IF NOT EXISTS chat_records_user_email ON chat_records(user_email)");
                 s.execute("CREATE INDEX IF NOT EXISTS chat_records_user_ts ON chat_records(user_email, ts, id)");
@@ -141,7 +140,7 @@ public final class FileChatLog implements ChatLog {
     @Override
     public void upsert(ChatRecord record) {
         Objects.requireNonNull(record, "record");
-        validate(record);
+        RecordChecks.validate(record);
         String json = ChatRecordJson.toJson(record);
         OffsetDateTime ts = OffsetDateTime.ofInstant(record.timestamp(), ZoneOffset.UTC);
         withConnection("write record " + record.id(), c -> {
@@ -157,20 +156,6 @@ public final class FileChatLog implements ChatLog {
         });
     }
 
-    private static void validate(ChatRecord r) {
-        if (r.id() == null || r.id().isBlank()) {
-            throw new IllegalArgumentException("chat record id must not be blank");
-        }
-        if (r.id().length() > MAX_ID_CHARS) {
-            throw new IllegalArgumentException("chat record id must be at most " + MAX_ID_CHARS + " characters");
-        }
-        if (r.timestamp() == null) {
-            throw new IllegalArgumentException("chat record " + r.id() + ": timestamp must not be null");
-        }
-        if (r.status() == null) {
-            throw new IllegalArgumentException("chat record " + r.id() + ": status must not be null");
-        }
-    }
 
     @Override
     public List<ChatRecord> recent(int limit) {

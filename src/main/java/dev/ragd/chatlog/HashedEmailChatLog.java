@@ -17,14 +17,12 @@ import java.util.function.Consumer;
  * already a hash ({@code sha256:...}) is kept as it is, so hashes printed by {@code ragd logs} can
  * be used as filters too.
  */
-public final class HashedEmailChatLog implements ChatLog {
+public final class HashedEmailChatLog extends ForwardingChatLog {
 
     static final String PREFIX = "sha256:";
 
-    private final ChatLog delegate;
-
     public HashedEmailChatLog(ChatLog delegate) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
     }
 
     /** {@code sha256:<hex>} of the trimmed, lower-cased email; null stays null; a hash stays as it is. */
@@ -49,20 +47,8 @@ public final class HashedEmailChatLog implements ChatLog {
                 r.promptTokens(), r.completionTokens()));
     }
 
-    @Override
-    public List<ChatRecord> recent(int limit) {
-        return delegate.recent(limit);
-    }
 
-    @Override
-    public List<ChatRecord> olderThan(Instant timestamp, String id, int limit) {
-        return delegate.olderThan(timestamp, id, limit);
-    }
 
-    @Override
-    public void forEachRecord(Consumer<? super ChatRecord> sink) {
-        delegate.forEachRecord(sink);
-    }
 
     @Override
     public List<ChatRecord> find(ChatLogQuery query) {
@@ -74,10 +60,6 @@ public final class HashedEmailChatLog implements ChatLog {
         return delegate.forEachMatching(query.withUser(hash(query.user())), sink);
     }
 
-    @Override
-    public long delete(Instant olderThan) {
-        return delegate.delete(olderThan);
-    }
 
     /** The wrapped store (e.g. to check which backend is open). */
     public ChatLog delegate() {
@@ -89,8 +71,4 @@ public final class HashedEmailChatLog implements ChatLog {
         return delegate.describe() + " (emails hashed)";
     }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>Reads ({@link #recent}, {@link #olderThan}) go to the store and do not see queued records.
  * Thread-safe; {@link #write} blocks (call it off the event loop).
  */
-public final class QueuedChatLog implements ChatLog {
+public final class QueuedChatLog extends ForwardingChatLog {
 
     private static final Logger log = LoggerFactory.getLogger(QueuedChatLog.class);
 
@@ -53,7 +53,6 @@ public final class QueuedChatLog implements ChatLog {
         }
     }
 
-    private final ChatLog store;
     private final int capacity;
     private final int readyThreshold;
     private final long baseBackoffNanos;
@@ -80,7 +79,7 @@ public final class QueuedChatLog implements ChatLog {
      * @param maxBackoff     the longest retry delay (before jitter halves it at most)
      */
     public QueuedChatLog(ChatLog store, int capacity, int readyThreshold, Duration baseBackoff, Duration maxBackoff) {
-        this.store = Objects.requireNonNull(store, "store");
+        super(store);
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
@@ -124,11 +123,11 @@ public final class QueuedChatLog implements ChatLog {
         }
         if (tryStore) {
             try {
-                store.upsert(record);
+                delegate.upsert(record);
                 writtenDirectly.incrementAndGet();
                 return WriteOutcome.STORED;
             } catch (RuntimeException e) {
-                log.atWarn().addKeyValue("request_id", record.id()).addKeyValue("store", store.describe())
+                log.atWarn().addKeyValue("request_id", record.id()).addKeyValue("store", delegate.describe())
                         .addKeyValue("error", e.toString()).log("chat-log store write failed; queueing the record for retry");
             }
         }
@@ -169,7 +168,7 @@ public final class QueuedChatLog implements ChatLog {
     @Override
     public void upsert(ChatRecord record) {
         if (write(record) == WriteOutcome.REJECTED) {
-            throw new QueueFullException("the chat-log store " + store.describe()
+            throw new QueueFullException("the chat-log store " + delegate.describe()
                     + " is not accepting writes and the retry queue is full (" + capacity + " records)");
         }
     }
@@ -206,7 +205,7 @@ public final class QueuedChatLog implements ChatLog {
     /** {@code null} when {@link #healthy()}, otherwise why not (for {@code /readyz}). */
     public String notReadyReason() {
         int n = queued();
-        return n < readyThreshold ? null : "chat-log store " + store.describe() + " is not accepting writes: "
+        return n < readyThreshold ? null : "chat-log store " + delegate.describe() + " is not accepting writes: "
                 + n + " records queued (readiness threshold " + readyThreshold + ", capacity " + capacity + ")";
     }
 
@@ -254,10 +253,10 @@ public final class QueuedChatLog implements ChatLog {
                 lock.unlock();
             }
             try {
-                store.upsert(head);
+                delegate.upsert(head);
                 flushedLater.incrementAndGet();
                 if (failures > 0) {
-                    log.atInfo().addKeyValue("store", store.describe()).addKeyValue("failed_attempts", failures)
+                    log.atInfo().addKeyValue("store", delegate.describe()).addKeyValue("failed_attempts", failures)
                             .log("chat-log store accepts writes again; flushing the queue");
                 }
                 failures = 0;
@@ -269,7 +268,7 @@ public final class QueuedChatLog implements ChatLog {
                 failures++;
                 long delay = backoffNanos(failures);
                 if (failures == 1 || failures % 10 == 0) {
-                    log.atWarn().addKeyValue("store", store.describe()).addKeyValue("queued", queued())
+                    log.atWarn().addKeyValue("store", delegate.describe()).addKeyValue("queued", queued())
                             .addKeyValue("failed_attempts", failures)
                             .addKeyValue("retry_in_ms", TimeUnit.NANOSECONDS.toMillis(delay))
                             .addKeyValue("error", e.toString()).log("chat-log store still failing");
@@ -339,10 +338,10 @@ public final class QueuedChatLog implements ChatLog {
         }
         int lost = lastTry();
         if (lost > 0) {
-            log.atError().addKeyValue("lost", lost).addKeyValue("store", store.describe())
+            log.atError().addKeyValue("lost", lost).addKeyValue("store", delegate.describe())
                     .log("chat log closed with records the store never accepted");
         }
-        store.close();
+        delegate.close();
     }
 
     private int lastTry() {
@@ -351,7 +350,7 @@ public final class QueuedChatLog implements ChatLog {
             Iterator<Map.Entry<String, ChatRecord>> it = pending.entrySet().iterator();
             while (it.hasNext()) {
                 try {
-                    store.upsert(it.next().getValue());
+                    delegate.upsert(it.next().getValue());
                     flushedLater.incrementAndGet();
                     it.remove();
                 } catch (RuntimeException e) {
@@ -365,29 +364,12 @@ public final class QueuedChatLog implements ChatLog {
         }
     }
 
-    @Override
-    public List<ChatRecord> recent(int limit) {
-        return store.recent(limit);
-    }
 
-    @Override
-    public List<ChatRecord> olderThan(Instant timestamp, String id, int limit) {
-        return store.olderThan(timestamp, id, limit);
-    }
 
-    @Override
-    public void forEachRecord(Consumer<? super ChatRecord> sink) {
-        store.forEachRecord(sink);
-    }
 
-    /** The wrapped store's name (the queue is an implementation detail of every backend). */
-    @Override
-    public String describe() {
-        return store.describe();
-    }
 
     /** The wrapped store. */
     public ChatLog store() {
-        return store;
+        return delegate;
     }
 }

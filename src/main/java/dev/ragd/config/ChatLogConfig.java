@@ -109,11 +109,11 @@ public record ChatLogConfig(String backend, boolean hashEmail, Postgres postgres
         Map<String, String> m = new LinkedHashMap<>();
         m.put("RAGD_CHATLOG", backend);
         m.put("RAGD_HASH_EMAIL", Boolean.toString(hashEmail));
-        m.put("RAGD_PG_URL", unsetIfNull(maskUrl(postgres.url())));
-        m.put("RAGD_PG_USER", unsetIfNull(postgres.user()));
+        m.put("RAGD_PG_URL", RagdConfig.unset(maskUrl(postgres.url())));
+        m.put("RAGD_PG_USER", RagdConfig.unset(postgres.user()));
         m.put("RAGD_PG_PASSWORD", RagdConfig.mask(postgres.password()));
         m.put("RAGD_PG_POOL_SIZE", Integer.toString(postgres.poolSize()));
-        m.put("COSMOSDB_URI", unsetIfNull(cosmos.endpoint()));
+        m.put("COSMOSDB_URI", RagdConfig.unset(cosmos.endpoint()));
         m.put("COSMOSDB_KEY", RagdConfig.mask(cosmos.key()));
         m.put("RAGD_COSMOS_AUTH", cosmos.auth());
         m.put("RAGD_COSMOS_DATABASE", cosmos.database());
@@ -127,7 +127,4 @@ public record ChatLogConfig(String backend, boolean hashEmail, Postgres postgres
         return "ChatLogConfig" + describe();
     }
 
-    private static String unsetIfNull(String value) {
-        return value == null ? "(unset)" : value;
-    }
 }

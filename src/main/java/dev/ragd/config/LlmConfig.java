@@ -147,15 +147,15 @@ public record LlmConfig(
         m.put("RAGD_LLM_MODEL", model);
         m.put("OPENAI_BASE_URL", openAiBaseUrl);
         m.put("OPENAI_API_KEY", RagdConfig.mask(openAiApiKey));
-        m.put("AZURE_OPENAI_ENDPOINT", unsetIfNull(azureEndpoint));
+        m.put("AZURE_OPENAI_ENDPOINT", RagdConfig.unset(azureEndpoint));
         m.put("AZURE_OPENAI_API_KEY", RagdConfig.mask(azureApiKey));
-        m.put("AZURE_OPENAI_DEPLOYMENT", unsetIfNull(azureDeployment));
+        m.put("AZURE_OPENAI_DEPLOYMENT", RagdConfig.unset(azureDeployment));
         m.put("AZURE_OPENAI_API_VERSION", azureApiVersion);
         m.put("AZURE_OPENAI_AUTH", azureAuth);
         m.put("RAGD_EMBEDDINGS", embeddings);
         m.put("RAGD_EMBEDDING_MODEL", embeddingModel);
         m.put("RAGD_EMBEDDING_DIMENSIONS", Integer.toString(embeddingDimensions));
-        m.put("AZURE_OPENAI_EMBEDDING_DEPLOYMENT", unsetIfNull(azureEmbeddingDeployment));
+        m.put("AZURE_OPENAI_EMBEDDING_DEPLOYMENT", RagdConfig.unset(azureEmbeddingDeployment));
         m.put("RAGD_QUERY_REWRITE", Boolean.toString(queryRewrite));
         m.put("RAGD_MAX_QUERIES", Integer.toString(maxQueries));
         m.put("RAGD_MAX_ANSWER_TOKENS", Integer.toString(maxAnswerTokens));
@@ -171,9 +171,6 @@ public record LlmConfig(
         return m;
     }
 
-    private static String unsetIfNull(String value) {
-        return value == null ? "(unset)" : value;
-    }
 
     /** Hides secrets from {@code toString()} (records print every component otherwise). */
     @Override

@@ -117,6 +117,11 @@ public record RagdConfig(
         return Set.copyOf(all);
     }
 
+    /** How an optional setting that is not set shows in {@link #describe()}. */
+    static String unset(String value) {
+        return value == null ? "(unset)" : value;
+    }
+
     static String mask(String secret) {
         return secret == null || secret.isEmpty() ? "" : "****";
     }
