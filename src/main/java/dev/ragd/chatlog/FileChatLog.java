@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * The default chat log: an embedded H2 file database in one directory ({@code <dir>/ragd.mv.db}).
  *
  * <p>One row per record: {@code id} (primary key), {@code ts}, {@code user_email}, {@code status}
- * (indexed or filterable columns) and the full record as JSON. Writes are autocommitted
- * {@code MERGE ... KEY(id)} statements with {@code WRITE_DELAY=0}, so a record is in the database
+ * (indexed or filterable columns) and the full record as JSON. Writes are {@code MERGE ... KEY(id)}
+ * statements, committed in groups (see {@link #upsert}) with {@code WRITE_DELAY=0}, so a record is in the database
  * file when {@link #upsert} returns and survives the process being killed (not an OS crash: H2 does
  * not fsync every commit).
  *
@@ -50,6 +50,7 @@ public final class FileChatLog implements ChatLog {
     private final Path dir;
     private final String url;
     private final ReentrantLock lock = new ReentrantLock();
+    private final List<Pending> waiting = new ArrayList<>();
     private Connection connection;
     private boolean closed;
 
@@ -137,23 +138,89 @@ public final class FileChatLog implements ChatLog {
         }
     }
 
+    /**
+     * Group commit: a writer that gets the lock commits every record waiting at that moment in one
+     * transaction (one MVStore commit instead of one per record); writers whose record went out in
+     * someone else's batch return as soon as that batch committed. Durable (committed) on return;
+     * when a batch fails, every writer in it gets the failure.
+     */
     @Override
     public void upsert(ChatRecord record) {
         Objects.requireNonNull(record, "record");
         RecordChecks.validate(record);
-        String json = ChatRecordJson.toJson(record);
-        OffsetDateTime ts = OffsetDateTime.ofInstant(record.timestamp(), ZoneOffset.UTC);
-        withConnection("write record " + record.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "MERGE INTO chat_records (id, ts, user_email, status, record) KEY(id) VALUES (?, ?, ?, ?, ?)")) {
-                ps.setString(1, record.id());
-                ps.setObject(2, ts);
-                ps.setString(3, record.userEmail());
-                ps.setString(4, record.status().name());
-                ps.setString(5, json);
-                return ps.executeUpdate();
+        Pending mine = new Pending(record, ChatRecordJson.toJson(record),
+                OffsetDateTime.ofInstant(record.timestamp(), ZoneOffset.UTC));
+        synchronized (waiting) {
+            waiting.add(mine);
+        }
+        lock.lock();
+        try {
+            if (!mine.done) {
+                List<Pending> batch;
+                synchronized (waiting) {
+                    batch = new ArrayList<>(waiting);
+                    waiting.clear();
+                }
+                RuntimeException failure = null;
+                try {
+                    withConnection("write " + batch.size() + " record(s), first " + batch.getFirst().record.id(),
+                            c -> writeBatch(c, batch));
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+                for (Pending p : batch) {
+                    p.failure = failure;
+                    p.done = true;
+                }
             }
-        });
+        } finally {
+            lock.unlock();
+        }
+        if (mine.failure != null) {
+            throw mine.failure;
+        }
+    }
+
+    private static int writeBatch(Connection c, List<Pending> batch) throws SQLException {
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement(
+                "MERGE INTO chat_records (id, ts, user_email, status, record) KEY(id) VALUES (?, ?, ?, ?, ?)")) {
+            for (Pending p : batch) {
+                ps.setString(1, p.record.id());
+                ps.setObject(2, p.ts);
+                ps.setString(3, p.record.userEmail());
+                ps.setString(4, p.record.status().name());
+                ps.setString(5, p.json);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            c.commit();
+            return batch.size();
+        } catch (SQLException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** A record waiting to be committed; its fields are read and written under {@link #lock}. */
+    private static final class Pending {
+        final ChatRecord record;
+        final String json;
+        final OffsetDateTime ts;
+        boolean done;
+        RuntimeException failure;
+
+        Pending(ChatRecord record, String json, OffsetDateTime ts) {
+            this.record = record;
+            this.json = json;
+            this.ts = ts;
+        }
     }
 
 
