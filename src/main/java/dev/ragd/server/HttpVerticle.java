@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -142,6 +143,9 @@ final class HttpVerticle extends VerticleBase {
                 .put("test_mode", pipeline.config().testMode()));
     }
 
+    /** How much of an oversized body is read and thrown away so the client can read its 413. */
+    static final long MAX_DISCARD_BYTES = 4L * MAX_BODY_BYTES;
+
     private void chatFailure(RoutingContext ctx) {
         int status = ctx.statusCode();
         ChatError error = switch (status) {
@@ -152,6 +156,22 @@ final class HttpVerticle extends VerticleBase {
         };
         if (status != 413 && status != 400) {
             log.atError().setCause(ctx.failure()).addKeyValue("status", status).log("chat request failed");
+        }
+        HttpServerRequest request = ctx.request();
+        if (status == 413 && !request.isEnded()) {
+            // Answering while the client is still uploading makes the server drop the connection
+            // under the client's feet, and the client may never see the 413. Read and discard the
+            // rest first (bounded: a client that keeps sending is cut off), then answer.
+            long[] discarded = {0};
+            request.handler(buf -> {
+                discarded[0] += buf.length();
+                if (discarded[0] > MAX_DISCARD_BYTES) {
+                    request.connection().close();
+                }
+            });
+            request.endHandler(v -> HttpChat.sendError(ctx.response(), error));
+            request.resume();
+            return;
         }
         HttpChat.sendError(ctx.response(), error);
     }
