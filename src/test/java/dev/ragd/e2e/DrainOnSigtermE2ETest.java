@@ -7,13 +7,12 @@ import dev.ragd.chatlog.FileChatLog;
 import dev.ragd.server.WsSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,24 +28,14 @@ class DrainOnSigtermE2ETest {
 
     @Test
     void sigtermMidStreamLetsTheAnswerFinishThenExitsZeroWithTheRecordStored() throws Exception {
-        int port = freePort();
+        int port = ServeProcess.freePort();
         Path data = dir.resolve("data");
         Path output = dir.resolve("serve.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                "dev.ragd.Main", "serve")
-                .redirectErrorStream(true).redirectOutput(output.toFile());
-        pb.environment().put("PORT", Integer.toString(port));
-        pb.environment().put("RAGD_HOST", "127.0.0.1");
-        pb.environment().put("RAGD_DATA_DIR", data.toString());
-        pb.environment().put("RAGD_EXTRACTIVE_TOKEN_MS", "150");
-        pb.environment().put("RAGD_LOG_FORMAT", "text");
-        Process process = pb.start();
+        Process process = ServeProcess.start(Map.of("PORT", Integer.toString(port), "RAGD_HOST", "127.0.0.1",
+                "RAGD_DATA_DIR", data.toString(), "RAGD_EXTRACTIVE_TOKEN_MS", "150", "RAGD_LOG_FORMAT", "text"), output);
         Vertx client = Vertx.vertx();
         List<JsonObject> frames = new ArrayList<>();
         try {
-            awaitServing(process, output);
             try (WsSession ws = WsSession.connect(client, port, "/v1/chat")) {
                 ws.send(NativeSocketE2ETest.request("sigterm-1", BookSocketE2ETest.QUESTION));
                 DrainE2ETest.untilFirstToken(ws, frames);
@@ -78,24 +67,5 @@ class DrainOnSigtermE2ETest {
         }
     }
 
-    private static void awaitServing(Process process, Path output) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            String text = Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
-            if (text.contains("ragd is serving")) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("ragd serve exited with " + process.exitValue() + ":\n" + text);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("ragd serve did not start within 120 s");
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,13 +1,13 @@
 package dev.ragd.e2e.pg;
 
+import dev.ragd.e2e.ServeProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,22 +39,16 @@ class PostgresSigtermDrainE2ETest {
 
     @Test
     void sigtermMidStreamLetsTheAnswersFinishThenExitsZeroWithTheRecordsInPostgres(@TempDir Path dir) throws Exception {
-        int port = freePort();
+        int port = ServeProcess.freePort();
         Path output = dir.resolve("serve.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                "dev.ragd.Main", "serve")
-                .redirectErrorStream(true).redirectOutput(output.toFile());
-        pb.environment().putAll(pg.ragdEnv());
-        pb.environment().putAll(Map.of("PORT", Integer.toString(port), "RAGD_HOST", "127.0.0.1",
+        Map<String, String> env = new HashMap<>(pg.ragdEnv());
+        env.putAll(Map.of("PORT", Integer.toString(port), "RAGD_HOST", "127.0.0.1",
                 "RAGD_DATA_DIR", dir.resolve("data").toString(), "RAGD_EXTRACTIVE_TOKEN_MS", "100",
                 "RAGD_LOG_FORMAT", "text"));
-        Process process = pb.start();
+        Process process = ServeProcess.start(env, output);
         Vertx client = Vertx.vertx();
         List<Chats.Answer> answers;
         try {
-            awaitServing(process, output);
             List<Chats.Asked> asked = List.of(Chats.ask(client, port, "sigterm-1", Chats.question(0)),
                     Chats.ask(client, port, "sigterm-2", Chats.question(1)));
             Chats.awaitFirstTokens(asked);
@@ -88,24 +82,5 @@ class PostgresSigtermDrainE2ETest {
         }
     }
 
-    private static void awaitServing(Process process, Path output) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline) {
-            String text = Files.exists(output) ? Files.readString(output, StandardCharsets.UTF_8) : "";
-            if (text.contains("ragd is serving")) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("ragd serve exited with " + process.exitValue() + ":\n" + text);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("ragd serve did not start within 120 s");
-    }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,8 +1,8 @@
 package dev.ragd.e2e.pg;
 
+import dev.ragd.e2e.ServeProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -35,7 +35,7 @@ final class RestartablePostgres implements AutoCloseable {
 
     /** Initialises {@code dataDir} and starts PostgreSQL on a free port. */
     static RestartablePostgres start(Path dataDir) throws IOException {
-        RestartablePostgres p = new RestartablePostgres(dataDir, freePort());
+        RestartablePostgres p = new RestartablePostgres(dataDir, ServeProcess.freePort());
         p.start();
         return p;
     }
@@ -101,9 +101,4 @@ final class RestartablePostgres implements AutoCloseable {
         stop();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }
