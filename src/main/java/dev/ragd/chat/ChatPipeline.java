@@ -56,6 +56,7 @@ public final class ChatPipeline {
     private final Generator generator;
     private final ChatLog chatLog;
     private final StepLog steps;
+    private volatile boolean accepting = true;
     private final QueryRewriter rewriter;
     private final String notFoundAnswer;
     private final Set<Future<Void>> running = ConcurrentHashMap.newKeySet();
@@ -116,6 +117,11 @@ public final class ChatPipeline {
         ChatRun run = new ChatRun(this, context, request, question, List.copyOf(recent.subList(0, q)), events);
         if (question.length() > config.maxQuestionChars()) {
             run.rejectTooLong();
+            return ChatHandle.DONE;
+        }
+        if (!accepting) {
+            events.onError(new ChatError(ErrorCodes.SHUTTING_DOWN,
+                    "This server is restarting; please ask again in a moment.", true, 1_000L));
             return ChatHandle.DONE;
         }
         if (!chatLog.acceptingNewQuestions()) {
@@ -192,6 +198,14 @@ public final class ChatPipeline {
     public String retrieverName() { return retriever.name(); }
 
     public String chatLogName() { return chatLog.describe(); }
+
+    /**
+     * Refuses new questions from now on ({@code shutting_down}, retryable) while the ones in flight
+     * finish: a drain must not start answers it will then have to cut. Called by the server's close.
+     */
+    public void stopAccepting() {
+        accepting = false;
+    }
 
     /** Requests admitted and not yet finished on this replica (for readiness and metrics). */
     public int activeGenerations() { return active.get(); }

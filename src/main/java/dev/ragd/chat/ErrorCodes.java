@@ -33,6 +33,8 @@ public final class ErrorCodes {
     public static final String UPSTREAM_AUTH = "upstream_auth";
     /** The model upstream rejected the request (e.g. unknown deployment); not retryable. */
     public static final String UPSTREAM_BAD_REQUEST = "upstream_bad_request";
+    /** This replica is draining for shutdown; retry (the load balancer sends it to another replica). */
+    public static final String SHUTTING_DOWN = "shutting_down";
     /** A bug or an unexpected failure. */
     public static final String INTERNAL_ERROR = "internal_error";
 

@@ -124,6 +124,7 @@ public final class RagdServer {
             return closing;
         }
         ready.set(false);
+        pipeline.stopAccepting();
         long start = System.nanoTime();
         long graceMs = Math.max(0, grace.toMillis());
         Future<Void> drained;

@@ -60,6 +60,20 @@ class ChatPipelineTest {
     }
 
     @Test
+    void afterStopAcceptingANewQuestionIsRefusedAsRetryableWithoutARecord() throws Exception {
+        ChatPipeline pipeline = pipeline(Map.of());
+        pipeline.stopAccepting();
+
+        run(pipeline, ask("late", "When does the library open?"));
+        ChatError error = events.failed.get(10, TimeUnit.SECONDS);
+
+        assertThat(error.code()).isEqualTo(ErrorCodes.SHUTTING_DOWN);
+        assertThat(error.retryable()).isTrue();
+        assertThat(error.retryAfterMs()).isPositive();
+        assertThat(chatLog.get("late")).isNull();
+    }
+
+    @Test
     void writesTheCompletedRecordBeforeSendingTheEnd() throws Exception {
         chatLog.slow(100);
 

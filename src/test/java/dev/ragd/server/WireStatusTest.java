@@ -20,6 +20,7 @@ class WireStatusTest {
         "upstream_bad_request, false, 502",
         "upstream_timeout, true, 504",
         "circuit_open, true, 503",
+        "shutting_down, true, 503",
         "upstream_unavailable, true, 503",
         "chatlog_unavailable, true, 503",
         "internal_error, false, 500",
