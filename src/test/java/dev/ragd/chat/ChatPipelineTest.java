@@ -48,8 +48,10 @@ class ChatPipelineTest {
         return new ChatPipeline(vertx, RagdConfig.from(new Env(env)), retriever, generator, chatLog);
     }
 
+    private Context ctx;
+
     private ChatHandle run(ChatPipeline pipeline, ChatRequest request) throws Exception {
-        Context ctx = vertx.getOrCreateContext();
+        ctx = vertx.getOrCreateContext();
         CompletableFuture<ChatHandle> handle = new CompletableFuture<>();
         ctx.runOnContext(v -> handle.complete(pipeline.run(request, events)));
         return handle.get(10, TimeUnit.SECONDS);
@@ -197,6 +199,11 @@ class ChatPipelineTest {
         waitFor(() -> retriever.calls.get() == 1);
 
         handle.cancel();
+        // cancel() from another thread is queued on the request's context: let it run before
+        // retrieval returns, so this test is about a cancel that really came during retrieval
+        CompletableFuture<Void> barrier = new CompletableFuture<>();
+        ctx.runOnContext(v -> barrier.complete(null));
+        barrier.get(10, TimeUnit.SECONDS);
         release.countDown();
 
         ChatRecord r = chatLog.await("r9", x -> true, WAIT);
