@@ -1,6 +1,8 @@
 package dev.ragd.chatlog;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,6 +26,20 @@ final class ChatLogSql {
     record Statement(String sql, Binder binder) {}
 
     private ChatLogSql() {}
+
+    /** Runs a query whose single column is a record's JSON, and parses the rows in order. */
+    static List<ChatRecord> records(Connection c, String sql, Binder binder) throws SQLException {
+        List<ChatRecord> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            binder.bind(ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(ChatRecordJson.fromJson(rs.getString(1)));
+                }
+            }
+        }
+        return out;
+    }
 
     static OffsetDateTime utc(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -264,19 +263,7 @@ public final class FileChatLog implements ChatLog {
     }
 
     private List<ChatRecord> query(String sql, ChatLogSql.Binder binder) {
-        List<String> rows = withConnection("read records", c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                binder.bind(ps);
-                List<String> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-                return out;
-            }
-        });
-        return rows.stream().map(ChatRecordJson::fromJson).toList();
+        return withConnection("read records", c -> ChatLogSql.records(c, sql, binder));
     }
 
     private IllegalStateException failure(String what, SQLException e) {

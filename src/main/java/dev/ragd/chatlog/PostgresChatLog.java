@@ -5,10 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.ragd.config.ChatLogConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -145,19 +143,7 @@ public final class PostgresChatLog implements ChatLog {
     @Override
     public List<ChatRecord> find(ChatLogQuery query) {
         ChatLogSql.Statement st = ChatLogSql.find("chat_log", "record::text", query);
-        List<String> rows = run("read records", c -> {
-            try (PreparedStatement ps = c.prepareStatement(st.sql())) {
-                st.binder().bind(ps);
-                List<String> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(rs.getString(1));
-                    }
-                }
-                return out;
-            }
-        });
-        return rows.stream().map(ChatRecordJson::fromJson).toList();
+        return run("read records", c -> ChatLogSql.records(c, st.sql(), st.binder()));
     }
 
     @Override
