@@ -35,6 +35,7 @@ final class BookSocket implements ChatEvents {
     private final boolean wholeAnswer;
     private final String uuid = UUID.randomUUID().toString();
     private final DrainSignal drain;
+    private final TokenFrame tokenFrame;
     private ChatHandle handle;
     private boolean received;
 
@@ -43,6 +44,7 @@ final class BookSocket implements ChatEvents {
         this.pipeline = pipeline;
         this.wholeAnswer = pipeline.config().testMode();
         this.drain = new DrainSignal(ws);
+        this.tokenFrame = TokenFrame.of(stream(TokenFrame.MARK), BookJson::encode, true);
     }
 
     static void attach(ServerWebSocket ws, ChatPipeline pipeline) {
@@ -89,8 +91,8 @@ final class BookSocket implements ChatEvents {
 
     @Override
     public void onToken(String text) {
-        if (!wholeAnswer) {
-            send(stream(text));
+        if (!wholeAnswer && !ws.isClosed()) {
+            ws.writeTextMessage(tokenFrame.render(text));
         }
     }
 
@@ -133,6 +135,11 @@ final class BookSocket implements ChatEvents {
     }
 
     private JsonObject stream(String text) {
+        return streamFrame(uuid, text);
+    }
+
+    /** The book's {@code stream} frame, in the book's key order. */
+    static JsonObject streamFrame(String uuid, String text) {
         return new JsonObject().put("type", "stream")
                 .put("content", new JsonObject().put("uuid", uuid).put("content", text));
     }

@@ -90,11 +90,14 @@ final class HttpChat implements Handler<RoutingContext> {
         private final String id;
         private final HttpServerResponse response;
         private final DrainSignal drain;
+        private final TokenFrame tokenFrame;
 
         SseEvents(String id, HttpServerResponse response) {
             this.id = id;
             this.response = response;
             this.drain = new DrainSignal(response);
+            this.tokenFrame = TokenFrame.of(Wire.frame("token", id).put("text", TokenFrame.MARK), JsonObject::encode,
+                    false).wrapped("event: token\ndata: ", "\n\n");
         }
 
         @Override
@@ -113,7 +116,9 @@ final class HttpChat implements Handler<RoutingContext> {
 
         @Override
         public void onToken(String text) {
-            event("token", Wire.frame("token", id).put("text", text));
+            if (!response.ended() && !response.closed()) {
+                response.write(tokenFrame.render(text));
+            }
         }
 
         @Override

@@ -89,10 +89,13 @@ final class NativeSocket {
     private final class Events implements ChatEvents {
         private final String id;
         private final boolean whole;
+        private final TokenFrame tokenFrame;
 
         Events(String id, boolean whole) {
             this.id = id;
             this.whole = whole;
+            this.tokenFrame = whole ? null
+                    : TokenFrame.of(Wire.frame("token", id).put("text", TokenFrame.MARK), JsonObject::encode, false);
         }
 
         @Override
@@ -112,7 +115,9 @@ final class NativeSocket {
         @Override
         public void onToken(String text) {
             if (!whole) {
-                send(Wire.frame("token", id).put("text", text));
+                if (!ws.isClosed()) {
+                    ws.writeTextMessage(tokenFrame.render(text));
+                }
             }
         }
 

@@ -1,0 +1,75 @@
+package dev.ragd.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+class TokenFrameTest {
+
+    private static final String ID = "c0ffee-42";
+
+    /** Texts that stress escaping: quotes, backslashes, every control character, non-BMP, separators, the mark. */
+    private static List<String> awkwardTexts() {
+        List<String> texts = new ArrayList<>(List.of("", " warranty", "say \"two years\" [1]", "\\", "\\\"", "\"\"",
+                "a\\\"b\"c\\", "line\nbreak\r\ttab", "\u2028\u2029", "😀 emoji", "\uD83D", "\uDE00 lone low",
+                "</script>", "x\u007fy", "中文 Ünïcödé", TokenFrame.MARK, "{\"text\":\"nested\"}"));
+        StringBuilder controls = new StringBuilder();
+        for (char c = 0; c < 0x20; c++) {
+            controls.append(c);
+        }
+        texts.add(controls.toString());
+        Random random = new Random(7);
+        for (int i = 0; i < 500; i++) {
+            StringBuilder sb = new StringBuilder();
+            int len = random.nextInt(12);
+            for (int j = 0; j < len; j++) {
+                sb.append(random.nextInt(4) == 0 ? (char) random.nextInt(0x80) : (char) random.nextInt(0xFFFF));
+            }
+            texts.add(sb.toString());
+        }
+        return texts;
+    }
+
+    private static void assertSameAsEncoder(Function<String, JsonObject> frame, Function<JsonObject, String> encoder,
+            boolean quoteAsUnicode) {
+        TokenFrame tokenFrame = TokenFrame.of(frame.apply(TokenFrame.MARK), encoder, quoteAsUnicode);
+        for (String text : awkwardTexts()) {
+            assertThat(tokenFrame.render(text)).as("frame for %s", text).isEqualTo(encoder.apply(frame.apply(text)));
+        }
+    }
+
+    @Test
+    void nativeTokenFrameIsExactlyWhatTheJsonEncoderWrites() {
+        assertSameAsEncoder(text -> Wire.frame("token", ID).put("text", text), JsonObject::encode, false);
+    }
+
+    @Test
+    void bookStreamFrameIsExactlyWhatTheBookEncoderWritesQuotesIncluded() {
+        assertSameAsEncoder(text -> BookSocket.streamFrame(ID, text), BookJson::encode, true);
+        TokenFrame book = TokenFrame.of(BookSocket.streamFrame(ID, TokenFrame.MARK), BookJson::encode, true);
+        assertThat(book.render("a \"b\"")).contains("\"content\":\"a \\u0022b\\u0022\"").doesNotContain("\\\"");
+    }
+
+    @Test
+    void wrappedFrameAddsTheFramingAroundEveryToken() {
+        TokenFrame sse = TokenFrame.of(Wire.frame("token", ID).put("text", TokenFrame.MARK), JsonObject::encode, false)
+                .wrapped("event: token\ndata: ", "\n\n");
+
+        String rendered = sse.render("hi \"there\"");
+
+        assertThat(rendered).isEqualTo("event: token\ndata: " + Wire.frame("token", ID).put("text", "hi \"there\"").encode()
+                + "\n\n");
+    }
+
+    @Test
+    void templateWithoutTheMarkIsRefused() {
+        assertThatThrownBy(() -> TokenFrame.of(Wire.frame("token", ID).put("text", "x"), JsonObject::encode, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token mark exactly once");
+    }
+}
