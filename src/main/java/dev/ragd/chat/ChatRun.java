@@ -36,6 +36,7 @@ final class ChatRun implements ChatHandle {
     private final Instant timestamp = Instant.now();
     private final StringBuilder answer = new StringBuilder();
     private final Promise<Void> finished = Promise.promise();
+    private final TokenCoalescer frames;
 
     private Phase phase = Phase.NEW;
     private boolean cancelled;
@@ -55,6 +56,7 @@ final class ChatRun implements ChatHandle {
         this.question = question;
         this.history = history;
         this.events = events;
+        this.frames = new TokenCoalescer(pipeline.vertx(), pipeline.config().streamCoalesceMs(), events::onToken);
     }
 
     /** Completes when the request is over and its record written (or the write failed). */
@@ -150,7 +152,7 @@ final class ChatRun implements ChatHandle {
             steps().step(request.id(), Step.FIRST_TOKEN, firstTokenMs).log();
         }
         answer.append(text);
-        events.onToken(text);
+        frames.offer(text);
         if (!paused && events.writeQueueFull()) {
             paused = true;
             stream.pause();
@@ -191,6 +193,7 @@ final class ChatRun implements ChatHandle {
             return;
         }
         cancelled = true;
+        frames.discard();
         steps().step(request.id(), Step.CANCELLED, elapsedMs()).with("tokens", tokens)
                 .with("reason", "client went away").log();
         if (phase == Phase.GENERATING) {
@@ -203,6 +206,7 @@ final class ChatRun implements ChatHandle {
     private void fail(ChatError error) {
         writeRecord(ChatRecord.Status.failed, Usage.NONE).onComplete(ar -> {
             if (!cancelled) {
+                frames.flush();
                 events.onError(error);
             }
             finished.tryComplete();
@@ -212,6 +216,7 @@ final class ChatRun implements ChatHandle {
     private void finish(ChatRecord.Status status, Usage usage) {
         writeRecord(status, usage).onComplete(ar -> {
             if (!cancelled) {
+                frames.flush();
                 if (ar.failed()) {
                     events.onError(ChatError.of(ErrorCodes.CHATLOG_UNAVAILABLE,
                             "The answer could not be saved to the chat log; please try again.", true));

@@ -22,6 +22,7 @@ public record RagdConfig(
         ChatLogConfig chatLog,
         LlmConfig llm,
         int extractiveTokenMs,
+        int streamCoalesceMs,
         boolean logContent,
         int chunkChars,
         int chunkOverlap,
@@ -29,6 +30,12 @@ public record RagdConfig(
         String logLevel,
         StatelessConfig stateless,
         DurabilityConfig durability) {
+
+    /**
+     * Tokens arriving within this many milliseconds of the last token frame share the next frame: a
+     * person cannot see 30 ms, a 2-core replica streaming 50,000 tokens/s feels every write.
+     */
+    public static final int DEFAULT_STREAM_COALESCE_MS = 30;
 
     /** Variables whose values are never printed or logged. */
     public static final Set<String> SECRETS = union(LlmConfig.SECRETS, ChatLogConfig.SECRETS);
@@ -54,6 +61,7 @@ public record RagdConfig(
                 ChatLogConfig.from(env),
                 LlmConfig.from(env),
                 env.integer("RAGD_EXTRACTIVE_TOKEN_MS", 15, 0, 10_000),
+                env.integer("RAGD_STREAM_COALESCE_MS", DEFAULT_STREAM_COALESCE_MS, 0, 1_000),
                 env.bool("RAGD_LOG_CONTENT", false),
                 env.integer("RAGD_CHUNK_CHARS", 1000, 100, 100_000),
                 env.integer("RAGD_CHUNK_OVERLAP", 150, 0, 50_000),
@@ -70,13 +78,13 @@ public record RagdConfig(
 
     public RagdConfig withPort(int newPort) {
         return new RagdConfig(host, newPort, dataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
-                maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap,
+                maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
                 logFormat, logLevel, stateless, durability);
     }
 
     public RagdConfig withDataDir(Path newDataDir) {
         return new RagdConfig(host, port, newDataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
-                maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, logContent, chunkChars, chunkOverlap,
+                maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
                 logFormat, logLevel, stateless, durability);
     }
 
@@ -100,6 +108,7 @@ public record RagdConfig(
         m.put("RAGD_TEST_MODE", Boolean.toString(testMode));
         m.putAll(chatLog.describe());
         m.put("RAGD_EXTRACTIVE_TOKEN_MS", Integer.toString(extractiveTokenMs));
+        m.put("RAGD_STREAM_COALESCE_MS", Integer.toString(streamCoalesceMs));
         m.put("RAGD_LOG_CONTENT", Boolean.toString(logContent));
         m.put("RAGD_CHUNK_CHARS", Integer.toString(chunkChars));
         m.put("RAGD_CHUNK_OVERLAP", Integer.toString(chunkOverlap));

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class HttpChatTest {
 
@@ -80,6 +82,21 @@ class HttpChatTest {
             assertThat(answer).hasToString(DEFAULT_ANSWER);
             assertThat(events.getLast().data().getString("log_id")).isEqualTo("h1");
             assertThat(f.memoryLog().get("h1").status()).isEqualTo(ChatRecord.Status.completed);
+        }
+    }
+
+    @Test
+    void tokensArrivingWithinTheCoalescingWindowShareFramesFirstTokenAloneTextUnchanged() throws Exception {
+        try (ServerFixture f = ServerFixture.builder().env("RAGD_STREAM_COALESCE_MS", "200").start()) {
+            Reply r = post(f, NativeSocketTest.request("h2", "When?"));
+
+            List<String> texts = events(r.body()).stream().filter(e -> e.type().equals("token"))
+                    .map(e -> e.data().getString("text")).toList();
+            List<String> words = FakeGenerator.splitWords(DEFAULT_ANSWER);
+            assertThat(texts).hasSizeBetween(2, words.size() - 1);
+            assertThat(texts.getFirst()).isEqualTo(words.getFirst());
+            assertThat(String.join("", texts)).isEqualTo(DEFAULT_ANSWER);
+            assertThat(f.memoryLog().get("h2").finalAnswer()).isEqualTo(DEFAULT_ANSWER);
         }
     }
 
@@ -193,11 +210,14 @@ class HttpChatTest {
         }
     }
 
-    @Test
-    void aClientThatStopsReadingTheEventStreamPausesTheGenerator() throws Exception {
-        int tokens = 200_000;
+    @ParameterizedTest(name = "coalescing window {0} ms")
+    @ValueSource(ints = {0, 30})
+    void aClientThatStopsReadingTheEventStreamPausesTheGenerator(int coalesceMs) throws Exception {
+        // joined tokens carry ~10x fewer bytes: more of them are needed to fill the socket buffers
+        int tokens = coalesceMs == 0 ? 200_000 : 2_000_000;
         FakeGenerator fast = FakeGenerator.words(tokens, 0);
-        try (ServerFixture f = ServerFixture.builder().generator(fast).start()) {
+        try (ServerFixture f = ServerFixture.builder().generator(fast)
+                .env("RAGD_STREAM_COALESCE_MS", Integer.toString(coalesceMs)).start()) {
             HttpClient client = f.vertx.createHttpClient();
             HttpClientResponse resp = client.request(HttpMethod.POST, f.port(), "127.0.0.1", "/v1/chat")
                     .compose(req -> req.send(NativeSocketTest.request("slow", "When?").encode()))
@@ -221,7 +241,8 @@ class HttpChatTest {
             });
             resp.endHandler(v -> bytes.complete(count[0]));
             resp.resume();
-            assertThat(bytes.get(60, TimeUnit.SECONDS)).isGreaterThan((long) tokens * 40);
+            assertThat(bytes.get(60, TimeUnit.SECONDS)).isGreaterThan(coalesceMs == 0 ? (long) tokens * 40
+                    : fast.fullText().length());
             assertThat(tail.toString()).contains("event: end");
             assertThat(f.memoryLog().get("slow").finalAnswer()).isEqualTo(fast.fullText());
             client.close().await(10, TimeUnit.SECONDS);

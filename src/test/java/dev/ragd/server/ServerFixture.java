@@ -69,7 +69,9 @@ public final class ServerFixture implements AutoCloseable {
     }
 
     public static final class Builder {
-        private final Map<String, String> env = new HashMap<>(Map.of("RAGD_HOST", "127.0.0.1", "PORT", "0"));
+        /** One token frame per token unless a test sets {@code RAGD_STREAM_COALESCE_MS}: tests check frame by frame. */
+        private final Map<String, String> env = new HashMap<>(Map.of("RAGD_HOST", "127.0.0.1", "PORT", "0",
+                "RAGD_STREAM_COALESCE_MS", "0"));
         private Retriever retriever;
         private Generator generator;
         private ChatLog chatLog;

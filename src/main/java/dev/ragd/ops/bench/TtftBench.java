@@ -33,6 +33,11 @@ public final class TtftBench implements Callable<Integer> {
             description = "unmeasured rounds of the same size first, so both servers are measured warm (JIT, pools)")
     int warmUpRounds;
 
+    @Option(names = "--warm-up-seconds", defaultValue = "0",
+            description = "keep running warm-up rounds until this long has passed (after --warm-up-rounds): a server"
+                    + " with much code to compile needs longer than a few rounds to reach its steady state")
+    int warmUpSeconds;
+
     @Option(names = "--target", required = true, description = "ragd or upstream")
     String target;
 
@@ -64,9 +69,13 @@ public final class TtftBench implements Callable<Integer> {
         try {
             HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
                     .setKeepAlive(true).setConnectTimeout(30_000), new PoolOptions().setHttp1MaxSize(streams + 8));
-            for (int i = 0; i < warmUpRounds; i++) {
+            long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmUpSeconds);
+            int rounds = 0;
+            while (rounds < warmUpRounds || System.nanoTime() < warmUpEnd) {
                 run(vertx, client, streams);
+                rounds++;
             }
+            System.err.printf("ttft-bench: %d warm-up rounds of %d streams%n", rounds, streams);
             long[] ttft = run(vertx, client, streams);
             report(ttft);
             return 0;
