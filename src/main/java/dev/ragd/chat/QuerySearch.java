@@ -60,10 +60,18 @@ final class QuerySearch {
     }
 
     /**
-     * The rewrite waits on a model call for up to seconds: a virtual thread, not a worker thread.
+     * A non-blocking rewriter runs right here. Otherwise the rewrite waits on a model call for up to
+     * seconds: a virtual thread, not a worker thread.
      * A guard timer on the context fails it when the rewriter overruns its own timeout.
      */
     private Future<List<String>> rewrite(String question, List<Message> history) {
+        if (!pipeline.rewriter().blocking()) {
+            try {
+                return Future.succeededFuture(List.copyOf(pipeline.rewriter().rewrite(question, history)));
+            } catch (RuntimeException e) {
+                return Future.failedFuture(e);
+            }
+        }
         Promise<List<String>> promise = Promise.promise();
         long guardMs = pipeline.rewriteGuardMs();
         long timer = context.owner().setTimer(guardMs, id -> promise.tryFail(

@@ -21,6 +21,11 @@ public final class FollowUpRewriter implements QueryRewriter {
     }
 
     @Override
+    public boolean blocking() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "follow-up";
     }

@@ -12,6 +12,11 @@ public final class NoRewrite implements QueryRewriter {
     }
 
     @Override
+    public boolean blocking() {
+        return false;
+    }
+
+    @Override
     public String name() {
         return "none";
     }

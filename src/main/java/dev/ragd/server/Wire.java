@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** JSON shapes shared by the native WebSocket and HTTP protocols (see docs/protocol.md). */
 final class Wire {
@@ -16,6 +17,8 @@ final class Wire {
     static final int SNIPPET_CHARS = 200;
     /** A WebSocket close reason must fit in 123 bytes of UTF-8 (RFC 6455 5.5). */
     static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    private static final Pattern BLANKS = Pattern.compile("\\s+");
 
     private Wire() {}
 
@@ -41,7 +44,7 @@ final class Wire {
         if (text == null) {
             return "";
         }
-        String s = text.strip().replaceAll("\\s+", " ");
+        String s = BLANKS.matcher(text.strip()).replaceAll(" ");
         if (s.length() <= SNIPPET_CHARS) {
             return s;
         }

@@ -73,6 +73,30 @@ class MultiQueryPipelineTest {
     }
 
     @Test
+    void aNonBlockingRewriterRunsOnTheEventLoopABlockingOneOnAVirtualThread() throws Exception {
+        List<Thread> ran = new CopyOnWriteArrayList<>();
+        QueryRewriter quick = new QueryRewriter() {
+            @Override public List<String> rewrite(String q, List<Message> h) { ran.add(Thread.currentThread()); return List.of(q); }
+            @Override public boolean blocking() { return false; }
+            @Override public String name() { return "quick"; }
+        };
+        QueryRewriter slow = rewriter((q, h) -> {
+            ran.add(Thread.currentThread());
+            return List.of(q);
+        });
+
+        PipelineHarness.run(vertx, pipeline(Map.of(), quick), ask("t1", HISTORY, "ember kettle price"), events);
+        events.ended.get(10, TimeUnit.SECONDS);
+        RecordingEvents second = new RecordingEvents();
+        PipelineHarness.run(vertx, pipeline(Map.of(), slow), ask("t2", HISTORY, "ember kettle price"), second);
+        second.ended.get(10, TimeUnit.SECONDS);
+
+        assertThat(ran).hasSize(2);
+        assertThat(ran.get(0).getName()).startsWith("vert.x-eventloop-thread");
+        assertThat(ran.get(1).isVirtual()).isTrue();
+    }
+
+    @Test
     void theGeneratorsTokenUsageReachesTheEndAndTheRecord() throws Exception {
         PipelineHarness.run(vertx, pipeline(Map.of(), new dev.ragd.rewrite.NoRewrite()), ask("m0", HISTORY, "q?"), events);
         EndInfo end = events.ended.get(10, TimeUnit.SECONDS);
