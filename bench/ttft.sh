@@ -56,13 +56,17 @@ PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai O
 pids+=($!)
 wait_http "$ragd_port" /readyz
 
+# The direct measurements send the very request ragd sends upstream for the bench question (system
+# prompt, passages, question), so the upstream does the same work in both and the difference is ragd's.
+curl -fsS -H 'content-type: application/json' -d '{"stream":false,"messages":[{"role":"user","content":"What is the warranty of the Cinder Kettle?"}]}' \
+  "http://127.0.0.1:$ragd_port/v1/chat" > /dev/null
 echo "mock_ttft_ms=$ttft_ms mock_token_ms=$token_ms mock_tokens=$tokens ramp_ms=$ramp_ms chatlog=$chatlog warm_up_s=$warm_s cores=$(nproc)"
 out="$work/out.txt"
 IFS=, read -ra ns <<< "$streams"
 last=""
 for n in "${ns[@]}"; do
   "${java[@]}" -Xmx1g -cp "$jar" dev.ragd.ops.bench.TtftBench --target upstream --port "$mock_port" --streams "$n" \
-    --ramp-ms "$ramp_ms" --warm-up-seconds "$warm_s" --label "direct_$n" | tee -a "$out"
+    --ramp-ms "$ramp_ms" --warm-up-seconds "$warm_s" --replay-last-request --label "direct_$n" | tee -a "$out"
   "${java[@]}" -Xmx1g -cp "$jar" dev.ragd.ops.bench.TtftBench --target ragd --port "$ragd_port" --streams "$n" \
     --ramp-ms "$ramp_ms" --warm-up-seconds "$warm_s" --label "ragd_$n" | tee -a "$out"
   d=$(sed -n "s/^direct_${n}_ttft_p95_ms=//p" "$out"); r=$(sed -n "s/^ragd_${n}_ttft_p95_ms=//p" "$out")

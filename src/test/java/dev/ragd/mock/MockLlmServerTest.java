@@ -191,6 +191,25 @@ class MockLlmServerTest {
     }
 
     @Test
+    void lastRequestEndpointReplaysTheLastChatBodyWithoutHeaders() throws Exception {
+        assertThat(f.get("/mock/last-request/chat", Map.of()).status()).isEqualTo(404);
+        String body = chat(true, false, "When to water basil?", SOURCES);
+        f.post("/v1/chat/completions", BEARER, body);
+
+        MockFixture.Reply r = f.get("/mock/last-request/chat", Map.of());
+
+        assertThat(r.status()).isEqualTo(200);
+        JsonObject last = r.json();
+        assertThat(last.getString("method")).isEqualTo("POST");
+        assertThat(last.getString("uri")).isEqualTo("/v1/chat/completions");
+        assertThat(last.getString("body")).isEqualTo(body);
+        assertThat(r.body()).doesNotContain("sk-test");
+        MockFixture.Reply unknown = f.get("/mock/last-request/teapot", Map.of());
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no route teapot").contains("chat");
+    }
+
+    @Test
     void aSingleEventLoopServerAnswersOnAnEphemeralPort() throws Exception {
         try (MockFixture one = new MockFixture(MockLlmOptions.defaults().withEventLoops(1))) {
             MockFixture.Reply r = one.post("/v1/chat/completions", BEARER, chat(true, false, "When to water basil?", SOURCES));

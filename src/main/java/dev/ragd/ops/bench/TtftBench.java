@@ -59,6 +59,13 @@ public final class TtftBench implements Callable<Integer> {
     @Option(names = "--label", defaultValue = "")
     String label;
 
+    @Option(names = "--replay-last-request", description = "upstream only (ragd mock-llm): send the last chat request"
+            + " the mock received (GET /mock/last-request/chat), e.g. the one ragd sent for the same question, so the"
+            + " upstream does the same work in both measurements")
+    boolean replayLastRequest;
+
+    private String upstreamBody;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new TtftBench()).execute(args));
     }
@@ -69,6 +76,9 @@ public final class TtftBench implements Callable<Integer> {
         try {
             HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host).setDefaultPort(port)
                     .setKeepAlive(true).setConnectTimeout(30_000), new PoolOptions().setHttp1MaxSize(streams + 8));
+            if (replayLastRequest) {
+                upstreamBody = lastChatRequest(client);
+            }
             long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmUpSeconds);
             int rounds = 0;
             while (rounds < warmUpRounds || System.nanoTime() < warmUpEnd) {
@@ -82,6 +92,19 @@ public final class TtftBench implements Callable<Integer> {
         } finally {
             vertx.close().await(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static String lastChatRequest(HttpClient client) throws Exception {
+        String reply = client.request(HttpMethod.GET, "/mock/last-request/chat").compose(req -> req.send()
+                .compose(resp -> resp.body().map(b -> resp.statusCode() + " " + b))).await(30, TimeUnit.SECONDS);
+        if (!reply.startsWith("200 ")) {
+            throw new IllegalStateException("--replay-last-request: the mock has no chat request to replay: " + reply);
+        }
+        JsonObject body = new JsonObject(new JsonObject(reply.substring(4)).getString("body"));
+        if (!body.getBoolean("stream", false)) {
+            throw new IllegalStateException("--replay-last-request: the last chat request was not streamed");
+        }
+        return body.encode();
     }
 
     private long[] run(Vertx vertx, HttpClient client, int n) throws Exception {
@@ -108,10 +131,12 @@ public final class TtftBench implements Callable<Integer> {
     /** One stream: resolves with nanoseconds to the first token, after reading the stream to its end. */
     private Future<Long> one(HttpClient client) {
         boolean viaRagd = "ragd".equals(target);
-        JsonObject body = viaRagd
-                ? new JsonObject().put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", question)))
-                : new JsonObject().put("model", "bench").put("stream", true).put("messages", new JsonArray()
-                        .add(new JsonObject().put("role", "user").put("content", question)));
+        String body = viaRagd
+                ? new JsonObject().put("messages", new JsonArray().add(new JsonObject().put("role", "user")
+                        .put("content", question))).encode()
+                : upstreamBody != null ? upstreamBody : new JsonObject().put("model", "bench").put("stream", true)
+                        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", question)))
+                        .encode();
         String marker = viaRagd ? "event: token" : "\"content\":\"";
         long start = System.nanoTime();
         long[] first = {-1};
@@ -119,7 +144,7 @@ public final class TtftBench implements Callable<Integer> {
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST)
                 .setURI(viaRagd ? "/v1/chat" : "/v1/chat/completions")
                 .putHeader("content-type", "application/json").putHeader("authorization", "Bearer bench");
-        return client.request(ro).compose(req -> req.send(Buffer.buffer(body.encode()))).compose(resp -> {
+        return client.request(ro).compose(req -> req.send(Buffer.buffer(body))).compose(resp -> {
             if (resp.statusCode() != 200) {
                 return resp.body().compose(b -> Future.failedFuture("HTTP " + resp.statusCode() + ": " + b));
             }
