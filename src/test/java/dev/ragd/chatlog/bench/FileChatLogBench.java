@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * File (H2) chat-log upsert cost through {@link FileChatLog}: a fixed number of ~2.5 KB records
+ * File (H2) chat-log upsert cost through {@link FileChatLog}: a fixed number of ~2.8 KB records
  * (random UUID ids, 100 users, 5 search hits) written from 1 and 16 threads into a fresh store each,
  * after a warm-up store. Prints {@code name=value} lines: records/s, p50/p95/p99 latency, and CPU
  * per record, both for the writer threads alone ({@code writer_cpu_ms_per_record}, what the
@@ -88,7 +88,7 @@ public final class FileChatLogBench {
         }
     }
 
-    /** A realistic record: ~2.5 KB of JSON, random id, one of 100 users, 5 hits. */
+    /** A realistic record: ~2.8 KB of JSON, random id, one of 100 users, 5 hits. */
     static ChatRecord record(int writer, int n) {
         String question = "How does ragd fuse BM25 and vector results for question " + n + " from writer " + writer + "?";
         ChatRecord base = ChatRecords.record(UUID.randomUUID().toString(), Instant.now(), question, ANSWER.repeat(14));
