@@ -95,12 +95,13 @@ class FileChatLogSharingTest {
             assertThat(ChatLogProcess.next(out)).isEqualTo("ready");
             try (FileChatLog client = new FileChatLog(dir)) {
                 assertThat(client.recent(10)).hasSize(1);
+                client.upsert(record("before", T0.plusSeconds(1))); // its prepared MERGE is on the old link
 
                 server.outputWriter(StandardCharsets.UTF_8).close();
                 assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
-                client.upsert(record("after", T0.plusSeconds(1)));
+                client.upsert(record("after", T0.plusSeconds(2)));
 
-                assertThat(client.recent(10)).extracting(ChatRecord::id).containsExactly("after", "first");
+                assertThat(client.recent(10)).extracting(ChatRecord::id).containsExactly("after", "before", "first");
             }
         } finally {
             server.destroy();
