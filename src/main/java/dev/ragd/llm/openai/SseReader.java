@@ -1,8 +1,8 @@
 package dev.ragd.llm.openai;
 
 import io.vertx.core.buffer.Buffer;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -15,13 +15,23 @@ import java.util.function.Consumer;
  * {@code \n}, {@code \r\n} or {@code \r}. Comment lines ({@code :...}) and fields other than
  * {@code data} are ignored; several {@code data:} lines of one event are joined with {@code \n}; an
  * event is dispatched at a blank line. Not thread-safe: feed from one thread (the event loop).
+ *
+ * <p>Cost per event: the buffer's bytes are scanned in place; a line's bytes are copied once into
+ * a reused array (not at all from a {@code byte[]} when the line is whole in it); only the value of
+ * a {@code data} line is decoded, straight to the String that is emitted when the event has one
+ * data line (the usual case). Comments and other fields are never decoded.
  */
 public final class SseReader {
 
     private final Consumer<String> events;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
-    private final StringBuilder data = new StringBuilder();
-    private boolean hasData;
+    /** Bytes of the current, not yet ended line (a partial line between buffers). */
+    private byte[] line = new byte[256];
+    private int lineLength;
+    /** The data of the current event while it has one line; {@code null} when it has none. */
+    private String firstData;
+    /** The joined data once the current event has a second data line. */
+    private final StringBuilder moreData = new StringBuilder();
+    private boolean multiLine;
     private boolean lastWasCr;
 
     /** @param events receives the data of each complete event, in order */
@@ -31,7 +41,25 @@ public final class SseReader {
 
     /** Consumes a chunk of the body; emits every event it completes. */
     public void feed(Buffer chunk) {
-        feed(chunk.getBytes());
+        int length = chunk.length();
+        int start = 0;
+        for (int i = 0; i < length; i++) {
+            byte b = chunk.getByte(i);
+            if (b == '\n' || b == '\r') {
+                boolean crlfTail = b == '\n' && lastWasCr && i == start && lineLength == 0;
+                lastWasCr = b == '\r';
+                if (crlfTail) {
+                    start = i + 1; // the \n of a \r\n whose \r ended the previous line
+                    continue;
+                }
+                hold(chunk, start, i); // the line's bytes, copied once into the reused array
+                start = i + 1;
+                endHeldLine();
+            } else {
+                lastWasCr = false;
+            }
+        }
+        hold(chunk, start, length);
     }
 
     /** Consumes a chunk of the body; emits every event it completes. */
@@ -40,63 +68,110 @@ public final class SseReader {
         for (int i = 0; i < bytes.length; i++) {
             byte b = bytes[i];
             if (b == '\n' || b == '\r') {
-                boolean crlfTail = b == '\n' && lastWasCr && i == start && line.size() == 0;
+                boolean crlfTail = b == '\n' && lastWasCr && i == start && lineLength == 0;
                 lastWasCr = b == '\r';
                 if (crlfTail) {
-                    start = i + 1; // the \n of a \r\n whose \r ended the previous line
+                    start = i + 1;
                     continue;
                 }
-                line.write(bytes, start, i - start);
-                start = i + 1;
-                endLine();
+                if (lineLength == 0) {
+                    int from = start;
+                    start = i + 1;
+                    line(bytes, from, i - from); // whole line inside this array: no copy
+                } else {
+                    hold(bytes, start, i);
+                    start = i + 1;
+                    endHeldLine();
+                }
             } else {
                 lastWasCr = false;
             }
         }
-        line.write(bytes, start, bytes.length - start);
+        hold(bytes, start, bytes.length);
     }
 
     /** Dispatches a final event not followed by a blank line (the body ended). */
     public void end() {
-        if (line.size() > 0) {
-            endLine();
+        if (lineLength > 0) {
+            endHeldLine();
         }
         dispatch();
     }
 
-    private void endLine() {
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
-        if (text.isEmpty()) {
+    private void hold(Buffer chunk, int from, int to) {
+        int n = to - from;
+        if (n > 0) {
+            ensureRoom(n);
+            chunk.getBytes(from, to, line, lineLength);
+            lineLength += n;
+        }
+    }
+
+    private void hold(byte[] bytes, int from, int to) {
+        int n = to - from;
+        if (n > 0) {
+            ensureRoom(n);
+            System.arraycopy(bytes, from, line, lineLength, n);
+            lineLength += n;
+        }
+    }
+
+    private void ensureRoom(int n) {
+        if (lineLength + n > line.length) {
+            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+        }
+    }
+
+    private void endHeldLine() {
+        int n = lineLength;
+        lineLength = 0;
+        line(line, 0, n);
+    }
+
+    /** One complete line (without its line ending). */
+    private void line(byte[] b, int off, int len) {
+        if (len == 0) {
             dispatch();
             return;
         }
-        if (text.charAt(0) == ':') {
+        if (b[off] == ':') {
             return; // comment, e.g. a keep-alive
         }
-        int colon = text.indexOf(':');
-        String field = colon < 0 ? text : text.substring(0, colon);
-        if (!field.equals("data")) {
+        // the field name is everything before the first ':'; only "data" is used
+        boolean data = len >= 4 && b[off] == 'd' && b[off + 1] == 'a' && b[off + 2] == 't' && b[off + 3] == 'a'
+                && (len == 4 || b[off + 4] == ':');
+        if (!data) {
             return; // event, id, retry: not used by chat completions
         }
-        String value = colon < 0 ? "" : text.substring(colon + 1);
-        if (value.startsWith(" ")) {
-            value = value.substring(1);
+        int from = off + 5;
+        int to = off + len;
+        if (from < to && b[from] == ' ') {
+            from++;
         }
-        if (hasData) {
-            data.append('\n');
+        addData(from >= to ? "" : new String(b, from, to - from, StandardCharsets.UTF_8));
+    }
+
+    private void addData(String value) {
+        if (firstData == null) {
+            firstData = value;
+            return;
         }
-        data.append(value);
-        hasData = true;
+        if (!multiLine) {
+            multiLine = true;
+            moreData.setLength(0);
+            moreData.append(firstData);
+        }
+        moreData.append('\n').append(value);
     }
 
     private void dispatch() {
-        if (!hasData) {
+        if (firstData == null) {
             return;
         }
-        String event = data.toString();
-        data.setLength(0);
-        hasData = false;
+        String event = multiLine ? moreData.toString() : firstData;
+        firstData = null;
+        multiLine = false;
+        moreData.setLength(0);
         events.accept(event);
     }
 }
