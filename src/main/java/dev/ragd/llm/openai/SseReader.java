@@ -14,25 +14,31 @@ import java.util.function.Consumer;
  * bytes are held until their line is complete, and only whole lines are decoded. Lines end with
  * {@code \n}, {@code \r\n} or {@code \r}. Comment lines ({@code :...}) and fields other than
  * {@code data} are ignored; several {@code data:} lines of one event are joined with {@code \n}; an
- * event is dispatched at a blank line. Not thread-safe: feed from one thread (the event loop).
+ * event is dispatched at a blank line. Not thread-safe: feed from one thread (the event loop). A
+ * buffer fed (or {@link #end()} called) from inside the events consumer is read after the current one.
  *
- * <p>Cost per event: the buffer's bytes are scanned in place; a line's bytes are copied once into
- * a reused array (not at all from a {@code byte[]} when the line is whole in it); only the value of
- * a {@code data} line is decoded, straight to the String that is emitted when the event has one
- * data line (the usual case). Comments and other fields are never decoded.
+ * <p>Cost: each buffer is bulk-copied once into one reused array (at most {@value #WINDOW} bytes
+ * at a time, after any partial line held from the previous buffer) and scanned there; lines are
+ * read in place; only the value of a {@code data} line is decoded, straight to the String emitted
+ * when the event has one data line (the usual case). Comments and other fields are never decoded.
  */
 public final class SseReader {
 
+    /** Bytes of a buffer copied and scanned at a time; bounds the array beyond the longest line. */
+    static final int WINDOW = 8192;
+
     private final Consumer<String> events;
-    /** Bytes of the current, not yet ended line (a partial line between buffers). */
-    private byte[] line = new byte[256];
-    private int lineLength;
+    /** A partial line held from earlier buffers, then the window being scanned. */
+    private byte[] bytes = new byte[512];
+    private int length;
+    private boolean lastWasCr;
     /** The data of the current event while it has one line; {@code null} when it has none. */
     private String firstData;
     /** The joined data once the current event has a second data line. */
-    private final StringBuilder moreData = new StringBuilder();
-    private boolean multiLine;
-    private boolean lastWasCr;
+    private StringBuilder moreData;
+    private boolean scanning;
+    private Buffer deferred;
+    private boolean endDeferred;
 
     /** @param events receives the data of each complete event, in order */
     public SseReader(Consumer<String> events) {
@@ -41,95 +47,92 @@ public final class SseReader {
 
     /** Consumes a chunk of the body; emits every event it completes. */
     public void feed(Buffer chunk) {
-        int length = chunk.length();
-        int start = 0;
-        for (int i = 0; i < length; i++) {
-            byte b = chunk.getByte(i);
-            if (b == '\n' || b == '\r') {
-                boolean crlfTail = b == '\n' && lastWasCr && i == start && lineLength == 0;
-                lastWasCr = b == '\r';
-                if (crlfTail) {
-                    start = i + 1; // the \n of a \r\n whose \r ended the previous line
-                    continue;
-                }
-                hold(chunk, start, i); // the line's bytes, copied once into the reused array
-                start = i + 1;
-                endHeldLine();
-            } else {
-                lastWasCr = false;
-            }
+        if (scanning) {
+            defer(chunk);
+            return;
         }
-        hold(chunk, start, length);
+        int total = chunk.length();
+        for (int from = 0; from < total; from += WINDOW) {
+            int n = Math.min(WINDOW, total - from);
+            ensureRoom(n);
+            chunk.getBytes(from, from + n, bytes, length);
+            scan(n);
+        }
+        runDeferred();
     }
 
     /** Consumes a chunk of the body; emits every event it completes. */
-    public void feed(byte[] bytes) {
-        int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            byte b = bytes[i];
-            if (b == '\n' || b == '\r') {
-                boolean crlfTail = b == '\n' && lastWasCr && i == start && lineLength == 0;
-                lastWasCr = b == '\r';
-                if (crlfTail) {
-                    start = i + 1;
-                    continue;
-                }
-                if (lineLength == 0) {
-                    int from = start;
-                    start = i + 1;
-                    line(bytes, from, i - from); // whole line inside this array: no copy
-                } else {
-                    hold(bytes, start, i);
-                    start = i + 1;
-                    endHeldLine();
-                }
-            } else {
-                lastWasCr = false;
-            }
+    public void feed(byte[] chunk) {
+        if (scanning) {
+            defer(Buffer.buffer(chunk));
+            return;
         }
-        hold(bytes, start, bytes.length);
+        for (int from = 0; from < chunk.length; from += WINDOW) {
+            int n = Math.min(WINDOW, chunk.length - from);
+            ensureRoom(n);
+            System.arraycopy(chunk, from, bytes, length, n);
+            scan(n);
+        }
+        runDeferred();
     }
 
     /** Dispatches a final event not followed by a blank line (the body ended). */
     public void end() {
-        if (lineLength > 0) {
-            endHeldLine();
+        if (scanning) {
+            endDeferred = true;
+            return;
+        }
+        if (length > 0) {
+            int n = length;
+            length = 0;
+            line(0, n);
         }
         dispatch();
     }
 
-    private void hold(Buffer chunk, int from, int to) {
-        int n = to - from;
-        if (n > 0) {
-            ensureRoom(n);
-            chunk.getBytes(from, to, line, lineLength);
-            lineLength += n;
-        }
-    }
-
-    private void hold(byte[] bytes, int from, int to) {
-        int n = to - from;
-        if (n > 0) {
-            ensureRoom(n);
-            System.arraycopy(bytes, from, line, lineLength, n);
-            lineLength += n;
-        }
-    }
-
     private void ensureRoom(int n) {
-        if (lineLength + n > line.length) {
-            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+        if (length + n > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
         }
     }
 
-    private void endHeldLine() {
-        int n = lineLength;
-        lineLength = 0;
-        line(line, 0, n);
+    /** Reads the {@code n} bytes just appended after the held partial line; keeps the new partial line. */
+    private void scan(int n) {
+        scanning = true;
+        boolean scanned = false;
+        try {
+            byte[] b = bytes;
+            int start = 0;
+            int end = length + n;
+            for (int i = length; i < end; i++) {
+                byte c = b[i];
+                if (c == '\n' || c == '\r') {
+                    boolean crlfTail = c == '\n' && lastWasCr && i == start;
+                    lastWasCr = c == '\r';
+                    if (!crlfTail) { // else the \n of a \r\n whose \r ended the previous line
+                        line(start, i - start);
+                    }
+                    start = i + 1;
+                } else {
+                    lastWasCr = false;
+                }
+            }
+            length = end - start;
+            if (start > 0 && length > 0) {
+                System.arraycopy(b, start, b, 0, length);
+            }
+            scanned = true;
+        } finally {
+            scanning = false;
+            if (!scanned) {
+                length = 0; // the consumer threw: the rest of this buffer is dropped, as is its partial line
+            }
+        }
     }
 
-    /** One complete line (without its line ending). */
-    private void line(byte[] b, int off, int len) {
+    /** One complete line (without its line ending) at {@code bytes[off, off + len)}. */
+    private void line(int off, int len) {
+        byte[] b = bytes;
         if (len == 0) {
             dispatch();
             return;
@@ -156,9 +159,10 @@ public final class SseReader {
             firstData = value;
             return;
         }
-        if (!multiLine) {
-            multiLine = true;
-            moreData.setLength(0);
+        if (moreData == null) {
+            moreData = new StringBuilder(firstData.length() + value.length() + 16);
+        }
+        if (moreData.isEmpty()) {
             moreData.append(firstData);
         }
         moreData.append('\n').append(value);
@@ -168,10 +172,28 @@ public final class SseReader {
         if (firstData == null) {
             return;
         }
-        String event = multiLine ? moreData.toString() : firstData;
+        String event = firstData;
+        if (moreData != null && !moreData.isEmpty()) {
+            event = moreData.toString();
+            moreData.setLength(0);
+        }
         firstData = null;
-        multiLine = false;
-        moreData.setLength(0);
         events.accept(event);
+    }
+
+    private void defer(Buffer chunk) {
+        deferred = deferred == null ? Buffer.buffer().appendBuffer(chunk) : deferred.appendBuffer(chunk);
+    }
+
+    private void runDeferred() {
+        while (deferred != null) {
+            Buffer next = deferred;
+            deferred = null;
+            feed(next);
+        }
+        if (endDeferred) {
+            endDeferred = false;
+            end();
+        }
     }
 }
