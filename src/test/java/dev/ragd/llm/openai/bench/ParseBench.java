@@ -4,8 +4,8 @@ import dev.ragd.llm.openai.ChatChunk;
 import dev.ragd.llm.openai.SseReader;
 import io.vertx.core.buffer.Buffer;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  * <pre>
  * ./mvnw -B -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.ragd.llm.openai.bench.ParseBench
+ * for c in old-full new-full old-parse new-parse old-sse new-sse; do java -cp ... ParseBench 2000000 $c; done
  * </pre>
  */
 public final class ParseBench {
@@ -30,10 +31,14 @@ public final class ParseBench {
     private ParseBench() {
     }
 
+    /**
+     * @param args optional: ops per round (default 2,000,000), then the names of the cases to run
+     *             (default all; each case alone in a fresh JVM gives the cleanest numbers)
+     */
     public static void main(String[] args) {
         int ops = args.length > 0 ? Integer.parseInt(args[0]) : 2_000_000;
+        List<String> only = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
         Buffer buffer = Buffer.buffer(EVENT);
-        byte[] bytes = EVENT.getBytes(StandardCharsets.UTF_8);
         Consumer<String> oldParse = data -> sink += LegacyParsing.read(data).content().length();
         Consumer<String> newParse = data -> sink += ChatChunk.read(data).content().length();
         Consumer<String> keep = data -> sink += data.length();
@@ -41,24 +46,21 @@ public final class ParseBench {
         SseReader newFull = new SseReader(newParse);
         LegacyParsing.SseReader oldSse = new LegacyParsing.SseReader(keep);
         SseReader newSse = new SseReader(keep);
-        SseReader newSseCopy = new SseReader(keep);
 
-        Case[] cases = {
-            new Case("old  SSE+parse (Buffer -> tree)     ", () -> oldFull.feed(buffer)),
-            new Case("new  SSE+parse (Buffer -> streaming)", () -> newFull.feed(buffer)),
-            new Case("old  ChatChunk.read (readTree)      ", () -> oldParse.accept(CHUNK)),
-            new Case("new  ChatChunk.read (JsonParser)    ", () -> newParse.accept(CHUNK)),
-            new Case("old  SseReader.feed(Buffer)         ", () -> oldSse.feed(buffer)),
-            new Case("new  SseReader.feed(Buffer)         ", () -> newSse.feed(buffer)),
-            new Case("new  SseReader.feed(buf.getBytes()) ", () -> newSseCopy.feed(buffer.getBytes())),
-            new Case("new  SseReader.feed(byte[])         ", () -> newSse.feed(bytes)),
-        };
+        List<Case> cases = List.of(
+                new Case("old-full", "SseReader.feed(Buffer) + ChatChunk.read, former", () -> oldFull.feed(buffer)),
+                new Case("new-full", "SseReader.feed(Buffer) + ChatChunk.read, new   ", () -> newFull.feed(buffer)),
+                new Case("old-parse", "ChatChunk.read (readTree)                      ", () -> oldParse.accept(CHUNK)),
+                new Case("new-parse", "ChatChunk.read (streaming JsonParser)          ", () -> newParse.accept(CHUNK)),
+                new Case("old-sse", "SseReader.feed(Buffer), former                 ", () -> oldSse.feed(buffer)),
+                new Case("new-sse", "SseReader.feed(Buffer), new                    ", () -> newSse.feed(buffer)))
+                .stream().filter(c -> only.isEmpty() || only.contains(c.key)).toList();
         for (int warm = 0; warm < 3; warm++) {
             for (Case c : cases) {
                 c.run(ops / 4);
             }
         }
-        System.out.printf("%d ops per round, best and median of 5 rounds; event is %d bytes%n", ops, bytes.length);
+        System.out.printf("%d ops per round, best and median of 5 rounds; event is %d bytes%n", ops, EVENT.length());
         for (Case c : cases) {
             double[] ns = new double[5];
             double alloc = 0;
@@ -70,7 +72,7 @@ public final class ParseBench {
                 alloc = (allocated() - allocBefore) / (double) ops;
             }
             Arrays.sort(ns);
-            System.out.printf("%s  %7.1f ns/op (median %7.1f)  %6.0f B/op%n", c.name, ns[0], ns[2], alloc);
+            System.out.printf("%-9s %s %7.1f ns/op (median %7.1f) %6.0f B/op%n", c.key, c.name, ns[0], ns[2], alloc);
         }
         System.out.println("(sink " + sink + ")");
     }
@@ -79,7 +81,7 @@ public final class ParseBench {
         return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
-    private record Case(String name, Runnable op) {
+    private record Case(String key, String name, Runnable op) {
         void run(int n) {
             for (int i = 0; i < n; i++) {
                 op.run();
