@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.NumberInput;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragd.llm.Usage;
@@ -34,6 +35,17 @@ public record ChatChunk(String content, String finishReason, Usage usage, String
     /** Reads the (rare) error value as a tree; its factory is the one shared, thread-safe parser factory. */
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonFactory FACTORY = JSON.getFactory();
+    private static final SerializedString ID = new SerializedString("id");
+    private static final SerializedString OBJECT = new SerializedString("object");
+    private static final SerializedString CREATED = new SerializedString("created");
+    private static final SerializedString MODEL = new SerializedString("model");
+    private static final SerializedString SYSTEM_FINGERPRINT = new SerializedString("system_fingerprint");
+    private static final SerializedString CHOICES = new SerializedString("choices");
+    private static final SerializedString INDEX = new SerializedString("index");
+    private static final SerializedString DELTA = new SerializedString("delta");
+    private static final SerializedString LOGPROBS = new SerializedString("logprobs");
+    private static final SerializedString FINISH_REASON = new SerializedString("finish_reason");
+    private static final SerializedString CONTENT = new SerializedString("content");
 
     /**
      * Parses one event's data (not {@link #DONE}) in one streaming pass, reading only the fields it needs.
@@ -84,7 +96,7 @@ public record ChatChunk(String content, String finishReason, Usage usage, String
         }
 
         ChatChunk root() throws IOException {
-            for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            for (String name = nextName(ID); name != null; name = nextName(rootNameAfter(name))) {
                 JsonToken t = p.nextToken();
                 switch (name) {
                     case "choices" -> choices(t);
@@ -123,7 +135,7 @@ public record ChatChunk(String content, String finishReason, Usage usage, String
         }
 
         private void choice() throws IOException {
-            for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            for (String name = nextName(INDEX); name != null; name = nextName(choiceNameAfter(name))) {
                 JsonToken t = p.nextToken();
                 switch (name) {
                     case "delta" -> {
@@ -141,7 +153,7 @@ public record ChatChunk(String content, String finishReason, Usage usage, String
         }
 
         private void delta() throws IOException {
-            for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+            for (String name = nextName(CONTENT); name != null; name = nextName(null)) {
                 JsonToken t = p.nextToken();
                 if (name.equals("content")) {
                     String text = t == JsonToken.VALUE_STRING ? p.getText() : skip(null);
@@ -178,11 +190,47 @@ public record ChatChunk(String content, String finishReason, Usage usage, String
             };
         }
 
+        /**
+         * The next field name of the current object, or {@code null} at its end. When the name is
+         * the {@code expected} one, Jackson matches it against the input directly instead of
+         * hashing and looking it up; any other name costs what {@link JsonParser#nextFieldName()} does.
+         */
+        private String nextName(SerializedString expected) throws IOException {
+            if (expected == null) {
+                return p.nextFieldName();
+            }
+            if (p.nextFieldName(expected)) {
+                return expected.getValue();
+            }
+            return p.currentToken() == JsonToken.FIELD_NAME ? p.currentName() : null;
+        }
+
         /** Skips the current value (if a container) and returns {@code result}. */
         private <T> T skip(T result) throws IOException {
             p.skipChildren();
             return result;
         }
+    }
+
+    /** The order in which OpenAI (and vLLM, Ollama, ...) write a chunk's fields; only a speed hint. */
+    private static SerializedString rootNameAfter(String name) {
+        return switch (name) {
+            case "id" -> OBJECT;
+            case "object" -> CREATED;
+            case "created" -> MODEL;
+            case "model" -> SYSTEM_FINGERPRINT;
+            case "system_fingerprint" -> CHOICES;
+            default -> null;
+        };
+    }
+
+    private static SerializedString choiceNameAfter(String name) {
+        return switch (name) {
+            case "index" -> DELTA;
+            case "delta" -> LOGPROBS;
+            case "logprobs" -> FINISH_REASON;
+            default -> null;
+        };
     }
 
     private static String firstText(JsonNode node, String... fields) {

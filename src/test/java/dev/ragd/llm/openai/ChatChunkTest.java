@@ -80,6 +80,16 @@ class ChatChunkTest {
     }
 
     @Test
+    void whitespace_escaped_names_and_look_alike_names_are_read_by_what_they_spell() {
+        assertThat(ChatChunk.parse("{ \"id\" : \"c\" ,\n \"choices\" : [ { \"index\" : 0 , \"delta\" : { \"content\" : \"x\" } ,"
+                + " \"finish_reason\" : \"stop\" } ] }")).isEqualTo(new ChatChunk("x", "stop", null, null, null));
+        assertThat(ChatChunk.parse("{\"\\u0063hoices\":[{\"delt\\u0061\":{\"\\u0063ontent\":\"escaped\"}}]}").content()).isEqualTo("escaped");
+        assertThat(ChatChunk.parse("{\"choices\":[{\"index\":0,\"deltas\":{\"content\":\"no\"},\"delta\":{\"contents\":\"no\"},"
+                + "\"finish_reasons\":\"no\"}],\"usages\":{\"prompt_tokens\":1}}"))
+                .isEqualTo(new ChatChunk(null, null, null, null, null));
+    }
+
+    @Test
     void only_the_first_choice_is_read() {
         ChatChunk c = ChatChunk.parse("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"first\"}},"
                 + "{\"index\":1,\"delta\":{\"content\":\"second\"},\"finish_reason\":\"stop\"}]}");
@@ -193,6 +203,16 @@ class ChatChunkTest {
             "nul",
             "null x",
             "   ",
+            "{ \"id\" : \"c\" ,\n \"object\"\t:\"chunk\", \"created\" :1, \"model\": \"m\", \"system_fingerprint\" : \"fp\" ,"
+                    + " \"choices\" : [ { \"index\" : 0 , \"delta\" : { \"content\" : \"x\" } , \"logprobs\" : null ,"
+                    + " \"finish_reason\" : \"stop\" } ] , \"usage\" : { \"prompt_tokens\" : 1 , \"completion_tokens\" : 2 } }",
+            "{\"choices\":[{\"content_filter_results\":{},\"delta\":{\"content\":\"x\"},\"finish_reason\":null,\"index\":0}],"
+                    + "\"created\":1,\"id\":\"c\",\"model\":\"m\",\"object\":\"chat.completion.chunk\",\"system_fingerprint\":\"fp\"}",
+            "{\"\\u0069d\":1,\"\\u0063hoices\":[{\"ind\\u0065x\":0,\"delt\\u0061\":{\"\\u0063ontent\":\"escaped names\"}}]}",
+            "{\"idx\":1,\"objects\":2,\"choice\":[],\"choices\":[{\"indexes\":0,\"deltas\":{\"content\":\"no\"},"
+                    + "\"delta\":{\"contents\":\"no\",\"conten\":\"no\"},\"finish_reasons\":\"no\"}]}",
+            "{\"id\":\"c\",\"object\":\"o\",\"created\":1,\"model\":\"m\",\"system_fingerprint\":null,\"choices\":"
+                    + "[{\"index\":0,\"delta\":{\"content\":\"a\"},\"logprobs\":{\"content\":[]},\"finish_reason\":\"length\"}],\"usage\":null}",
             "{\"id\":\"abc",
             "{\"id\":\"a\\qb\"}",
             "{\"id\":\"a\\u00\"}",
