@@ -1,6 +1,9 @@
 package dev.ragd.llm.openai;
 
 import io.vertx.core.buffer.Buffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -18,14 +21,21 @@ import java.util.function.Consumer;
  * buffer fed (or {@link #end()} called) from inside the events consumer is read after the current one.
  *
  * <p>Cost: each buffer is bulk-copied once into one reused array (at most {@value #WINDOW} bytes
- * at a time, after any partial line held from the previous buffer) and scanned there; lines are
- * read in place; only the value of a {@code data} line is decoded, straight to the String emitted
- * when the event has one data line (the usual case). Comments and other fields are never decoded.
+ * at a time, after any partial line held from the previous buffer) and searched there for line
+ * ends eight bytes a step; lines are read in place; only the value of a {@code data} line is
+ * decoded, straight to the String emitted when the event has one data line (the usual case).
+ * Comments and other fields are never decoded.
  */
 public final class SseReader {
 
     /** Bytes of a buffer copied and scanned at a time; bounds the array beyond the longest line. */
     static final int WINDOW = 8192;
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+    private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
 
     private final Consumer<String> events;
     /** A partial line held from earlier buffers, then the window being scanned. */
@@ -104,19 +114,15 @@ public final class SseReader {
             byte[] b = bytes;
             int start = 0;
             int end = length + n;
-            for (int i = length; i < end; i++) {
-                byte c = b[i];
-                if (c == '\n' || c == '\r') {
-                    boolean crlfTail = c == '\n' && lastWasCr && i == start;
-                    lastWasCr = c == '\r';
-                    if (!crlfTail) { // else the \n of a \r\n whose \r ended the previous line
-                        line(start, i - start);
-                    }
-                    start = i + 1;
-                } else {
-                    lastWasCr = false;
+            for (int i = indexOfLineEnd(b, length, end); i < end; i = indexOfLineEnd(b, i + 1, end)) {
+                // the byte before a line end is in b, except at 0 (then the previous scan ended just before)
+                boolean crlfTail = b[i] == '\n' && (i == 0 ? lastWasCr : b[i - 1] == '\r');
+                if (!crlfTail) { // else the \n of a \r\n whose \r ended the previous line
+                    line(start, i - start);
                 }
+                start = i + 1;
             }
+            lastWasCr = b[end - 1] == '\r';
             length = end - start;
             if (start > 0 && length > 0) {
                 System.arraycopy(b, start, b, 0, length);
@@ -128,6 +134,27 @@ public final class SseReader {
                 length = 0; // the consumer threw: the rest of this buffer is dropped, as is its partial line
             }
         }
+    }
+
+    /** The index of the first {@code \n} or {@code \r} in {@code b[from, end)}, else {@code end}; 8 bytes a step. */
+    static int indexOfLineEnd(byte[] b, int from, int end) {
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long word = (long) LONGS.get(b, i);
+            long lf = word ^ LFS;
+            long cr = word ^ CRS;
+            // a byte of lf or cr is 0 where word has \n or \r; the lowest flagged byte is exact
+            long zero = (((lf - ONES) & ~lf) | ((cr - ONES) & ~cr)) & HIGHS;
+            if (zero != 0) {
+                return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
+            if (b[i] == '\n' || b[i] == '\r') {
+                return i;
+            }
+        }
+        return end;
     }
 
     /** One complete line (without its line ending) at {@code bytes[off, off + len)}. */

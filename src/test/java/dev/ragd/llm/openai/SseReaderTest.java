@@ -209,4 +209,31 @@ class SseReaderTest {
         self[0].feed(Buffer.buffer("data: first\n\ndata: second\n\ndata: sec"));
         assertThat(got).containsExactly("first", "second", "secdata: third", "fourth");
     }
+
+    @Test
+    void line_end_search_finds_the_first_lf_or_cr_at_every_position_among_look_alike_bytes() {
+        byte[] lookAlikes = {0x0B, 0x0C, 0x09, 0x0E, (byte) 0x8A, (byte) 0x8D, (byte) 0xFF, 0x00, 0x7F, 'a', (byte) 0xC3, (byte) 0xA9};
+        Random random = new Random(11);
+        for (int size = 0; size <= 40; size++) {
+            for (int round = 0; round < 200; round++) {
+                byte[] b = new byte[size];
+                for (int i = 0; i < size; i++) {
+                    int pick = random.nextInt(lookAlikes.length + 2);
+                    b[i] = pick < lookAlikes.length ? lookAlikes[pick] : (random.nextInt(6) == 0 ? (byte) (pick == lookAlikes.length ? '\n' : '\r')
+                            : lookAlikes[random.nextInt(lookAlikes.length)]);
+                }
+                int from = size == 0 ? 0 : random.nextInt(size + 1);
+                int end = from + random.nextInt(size - from + 1);
+                int expected = end;
+                for (int i = from; i < end; i++) {
+                    if (b[i] == '\n' || b[i] == '\r') {
+                        expected = i;
+                        break;
+                    }
+                }
+                assertThat(SseReader.indexOfLineEnd(b, from, end)).as("%s from %d to %d", Arrays.toString(b), from, end)
+                        .isEqualTo(expected);
+            }
+        }
+    }
 }
