@@ -53,6 +53,9 @@ public record ChatChunk(String content, String finishReason, Usage usage, String
      * @throws IllegalArgumentException when the data is not a JSON object
      */
     public static ChatChunk parse(String data) {
+        if (data == null) {
+            throw new IllegalArgumentException("stream event has no data");
+        }
         try (JsonParser p = FACTORY.createParser(data)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {

@@ -152,6 +152,8 @@ class ChatChunkTest {
         assertThat(c.errorCode()).isEqualTo("malformed");
         assertThat(c.errorMessage()).startsWith("malformed stream event: stream event is not JSON: ");
         assertThat(ChatChunk.read("7").errorMessage()).isEqualTo("malformed stream event: stream event is not a JSON object");
+        assertThat(ChatChunk.read(null).errorCode()).isEqualTo("malformed");
+        assertThat(LegacyParsing.read(null).errorCode()).isEqualTo("malformed");
     }
 
     @Test
