@@ -10,7 +10,8 @@
 # Each measured round follows unmeasured warm-up rounds of the same size against the same server, for at
 # least S seconds and two rounds: both servers are measured warm (JIT, connection pools). On 2 cores under
 # this load, ragd (Lucene, H2, Netty server and client, Jackson) needs ~30 s of it before the JIT settles;
-# --warm-up-s 0 shows the cold-ish numbers.
+# --warm-up-s 0 shows the cold-ish numbers. RAGD_STREAM_COALESCE_MS in the environment reaches ragd
+# (default 30, as in production; 0 = one frame per token).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bin/lib/java.sh"
@@ -52,7 +53,7 @@ wait_http "$mock_port" /mock/stats
 ragd_port=$(free_port)
 PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
   OPENAI_API_KEY=bench-key RAGD_QUERY_REWRITE=false RAGD_MAX_CONCURRENT_GENERATIONS=100000 RAGD_CHATLOG=$chatlog \
-  RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx2g -jar "$jar" serve > "$work/ragd.log" 2>&1 &
+  RAGD_STREAM_COALESCE_MS=${RAGD_STREAM_COALESCE_MS:-30} RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx2g -jar "$jar" serve > "$work/ragd.log" 2>&1 &
 pids+=($!)
 wait_http "$ragd_port" /readyz
 
@@ -60,7 +61,7 @@ wait_http "$ragd_port" /readyz
 # prompt, passages, question), so the upstream does the same work in both and the difference is ragd's.
 curl -fsS -H 'content-type: application/json' -d '{"stream":false,"messages":[{"role":"user","content":"What is the warranty of the Cinder Kettle?"}]}' \
   "http://127.0.0.1:$ragd_port/v1/chat" > /dev/null
-echo "mock_ttft_ms=$ttft_ms mock_token_ms=$token_ms mock_tokens=$tokens ramp_ms=$ramp_ms chatlog=$chatlog warm_up_s=$warm_s cores=$(nproc)"
+echo "mock_ttft_ms=$ttft_ms mock_token_ms=$token_ms mock_tokens=$tokens ramp_ms=$ramp_ms chatlog=$chatlog warm_up_s=$warm_s coalesce_ms=${RAGD_STREAM_COALESCE_MS:-30} cores=$(nproc)"
 out="$work/out.txt"
 IFS=, read -ra ns <<< "$streams"
 last=""

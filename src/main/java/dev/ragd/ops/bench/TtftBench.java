@@ -38,6 +38,11 @@ public final class TtftBench implements Callable<Integer> {
                     + " with much code to compile needs longer than a few rounds to reach its steady state")
     int warmUpSeconds;
 
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "measured rounds; their samples are pooled (rounds vary with GC and scheduling; pooling"
+                    + " several gives a steadier p95 than one round)")
+    int rounds;
+
     @Option(names = "--target", required = true, description = "ragd or upstream")
     String target;
 
@@ -81,12 +86,20 @@ public final class TtftBench implements Callable<Integer> {
             }
             long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmUpSeconds);
             int rounds = 0;
+            StringBuilder p95s = new StringBuilder();
             while (rounds < warmUpRounds || System.nanoTime() < warmUpEnd) {
-                run(vertx, client, streams);
+                p95s.append(rounds == 0 ? "" : " ").append(Math.round(pct(run(vertx, client, streams), 95)));
                 rounds++;
             }
-            System.err.printf("ttft-bench: %d warm-up rounds of %d streams%n", rounds, streams);
-            long[] ttft = run(vertx, client, streams);
+            System.err.printf("ttft-bench: %d warm-up rounds of %d streams, p95 ms: %s%n", rounds, streams, p95s);
+            long[] ttft = new long[0];
+            for (int i = 0; i < rounds; i++) {
+                long[] more = run(vertx, client, streams);
+                long[] all = java.util.Arrays.copyOf(ttft, ttft.length + more.length);
+                System.arraycopy(more, 0, all, ttft.length, more.length);
+                ttft = all;
+            }
+            java.util.Arrays.sort(ttft);
             report(ttft);
             return 0;
         } finally {
@@ -180,6 +193,7 @@ public final class TtftBench implements Callable<Integer> {
         PrintWriter out = new PrintWriter(System.out, true);
         String p = label.isEmpty() ? target : label;
         out.printf("%s_streams=%d%n", p, streams);
+        out.printf("%s_rounds=%d%n", p, rounds);
         out.printf("%s_ok=%d%n", p, sortedNanos.length);
         out.printf("%s_ttft_p50_ms=%.1f%n", p, pct(sortedNanos, 50));
         out.printf("%s_ttft_p95_ms=%.1f%n", p, pct(sortedNanos, 95));
