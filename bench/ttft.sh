@@ -5,11 +5,13 @@
 # and the ratio of the p95s. The last line is `ttft_p95_ratio=<x> streams=<n>` for the largest N.
 #
 # Usage: bench/ttft.sh [--streams N[,N...]] [--ttft-ms MS] [--token-ms MS] [--tokens N] [--ramp-ms MS]
-#                      [--chatlog file|none] [--warm-up-s S] [--compare PREVIOUS_OUTPUT]
-# Defaults: --streams 1,100,1000 --ttft-ms 500 --token-ms 20 --tokens 40 --ramp-ms 1000 --chatlog file --warm-up-s 30
-# Each measured round follows unmeasured warm-up rounds of the same size against the same server, for at
-# least S seconds and two rounds: both servers are measured warm (JIT, connection pools). On 2 cores under
-# this load, ragd (Lucene, H2, Netty server and client, Jackson) needs ~30 s of it before the JIT settles;
+#                      [--chatlog file|none] [--warm-up-s S] [--rounds R] [--compare PREVIOUS_OUTPUT]
+# Defaults: --streams 1,100,1000 --ttft-ms 500 --token-ms 20 --tokens 40 --ramp-ms 1000 --chatlog file
+#           --warm-up-s 90 --rounds 3
+# Each measurement is R rounds of N streams, pooled, after unmeasured warm-up rounds of the same size
+# against the same server for at least S seconds (and two rounds): both servers are measured warm (JIT,
+# connection pools). On 2 cores under this load, ragd (Lucene, H2, Netty server and client, Jackson)
+# needs 60-90 s of it before the JIT settles (each warm-up round's p95 is printed on stderr);
 # --warm-up-s 0 shows the cold-ish numbers. RAGD_STREAM_COALESCE_MS in the environment reaches ragd
 # (default 30, as in production; 0 = one frame per token).
 set -euo pipefail
@@ -17,7 +19,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bin/lib/java.sh"
 ragd_find_java
 
-streams="1,100,1000"; ttft_ms=500; token_ms=20; tokens=40; ramp_ms=1000; compare=""; chatlog=file; warm_s=30
+streams="1,100,1000"; ttft_ms=500; token_ms=20; tokens=40; ramp_ms=1000; compare=""; chatlog=file; warm_s=90; rounds=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --streams) streams="$2"; shift 2 ;;
@@ -28,7 +30,8 @@ while [ $# -gt 0 ]; do
     --compare) compare="$2"; shift 2 ;;
     --chatlog) chatlog="$2"; shift 2 ;;
     --warm-up-s) warm_s="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "ttft.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -61,15 +64,15 @@ wait_http "$ragd_port" /readyz
 # prompt, passages, question), so the upstream does the same work in both and the difference is ragd's.
 curl -fsS -H 'content-type: application/json' -d '{"stream":false,"messages":[{"role":"user","content":"What is the warranty of the Cinder Kettle?"}]}' \
   "http://127.0.0.1:$ragd_port/v1/chat" > /dev/null
-echo "mock_ttft_ms=$ttft_ms mock_token_ms=$token_ms mock_tokens=$tokens ramp_ms=$ramp_ms chatlog=$chatlog warm_up_s=$warm_s coalesce_ms=${RAGD_STREAM_COALESCE_MS:-30} cores=$(nproc)"
+echo "mock_ttft_ms=$ttft_ms mock_token_ms=$token_ms mock_tokens=$tokens ramp_ms=$ramp_ms chatlog=$chatlog warm_up_s=$warm_s rounds=$rounds coalesce_ms=${RAGD_STREAM_COALESCE_MS:-30} cores=$(nproc)"
 out="$work/out.txt"
 IFS=, read -ra ns <<< "$streams"
 last=""
 for n in "${ns[@]}"; do
   "${java[@]}" -Xmx1g -cp "$jar" dev.ragd.ops.bench.TtftBench --target upstream --port "$mock_port" --streams "$n" \
-    --ramp-ms "$ramp_ms" --warm-up-seconds "$warm_s" --replay-last-request --label "direct_$n" | tee -a "$out"
+    --ramp-ms "$ramp_ms" --warm-up-seconds "$warm_s" --rounds "$rounds" --replay-last-request --label "direct_$n" | tee -a "$out"
   "${java[@]}" -Xmx1g -cp "$jar" dev.ragd.ops.bench.TtftBench --target ragd --port "$ragd_port" --streams "$n" \
-    --ramp-ms "$ramp_ms" --warm-up-seconds "$warm_s" --label "ragd_$n" | tee -a "$out"
+    --ramp-ms "$ramp_ms" --warm-up-seconds "$warm_s" --rounds "$rounds" --label "ragd_$n" | tee -a "$out"
   d=$(sed -n "s/^direct_${n}_ttft_p95_ms=//p" "$out"); r=$(sed -n "s/^ragd_${n}_ttft_p95_ms=//p" "$out")
   ratio=$(awk -v r="$r" -v d="$d" 'BEGIN { printf "%.3f", r / d }')
   echo "ttft_p95_ratio_$n=$ratio" | tee -a "$out"

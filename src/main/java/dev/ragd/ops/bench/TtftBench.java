@@ -85,13 +85,13 @@ public final class TtftBench implements Callable<Integer> {
                 upstreamBody = lastChatRequest(client);
             }
             long warmUpEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmUpSeconds);
-            int rounds = 0;
+            int warmUps = 0;
             StringBuilder p95s = new StringBuilder();
-            while (rounds < warmUpRounds || System.nanoTime() < warmUpEnd) {
-                p95s.append(rounds == 0 ? "" : " ").append(Math.round(pct(run(vertx, client, streams), 95)));
-                rounds++;
+            while (warmUps < warmUpRounds || System.nanoTime() < warmUpEnd) {
+                p95s.append(warmUps == 0 ? "" : " ").append(Math.round(pct(run(vertx, client, streams), 95)));
+                warmUps++;
             }
-            System.err.printf("ttft-bench: %d warm-up rounds of %d streams, p95 ms: %s%n", rounds, streams, p95s);
+            System.err.printf("ttft-bench: %d warm-up rounds of %d streams, p95 ms: %s%n", warmUps, streams, p95s);
             long[] ttft = new long[0];
             for (int i = 0; i < rounds; i++) {
                 long[] more = run(vertx, client, streams);
