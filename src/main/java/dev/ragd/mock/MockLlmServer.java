@@ -13,9 +13,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -163,44 +161,12 @@ public final class MockLlmServer {
         router.get("/v1/models").handler(ctx -> api(ctx, MockRoute.MODELS));
         router.post("/openai/deployments/:deployment/chat/completions").handler(ctx -> api(ctx, MockRoute.AZURE_CHAT));
         router.post("/openai/deployments/:deployment/embeddings").handler(ctx -> api(ctx, MockRoute.AZURE_EMBEDDINGS));
-        router.get("/mock/stats").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
-                .end(stats.snapshot().toJson().encode()));
-        router.get("/mock/last-request/:route").handler(this::lastRequest);
-        router.post("/mock/reset").handler(ctx -> {
-            reset();
-            ctx.response().setStatusCode(204).end();
-        });
+        MockAdmin.install(router, this);
         router.route().last().handler(ctx -> {
             stats.request();
             send(ctx.response(), ApiError.notFound(ctx.request().method().name(), ctx.request().path()));
         });
         return router;
-    }
-
-    /**
-     * {@code GET /mock/last-request/chat} (or {@code azure_chat}, {@code embeddings}, ...): the last
-     * request of that route as JSON {@code {method, uri, body}}, headers left out (they carry keys);
-     * 404 before there is one. Lets a load test replay exactly what a client sent upstream.
-     */
-    private void lastRequest(RoutingContext ctx) {
-        String name = ctx.pathParam("route").toUpperCase(Locale.ROOT);
-        MockRoute route;
-        try {
-            route = MockRoute.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("error", "no route " + ctx.pathParam("route")
-                            + "; one of " + Arrays.toString(MockRoute.values()).toLowerCase(Locale.ROOT)).encode());
-            return;
-        }
-        RecordedRequest r = recorded.get(route);
-        if (r == null) {
-            ctx.response().setStatusCode(404).putHeader("content-type", "application/json")
-                    .end(new JsonObject().put("error", "no " + ctx.pathParam("route") + " request yet").encode());
-            return;
-        }
-        ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
-                .put("method", r.method()).put("uri", r.uri()).put("body", r.body()).encode());
     }
 
     private void api(RoutingContext ctx, MockRoute route) {
