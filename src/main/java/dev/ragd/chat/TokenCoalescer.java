@@ -41,28 +41,24 @@ final class TokenCoalescer {
         if (discarded) {
             return;
         }
-        if (timer >= 0) {
-            held.append(token);
-            if (held.length() >= MAX_HELD_CHARS) {
-                flush();
+        long wait = 0;
+        if (timer < 0) {
+            long now = System.nanoTime();
+            wait = wrote ? lastWrite + windowNanos - now : 0;
+            if (wait <= 0) {
+                write(token, now);
+                return;
             }
-            return;
-        }
-        long now = System.nanoTime();
-        long wait = wrote ? lastWrite + windowNanos - now : 0;
-        if (wait <= 0) {
-            write(token, now);
-            return;
         }
         held.append(token);
         if (held.length() >= MAX_HELD_CHARS) {
             flush();
-            return;
+        } else if (timer < 0) {
+            timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> {
+                timer = -1;
+                flush();
+            });
         }
-        timer = vertx.setTimer(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wait)), id -> {
-            timer = -1;
-            flush();
-        });
     }
 
     /** Writes what is held now. */

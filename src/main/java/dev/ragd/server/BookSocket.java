@@ -91,8 +91,8 @@ final class BookSocket implements ChatEvents {
 
     @Override
     public void onToken(String text) {
-        if (!wholeAnswer && !ws.isClosed()) {
-            ws.writeTextMessage(tokenFrame.render(text));
+        if (!wholeAnswer) {
+            send(tokenFrame.render(text));
         }
     }
 
@@ -145,8 +145,12 @@ final class BookSocket implements ChatEvents {
     }
 
     private void send(JsonObject frame) {
+        send(BookJson.encode(frame));
+    }
+
+    private void send(String text) {
         if (!ws.isClosed()) {
-            ws.writeTextMessage(BookJson.encode(frame));
+            ws.writeTextMessage(text);
         }
     }
 

@@ -96,8 +96,7 @@ final class HttpChat implements Handler<RoutingContext> {
             this.id = id;
             this.response = response;
             this.drain = new DrainSignal(response);
-            this.tokenFrame = TokenFrame.of(Wire.frame("token", id).put("text", TokenFrame.MARK), JsonObject::encode,
-                    false).wrapped("event: token\ndata: ", "\n\n");
+            this.tokenFrame = Wire.tokenFrame(id).wrapped("event: token\ndata: ", "\n\n");
         }
 
         @Override
@@ -116,9 +115,7 @@ final class HttpChat implements Handler<RoutingContext> {
 
         @Override
         public void onToken(String text) {
-            if (!response.ended() && !response.closed()) {
-                response.write(tokenFrame.render(text));
-            }
+            write(tokenFrame.render(text));
         }
 
         @Override
@@ -152,8 +149,12 @@ final class HttpChat implements Handler<RoutingContext> {
         }
 
         private void event(String type, JsonObject data) {
+            write("event: " + type + "\ndata: " + data.encode() + "\n\n");
+        }
+
+        private void write(String text) {
             if (!response.ended() && !response.closed()) {
-                response.write("event: " + type + "\ndata: " + data.encode() + "\n\n");
+                response.write(text);
             }
         }
     }

@@ -80,8 +80,12 @@ final class NativeSocket {
     }
 
     private void send(JsonObject frame) {
+        send(frame.encode());
+    }
+
+    private void send(String text) {
         if (!ws.isClosed()) {
-            ws.writeTextMessage(frame.encode());
+            ws.writeTextMessage(text);
         }
     }
 
@@ -94,8 +98,7 @@ final class NativeSocket {
         Events(String id, boolean whole) {
             this.id = id;
             this.whole = whole;
-            this.tokenFrame = whole ? null
-                    : TokenFrame.of(Wire.frame("token", id).put("text", TokenFrame.MARK), JsonObject::encode, false);
+            this.tokenFrame = whole ? null : Wire.tokenFrame(id);
         }
 
         @Override
@@ -115,9 +118,7 @@ final class NativeSocket {
         @Override
         public void onToken(String text) {
             if (!whole) {
-                if (!ws.isClosed()) {
-                    ws.writeTextMessage(tokenFrame.render(text));
-                }
+                send(tokenFrame.render(text));
             }
         }
 

@@ -26,6 +26,11 @@ final class Wire {
         return new JsonObject().put("type", type).put("id", id);
     }
 
+    /** The {@code token} frame of request {@code id}, encoded once for all its tokens. */
+    static TokenFrame tokenFrame(String id) {
+        return TokenFrame.of(frame("token", id).put("text", TokenFrame.MARK), JsonObject::encode, false);
+    }
+
     static JsonArray sources(List<Passage> passages) {
         JsonArray items = new JsonArray();
         for (int i = 0; i < passages.size(); i++) {

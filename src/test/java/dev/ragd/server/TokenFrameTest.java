@@ -58,8 +58,7 @@ class TokenFrameTest {
 
     @Test
     void wrappedFrameAddsTheFramingAroundEveryToken() {
-        TokenFrame sse = TokenFrame.of(Wire.frame("token", ID).put("text", TokenFrame.MARK), JsonObject::encode, false)
-                .wrapped("event: token\ndata: ", "\n\n");
+        TokenFrame sse = Wire.tokenFrame(ID).wrapped("event: token\ndata: ", "\n\n");
 
         String rendered = sse.render("hi \"there\"");
 
