@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -92,15 +93,11 @@ public final class TtftBench implements Callable<Integer> {
                 warmUps++;
             }
             System.err.printf("ttft-bench: %d warm-up rounds of %d streams, p95 ms: %s%n", warmUps, streams, p95s);
-            long[] ttft = new long[0];
+            List<long[]> measured = new ArrayList<>();
             for (int i = 0; i < rounds; i++) {
-                long[] more = run(vertx, client, streams);
-                long[] all = java.util.Arrays.copyOf(ttft, ttft.length + more.length);
-                System.arraycopy(more, 0, all, ttft.length, more.length);
-                ttft = all;
+                measured.add(run(vertx, client, streams));
             }
-            java.util.Arrays.sort(ttft);
-            report(ttft);
+            report(measured.stream().flatMapToLong(Arrays::stream).sorted().toArray());
             return 0;
         } finally {
             vertx.close().await(30, TimeUnit.SECONDS);
@@ -202,10 +199,6 @@ public final class TtftBench implements Callable<Integer> {
     }
 
     static double pct(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))] / 1e6;
+        return sorted.length == 0 ? Double.NaN : Percentiles.of(sorted, p) / 1e6;
     }
 }

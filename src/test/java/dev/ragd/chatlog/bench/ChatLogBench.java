@@ -1,5 +1,8 @@
 package dev.ragd.chatlog.bench;
 
+import static dev.ragd.ops.bench.Percentiles.ms;
+
+import dev.ragd.ops.bench.Percentiles;
 import dev.ragd.chatlog.ChatLogQuery;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.ChatRecords;
@@ -114,9 +117,9 @@ public final class ChatLogBench {
             out(p + "upserts", total.get());
             out(p + "seconds", String.format(Locale.ROOT, "%.1f", elapsed));
             out(p + "upserts_per_s", String.format(Locale.ROOT, "%.0f", total.get() / elapsed));
-            out(p + "p50_ms", ms(percentile(all, 50)));
-            out(p + "p95_ms", ms(percentile(all, 95)));
-            out(p + "p99_ms", ms(percentile(all, 99)));
+            out(p + "p50_ms", ms(Percentiles.of(all, 50)));
+            out(p + "p95_ms", ms(Percentiles.of(all, 95)));
+            out(p + "p99_ms", ms(Percentiles.of(all, 99)));
             out(p + "max_ms", ms(all.length == 0 ? 0 : all[all.length - 1]));
             long[] reads = new long[100];
             for (int i = 0; i < reads.length; i++) {
@@ -125,20 +128,8 @@ public final class ChatLogBench {
                 reads[i] = System.nanoTime() - r0;
             }
             Arrays.sort(reads);
-            out(p + "find_user_last20_p50_ms", ms(percentile(reads, 50)));
+            out(p + "find_user_last20_p50_ms", ms(Percentiles.of(reads, 50)));
         }
-    }
-
-    private static long percentile(long[] sorted, int pct) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(pct / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static String ms(long nanos) {
-        return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
     }
 
     private static void out(String name, Object value) {

@@ -1,5 +1,8 @@
 package dev.ragd.chatlog.bench;
 
+import static dev.ragd.ops.bench.Percentiles.ms;
+
+import dev.ragd.ops.bench.Percentiles;
 import com.sun.management.OperatingSystemMXBean;
 import dev.ragd.chatlog.ChatLogQuery;
 import dev.ragd.chatlog.ChatRecord;
@@ -162,9 +165,9 @@ public final class FileChatLogBench {
             out(prefix + "records", all.length);
             out(prefix + "seconds", String.format(Locale.ROOT, "%.2f", elapsed));
             out(prefix + "records_per_s", String.format(Locale.ROOT, "%.0f", all.length / elapsed));
-            out(prefix + "p50_ms", ms(percentile(all, 50)));
-            out(prefix + "p95_ms", ms(percentile(all, 95)));
-            out(prefix + "p99_ms", ms(percentile(all, 99)));
+            out(prefix + "p50_ms", ms(Percentiles.of(all, 50)));
+            out(prefix + "p95_ms", ms(Percentiles.of(all, 95)));
+            out(prefix + "p99_ms", ms(Percentiles.of(all, 99)));
             out(prefix + "writer_cpu_ms_per_record", perRecord(Arrays.stream(writerCpu).sum(), all.length));
             out(prefix + "process_cpu_ms_per_record", perRecord(processCpu, all.length));
             long r0 = System.nanoTime();
@@ -177,18 +180,6 @@ public final class FileChatLogBench {
 
     private static String perRecord(long cpuNanos, int records) {
         return String.format(Locale.ROOT, "%.3f", cpuNanos / 1e6 / Math.max(1, records));
-    }
-
-    private static long percentile(long[] sorted, int pct) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.ceil(pct / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
-
-    private static String ms(long nanos) {
-        return String.format(Locale.ROOT, "%.2f", nanos / 1e6);
     }
 
     private static void out(String name, Object value) {
