@@ -29,7 +29,8 @@ public record RagdConfig(
         String logFormat,
         String logLevel,
         StatelessConfig stateless,
-        DurabilityConfig durability) {
+        DurabilityConfig durability,
+        EdgeConfig edge) {
 
     /**
      * Tokens arriving within this many milliseconds of the last token frame share the next frame: a
@@ -68,7 +69,8 @@ public record RagdConfig(
                 env.oneOf("RAGD_LOG_FORMAT", "json", Set.of("json", "text")),
                 env.oneOf("RAGD_LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")),
                 StatelessConfig.from(env),
-                DurabilityConfig.from(env));
+                DurabilityConfig.from(env),
+                EdgeConfig.from(env));
     }
 
     /** Defaults only; for tests and tools. */
@@ -79,13 +81,13 @@ public record RagdConfig(
     public RagdConfig withPort(int newPort) {
         return new RagdConfig(host, newPort, dataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless, durability);
+                logFormat, logLevel, stateless, durability, edge);
     }
 
     public RagdConfig withDataDir(Path newDataDir) {
         return new RagdConfig(host, port, newDataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless, durability);
+                logFormat, logLevel, stateless, durability, edge);
     }
 
     /** Hides secrets from {@code toString()}. */
@@ -116,6 +118,7 @@ public record RagdConfig(
         m.put("RAGD_LOG_LEVEL", logLevel);
         m.putAll(stateless.describe(dataDir));
         m.putAll(durability.describe());
+        m.putAll(edge.describe());
         m.putAll(llm.describe());
         return m;
     }

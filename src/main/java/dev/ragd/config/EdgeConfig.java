@@ -1,0 +1,145 @@
+package dev.ragd.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the server's edge allows one client: how long a connection may sit idle or take to send a
+ * request, how many connections one address may hold, how long a client may leave its replies
+ * unread, and which sites and host names may talk to it.
+ *
+ * @param idleTimeoutMs       {@code RAGD_IDLE_TIMEOUT_MS}: a connection with no request in flight is
+ *                            closed after this long without traffic
+ * @param requestTimeoutMs    {@code RAGD_REQUEST_TIMEOUT_MS}: the longest a client may take to send a
+ *                            request's headers, and then its body
+ * @param maxConnectionsPerIp {@code RAGD_MAX_CONNECTIONS_PER_IP}: open connections one client address
+ *                            may hold; more are refused
+ * @param writeStallTimeoutMs {@code RAGD_WRITE_STALL_TIMEOUT_MS}: a connection whose replies stay
+ *                            unread (its write queue full) for this long is closed
+ * @param allowedOrigins      {@code RAGD_ALLOWED_ORIGINS}: origins (e.g. {@code https://chat.example.com})
+ *                            whose pages may open a socket or POST; empty means only the request's
+ *                            own host (same origin); {@code ["*"]} means any
+ * @param allowedHosts        {@code RAGD_ALLOWED_HOSTS}: host names (without port) the {@code Host}
+ *                            header may name; empty means any (no DNS-rebinding check)
+ */
+public record EdgeConfig(int idleTimeoutMs, int requestTimeoutMs, int maxConnectionsPerIp, int writeStallTimeoutMs,
+                         List<String> allowedOrigins, List<String> allowedHosts) {
+
+    public static final int DEFAULT_IDLE_TIMEOUT_MS = 120_000;
+    public static final int DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 256;
+    public static final int DEFAULT_WRITE_STALL_TIMEOUT_MS = 30_000;
+    /** The value of {@code RAGD_ALLOWED_ORIGINS} that allows every origin. */
+    public static final String ANY = "*";
+
+    public EdgeConfig {
+        allowedOrigins = List.copyOf(allowedOrigins);
+        allowedHosts = List.copyOf(allowedHosts);
+        if (allowedOrigins.contains(ANY) && allowedOrigins.size() > 1) {
+            throw new ConfigException("RAGD_ALLOWED_ORIGINS=" + String.join(",", allowedOrigins)
+                    + " must be either * or a list of origins, not both");
+        }
+    }
+
+    public static EdgeConfig from(Env env) {
+        return new EdgeConfig(
+                env.integer("RAGD_IDLE_TIMEOUT_MS", DEFAULT_IDLE_TIMEOUT_MS, 1_000, 86_400_000),
+                env.integer("RAGD_REQUEST_TIMEOUT_MS", DEFAULT_REQUEST_TIMEOUT_MS, 100, 3_600_000),
+                env.integer("RAGD_MAX_CONNECTIONS_PER_IP", DEFAULT_MAX_CONNECTIONS_PER_IP, 1, 1_000_000),
+                env.integer("RAGD_WRITE_STALL_TIMEOUT_MS", DEFAULT_WRITE_STALL_TIMEOUT_MS, 100, 3_600_000),
+                origins(env.raw("RAGD_ALLOWED_ORIGINS")),
+                hosts(env.raw("RAGD_ALLOWED_HOSTS")));
+    }
+
+    /** Defaults only; for tests and tools. */
+    public static EdgeConfig defaults() {
+        return from(new Env(Map.of()));
+    }
+
+    /** Whether every origin is allowed ({@code RAGD_ALLOWED_ORIGINS=*}). */
+    public boolean anyOrigin() {
+        return allowedOrigins.equals(List.of(ANY));
+    }
+
+    /** The effective values by variable name, for {@code ragd config} and the startup log. */
+    public Map<String, String> describe() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("RAGD_IDLE_TIMEOUT_MS", Integer.toString(idleTimeoutMs));
+        m.put("RAGD_REQUEST_TIMEOUT_MS", Integer.toString(requestTimeoutMs));
+        m.put("RAGD_MAX_CONNECTIONS_PER_IP", Integer.toString(maxConnectionsPerIp));
+        m.put("RAGD_WRITE_STALL_TIMEOUT_MS", Integer.toString(writeStallTimeoutMs));
+        m.put("RAGD_ALLOWED_ORIGINS", allowedOrigins.isEmpty() ? "(same origin)" : String.join(",", allowedOrigins));
+        m.put("RAGD_ALLOWED_HOSTS", allowedHosts.isEmpty() ? "(any)" : String.join(",", allowedHosts));
+        return m;
+    }
+
+    /** {@code scheme://host[:port]}, lower-cased, default ports dropped; each entry checked. */
+    static List<String> origins(String raw) {
+        List<String> out = new ArrayList<>();
+        for (String item : items(raw)) {
+            if (item.equals(ANY)) {
+                out.add(ANY);
+                continue;
+            }
+            String normal = normalOrigin(item);
+            if (normal == null) {
+                throw new ConfigException("RAGD_ALLOWED_ORIGINS: '" + item
+                        + "' must be * or an origin such as https://chat.example.com (scheme, host, optional port; no path)");
+            }
+            out.add(normal);
+        }
+        return out;
+    }
+
+    /**
+     * The canonical form of an origin ({@code scheme://host[:port]}, lower case, the scheme's default
+     * port dropped), or {@code null} when {@code origin} is not one (a path, a query, no host).
+     */
+    public static String normalOrigin(String origin) {
+        try {
+            URI u = new URI(origin);
+            String scheme = u.getScheme();
+            String host = u.getHost();
+            if (scheme == null || host == null || u.getRawUserInfo() != null || u.getRawQuery() != null
+                    || u.getRawFragment() != null || !(u.getRawPath() == null || u.getRawPath().isEmpty())) {
+                return null;
+            }
+            scheme = scheme.toLowerCase(Locale.ROOT);
+            int port = u.getPort();
+            boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+            return scheme + "://" + host.toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+        } catch (URISyntaxException e) {
+            return null;
+        }
+    }
+
+    static List<String> hosts(String raw) {
+        List<String> out = new ArrayList<>();
+        for (String item : items(raw)) {
+            String h = item.toLowerCase(Locale.ROOT);
+            if (!h.matches("[a-z0-9.\\-]+|\\[[0-9a-f:.]+]")) {
+                throw new ConfigException("RAGD_ALLOWED_HOSTS: '" + item
+                        + "' must be a host name or address without scheme or port, e.g. chat.example.com");
+            }
+            out.add(h);
+        }
+        return out;
+    }
+
+    private static List<String> items(String raw) {
+        List<String> out = new ArrayList<>();
+        if (raw != null) {
+            for (String part : raw.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
+        }
+        return out;
+    }
+}
