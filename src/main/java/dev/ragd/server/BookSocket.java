@@ -43,7 +43,11 @@ final class BookSocket implements ChatEvents {
         this.ws = ws;
         this.pipeline = pipeline;
         this.wholeAnswer = pipeline.config().testMode();
-        this.drain = new DrainSignal(ws);
+        this.drain = DrainSignal.webSocket(ws, pipeline.config().edge().writeStallTimeoutMs(), () -> {
+            if (handle != null) {
+                handle.cancel();
+            }
+        });
         this.tokenFrame = TokenFrame.of(stream(TokenFrame.MARK), BookJson::encode, true);
     }
 
@@ -151,6 +155,7 @@ final class BookSocket implements ChatEvents {
     private void send(String text) {
         if (!ws.isClosed()) {
             ws.writeTextMessage(text);
+            drain.wrote();
         }
     }
 

@@ -45,8 +45,16 @@ final class HttpChat implements Handler<RoutingContext> {
             return;
         }
         boolean whole = !request.stream() || pipeline.config().testMode();
-        ChatHandle handle = pipeline.run(request, whole ? new JsonEvents(request.id(), response)
-                : new SseEvents(request.id(), response));
+        SseEvents sse = whole ? null : new SseEvents(request.id(), response, pipeline.config().edge().writeStallTimeoutMs());
+        ChatHandle handle = pipeline.run(request, whole ? new JsonEvents(request.id(), response) : sse);
+        if (sse != null) {
+            // A client that leaves the stream unread past the bound: the run is cancelled (and logged),
+            // and the connection dropped with what it has not read.
+            sse.onStall = () -> {
+                handle.cancel();
+                HardClose.http(ctx.request().connection());
+            };
+        }
         if (!response.ended()) { // a request refused at once (question too long) has already been answered
             response.closeHandler(v -> handle.cancel());
         }
@@ -92,10 +100,13 @@ final class HttpChat implements Handler<RoutingContext> {
         private final DrainSignal drain;
         private final TokenFrame tokenFrame;
 
-        SseEvents(String id, HttpServerResponse response) {
+        private Runnable onStall = () -> {};
+
+        SseEvents(String id, HttpServerResponse response, long stallMs) {
             this.id = id;
             this.response = response;
-            this.drain = new DrainSignal(response);
+            // The body was read before the answer starts: there is nothing to pause reading of.
+            this.drain = new DrainSignal(response, null, stallMs, () -> onStall.run());
             this.tokenFrame = Wire.tokenFrame(id).wrapped("event: token\ndata: ", "\n\n");
         }
 
@@ -155,6 +166,7 @@ final class HttpChat implements Handler<RoutingContext> {
         private void write(String text) {
             if (!response.ended() && !response.closed()) {
                 response.write(text);
+                drain.wrote();
             }
         }
     }

@@ -35,7 +35,7 @@ final class NativeSocket {
     private NativeSocket(ServerWebSocket ws, ChatPipeline pipeline) {
         this.ws = ws;
         this.pipeline = pipeline;
-        this.drain = new DrainSignal(ws);
+        this.drain = DrainSignal.webSocket(ws, pipeline.config().edge().writeStallTimeoutMs(), this::cancelAll);
     }
 
     static void attach(ServerWebSocket ws, ChatPipeline pipeline) {
@@ -86,6 +86,7 @@ final class NativeSocket {
     private void send(String text) {
         if (!ws.isClosed()) {
             ws.writeTextMessage(text);
+            drain.wrote();
         }
     }
 
