@@ -35,6 +35,12 @@ public final class ErrorCodes {
     public static final String UPSTREAM_BAD_REQUEST = "upstream_bad_request";
     /** This replica is draining for shutdown; retry (the load balancer sends it to another replica). */
     public static final String SHUTTING_DOWN = "shutting_down";
+    /** The request came from a web page of another site (its {@code Origin} is not allowed). */
+    public static final String ORIGIN_NOT_ALLOWED = "origin_not_allowed";
+    /** The {@code Host} header names a host this server does not answer for ({@code RAGD_ALLOWED_HOSTS}). */
+    public static final String HOST_NOT_ALLOWED = "host_not_allowed";
+    /** The body is not {@code application/json}. */
+    public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
     /** A bug or an unexpected failure. */
     public static final String INTERNAL_ERROR = "internal_error";
 

@@ -22,8 +22,8 @@ import java.util.Map;
  * @param writeStallTimeoutMs {@code RAGD_WRITE_STALL_TIMEOUT_MS}: a connection whose replies stay
  *                            unread (its write queue full) for this long is closed
  * @param allowedOrigins      {@code RAGD_ALLOWED_ORIGINS}: origins (e.g. {@code https://chat.example.com})
- *                            whose pages may open a socket or POST; empty means only the request's
- *                            own host (same origin); {@code ["*"]} means any
+ *                            whose pages may open a socket or POST, besides pages of the request's
+ *                            own host (always allowed); {@code ["*"]} means any
  * @param allowedHosts        {@code RAGD_ALLOWED_HOSTS}: host names (without port) the {@code Host}
  *                            header may name; empty means any (no DNS-rebinding check)
  */

@@ -38,6 +38,7 @@ final class HttpVerticle extends VerticleBase {
     private final int port;
     private final BooleanSupplier ready;
     private final Map<String, ReadinessCheck> checks;
+    private final CrossSiteGuard crossSite;
     private HttpServer server;
 
     /**
@@ -50,6 +51,7 @@ final class HttpVerticle extends VerticleBase {
         this.port = port;
         this.ready = ready;
         this.checks = Map.copyOf(checks);
+        this.crossSite = new CrossSiteGuard(pipeline.config().edge());
     }
 
     @Override
@@ -65,6 +67,7 @@ final class HttpVerticle extends VerticleBase {
             });
             ctx.next();
         });
+        router.route().handler(crossSite);
         router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "live")));
         router.get("/readyz").handler(this::readyz);
         router.post(NATIVE_PATH)
@@ -114,6 +117,8 @@ final class HttpVerticle extends VerticleBase {
         String path = h.path();
         if (!ready.getAsBoolean()) {
             h.reject(503);
+        } else if (!crossSite.admits(h)) {
+            return;
         } else if (BOOK_PATH.equals(path) || path.isEmpty() || NATIVE_PATH.equals(path)) {
             h.accept();
         } else {

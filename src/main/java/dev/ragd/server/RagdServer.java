@@ -93,6 +93,10 @@ public final class RagdServer {
             return new RagdServer(vertx, pipeline, List.of(id), List.copyOf(verticles), port, ready);
         }).onSuccess(s -> {
             ready.set(true);
+            if (config.edge().anyOrigin()) {
+                log.atWarn().log("RAGD_ALLOWED_ORIGINS=* lets a page on any web site use this server with its"
+                        + " visitors' browsers; list your sites' origins instead");
+            }
             log.atInfo().addKeyValue("host", config.host()).addKeyValue("port", s.port)
                     .addKeyValue("instances", instances).addKeyValue("test_mode", config.testMode())
                     .addKeyValue("model", pipeline.model()).addKeyValue("retriever", pipeline.retrieverName())

@@ -103,6 +103,9 @@ final class Wire {
         return switch (e.code()) {
             case ErrorCodes.BAD_REQUEST, ErrorCodes.QUESTION_TOO_LONG -> 400;
             case ErrorCodes.PAYLOAD_TOO_LARGE -> 413;
+            case ErrorCodes.ORIGIN_NOT_ALLOWED -> 403;
+            case ErrorCodes.HOST_NOT_ALLOWED -> 421;
+            case ErrorCodes.UNSUPPORTED_MEDIA_TYPE -> 415;
             case ErrorCodes.TOO_MANY_REQUESTS, ErrorCodes.RATE_LIMITED, ErrorCodes.BUSY -> 429;
             case ErrorCodes.UPSTREAM_AUTH, ErrorCodes.UPSTREAM_BAD_REQUEST -> 502;
             case ErrorCodes.UPSTREAM_TIMEOUT -> 504;

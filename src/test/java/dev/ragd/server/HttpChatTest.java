@@ -34,7 +34,8 @@ class HttpChatTest {
         HttpClient client = f.vertx.createHttpClient();
         try {
             return client.request(method, f.port(), "127.0.0.1", path)
-                    .compose(req -> body == null ? req.send() : req.putHeader("content-type", "application/json").send(body))
+                    .compose(req -> method != HttpMethod.POST ? req.send()
+                            : req.putHeader("content-type", "application/json").send(body == null ? "" : body))
                     .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString())))
                     .await(20, TimeUnit.SECONDS);
         } finally {
@@ -190,7 +191,8 @@ class HttpChatTest {
             CompletableFuture<Void> disconnected = new CompletableFuture<>();
             StringBuilder received = new StringBuilder();
             HttpClientResponse resp = client.request(HttpMethod.POST, f.port(), "127.0.0.1", "/v1/chat")
-                    .compose(req -> req.send(NativeSocketTest.request("dc", "When?").encode()))
+                    .compose(req -> req.putHeader("content-type", "application/json")
+                            .send(NativeSocketTest.request("dc", "When?").encode()))
                     .await(10, TimeUnit.SECONDS);
             resp.handler(buf -> {
                 received.append(buf.toString(StandardCharsets.UTF_8));
@@ -220,7 +222,8 @@ class HttpChatTest {
                 .env("RAGD_STREAM_COALESCE_MS", Integer.toString(coalesceMs)).start()) {
             HttpClient client = f.vertx.createHttpClient();
             HttpClientResponse resp = client.request(HttpMethod.POST, f.port(), "127.0.0.1", "/v1/chat")
-                    .compose(req -> req.send(NativeSocketTest.request("slow", "When?").encode()))
+                    .compose(req -> req.putHeader("content-type", "application/json")
+                            .send(NativeSocketTest.request("slow", "When?").encode()))
                     .map(r -> r.pause())
                     .await(10, TimeUnit.SECONDS);
 
