@@ -35,7 +35,7 @@ final class HttpChat implements Handler<RoutingContext> {
         HttpServerResponse response = ctx.response();
         ChatRequest request;
         try {
-            String body = ctx.body() == null ? null : ctx.body().asString();
+            String body = StrictUtf8.decode(ctx.body());
             if (body == null || body.isBlank()) {
                 throw BadRequestException.field(null, "the request body is empty; send a JSON object with messages");
             }

@@ -76,12 +76,20 @@ final class HttpVerticle extends VerticleBase {
                 .failureHandler(this::chatFailure);
         router.get("/*").handler(PageAssets.load());
 
+        // No WebSocket compression: Vert.x then has Netty's decoder refuse RSV bits (no extension can
+        // be negotiated), and a small compressed frame cannot inflate in memory far past the size
+        // limit before the message limit is checked (Vert.x sets no bound on inflation).
         HttpServerOptions options = new HttpServerOptions()
                 .setMaxWebSocketMessageSize(MAX_BODY_BYTES)
-                .setMaxWebSocketFrameSize(MAX_BODY_BYTES);
+                .setMaxWebSocketFrameSize(MAX_BODY_BYTES)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerFrameWebSocketCompressionSupported(false);
+        long wsLingerMs = TimeUnit.SECONDS.toMillis(options.getWebSocketClosingTimeout());
         server = vertx.createHttpServer(options)
                 .webSocketHandshakeHandler(this::handshake)
                 .webSocketHandler(ws -> {
+                    // Protocol errors, bad UTF-8 and oversized messages get a close frame naming them.
+                    WebSocketGuard.install(ws, MAX_BODY_BYTES, MAX_DISCARD_BYTES, wsLingerMs);
                     // On a graceful shutdown, keep the socket open until the answers in flight are
                     // done (their end frames sent), then say goodbye; the shutdown timeout caps it.
                     // awaitIdle completes as a request's record is written, just before its end frame

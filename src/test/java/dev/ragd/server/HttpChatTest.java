@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.ragd.chat.FakeGenerator;
 import dev.ragd.chatlog.ChatRecord;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -291,6 +292,32 @@ class HttpChatTest {
                     .map(ws -> (Throwable) null).otherwise(e -> e).await(10, TimeUnit.SECONDS);
             assertThat(failure).isNotNull().hasMessageContaining("404");
             client.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aBodyThatIsNotValidUtf8Gets400NamingTheProblemAndIsNotAnswered() throws Exception {
+        try (ServerFixture f = ServerFixture.builder().start()) {
+            String json = NativeSocketTest.request("u", "When does it open?").encode();
+            byte[] body = json.getBytes(StandardCharsets.UTF_8);
+            int at = json.indexOf('?');
+            body[at] = (byte) 0xFF; // never valid in UTF-8
+            HttpClient client = f.vertx.createHttpClient();
+            Reply r;
+            try {
+                r = client.request(HttpMethod.POST, f.port(), "127.0.0.1", "/v1/chat")
+                        .compose(req -> req.putHeader("content-type", "application/json").send(Buffer.buffer(body)))
+                        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString())))
+                        .await(20, TimeUnit.SECONDS);
+            } finally {
+                client.close().await(10, TimeUnit.SECONDS);
+            }
+
+            assertThat(r.status()).isEqualTo(400);
+            JsonObject error = r.json().getJsonObject("error");
+            assertThat(error.getString("code")).isEqualTo("bad_request");
+            assertThat(error.getString("message")).contains("UTF-8").contains("byte " + at);
+            assertThat(f.memoryLog().size()).as("nothing answered or logged").isZero();
         }
     }
 }
