@@ -1,6 +1,7 @@
 package dev.ragd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.ragd.chat.FakeGenerator;
 import dev.ragd.chatlog.ChatRecord;
@@ -9,8 +10,11 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +99,25 @@ class WriteStallTest {
             } finally {
                 client.close().await(10, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    @Test
+    void aClientFloodingFramesWithoutReadingIsNotReadOnThenDroppedWhileOthersAreServed() throws Exception {
+        // Each 100-byte invalid frame earns a longer error frame: were the server to read the whole
+        // flood, it would have to hold tens of megabytes of unread replies.
+        FakeGenerator answers = FakeGenerator.text(ServerFixture.DEFAULT_ANSWER, 0);
+        try (ServerFixture f = server(answers); RawWebSocket flooder = RawWebSocket.connect(f.port(), "/v1/chat")) {
+            CompletableFuture<Void> flood = flooder.sendInBackground(
+                    Collections.nCopies(300_000, RawFrame.text("x".repeat(100))));
+
+            try (WsSession other = WsSession.connect(f.vertx, f.port(), "/v1/chat")) {
+                other.send(NativeSocketTest.request("bystander", "When?"));
+                assertThat(NativeSocketTest.framesOf(other, "bystander").getLast().getString("type")).isEqualTo("end");
+            }
+            Throwable stopped = catchThrowable(() -> flood.get(30, TimeUnit.SECONDS));
+            assertThat(stopped).as("the flood is not read to its end: the connection is dropped under it")
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IOException.class);
         }
     }
 
