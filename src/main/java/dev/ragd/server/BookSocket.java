@@ -44,7 +44,7 @@ final class BookSocket implements ChatEvents {
         this.pipeline = pipeline;
         this.wholeAnswer = pipeline.config().testMode();
         this.drain = new DrainSignal(ws);
-        this.tokenFrame = TokenFrame.of(stream(TokenFrame.MARK), BookJson::encode, true);
+        this.tokenFrame = TokenFrame.of(this::stream, BookJson::encode, true);
     }
 
     static void attach(ServerWebSocket ws, ChatPipeline pipeline) {

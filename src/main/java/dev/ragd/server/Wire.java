@@ -28,7 +28,7 @@ final class Wire {
 
     /** The {@code token} frame of request {@code id}, encoded once for all its tokens. */
     static TokenFrame tokenFrame(String id) {
-        return TokenFrame.of(frame("token", id).put("text", TokenFrame.MARK), JsonObject::encode, false);
+        return TokenFrame.of(text -> frame("token", id).put("text", text), JsonObject::encode, false);
     }
 
     static JsonArray sources(List<Passage> passages) {
