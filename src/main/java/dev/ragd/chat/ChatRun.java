@@ -15,14 +15,25 @@ import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import dev.ragd.ops.StepLog;
 import dev.ragd.ops.StepLog.Step;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request's way through the pipeline. All state is touched only on {@link #context}, so no
  * locking: retrieval and chat-log writes run on worker threads and complete back on the context.
+ *
+ * <p>Every step that runs as a callback (search done, token, end, write done) is guarded: an
+ * exception escaping one (a bug, a sink or generator breaking its contract) would otherwise leave
+ * the run unfinished forever, holding its connection's in-flight slot and the replica's generation
+ * slot. Instead the run is aborted: logged once at ERROR, a {@code failed} record, the client told
+ * {@code internal_error}, and {@link #finished()} completed whatever else throws.
  */
 final class ChatRun implements ChatHandle {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatRun.class);
 
     private enum Phase { NEW, RETRIEVING, GENERATING, FINISHING, DONE }
 
@@ -40,10 +51,13 @@ final class ChatRun implements ChatHandle {
 
     private Phase phase = Phase.NEW;
     private boolean cancelled;
+    private boolean aborted;
+    private boolean loggedFailure;
     private boolean paused;
     private List<Passage> passages = List.of();
     private List<SearchResult> searches = List.of();
     private TokenStream stream;
+    private Future<WriteOutcome> recordWrite;
     private int tokens;
     private long retrievalMs;
     private long firstTokenMs;
@@ -56,7 +70,8 @@ final class ChatRun implements ChatHandle {
         this.question = question;
         this.history = history;
         this.events = events;
-        this.frames = new TokenCoalescer(pipeline.vertx(), pipeline.config().streamCoalesceMs(), events::onToken);
+        // guarded: the coalescer also writes from its own timer, outside any other guarded step
+        this.frames = new TokenCoalescer(pipeline.vertx(), pipeline.config().streamCoalesceMs(), guarded(events::onToken));
     }
 
     /** Completes when the request is over and its record written (or the write failed). */
@@ -78,15 +93,21 @@ final class ChatRun implements ChatHandle {
         events.onError(ClientErrors.busy(null));
     }
 
+    /** Starts the run; never throws (a failure aborts the run instead). */
     void start() {
-        steps().step(request.id(), Step.REQUEST_IN, 0).with("history_messages", history.size())
-                .with("question_chars", question.length())
-                .content("question", question).content("user_email", request.userEmail()).log();
-        phase = Phase.RETRIEVING;
-        events.onStart(request.id());
-        new QuerySearch(pipeline, context).run(question, history, e -> steps()
-                        .stepWarn(request.id(), Step.RETRIEVAL, elapsedMs()).with("outcome", "rewrite_failed").error(e).log())
-                .onSuccess(this::retrieved);
+        try {
+            steps().step(request.id(), Step.REQUEST_IN, 0).with("history_messages", history.size())
+                    .with("question_chars", question.length())
+                    .content("question", question).content("user_email", request.userEmail()).log();
+            phase = Phase.RETRIEVING;
+            events.onStart(request.id());
+            new QuerySearch(pipeline, context).run(question, history, e -> steps()
+                            .stepWarn(request.id(), Step.RETRIEVAL, elapsedMs()).with("outcome", "rewrite_failed").error(e).log())
+                    .onSuccess(guarded(this::retrieved)::accept)
+                    .onFailure(this::abort);
+        } catch (RuntimeException e) {
+            abort(e);
+        }
     }
 
     private void retrieved(QuerySearch.Outcome found) {
@@ -123,7 +144,8 @@ final class ChatRun implements ChatHandle {
         events.onSources(passages);
         try {
             stream = pipeline.generator().stream(new GenerationRequest(question, history, passages), context);
-            stream.handler(this::token).endHandler(this::generated).exceptionHandler(this::generationFailed);
+            stream.handler(guarded(this::token)::accept).endHandler(guarded(this::generated)::accept)
+                    .exceptionHandler(guarded(this::generationFailed)::accept);
             stream.start();
         } catch (RuntimeException e) {
             generationFailed(e);
@@ -157,12 +179,12 @@ final class ChatRun implements ChatHandle {
             paused = true;
             stream.pause();
             steps().stepDebug(request.id(), Step.BACKPRESSURE, elapsedMs()).with("tokens", tokens).log();
-            events.drainHandler(v -> {
+            events.drainHandler(guarded(v -> {
                 if (paused && phase == Phase.GENERATING && !cancelled) {
                     paused = false;
                     stream.resume();
                 }
-            });
+            })::accept);
         }
     }
 
@@ -193,28 +215,31 @@ final class ChatRun implements ChatHandle {
             return;
         }
         cancelled = true;
-        frames.discard();
-        steps().step(request.id(), Step.CANCELLED, elapsedMs()).with("tokens", tokens)
-                .with("reason", "client went away").log();
-        if (phase == Phase.GENERATING) {
-            stream.cancel();
-            finish(ChatRecord.Status.cancelled, Usage.NONE);
+        try {
+            frames.discard();
+            steps().step(request.id(), Step.CANCELLED, elapsedMs()).with("tokens", tokens)
+                    .with("reason", "client went away").log();
+            if (phase == Phase.GENERATING) {
+                stream.cancel();
+                finish(ChatRecord.Status.cancelled, Usage.NONE);
+            }
+            // RETRIEVING: the record is written when retrieval returns, so it keeps the search results.
+        } catch (RuntimeException e) {
+            abort(e);
         }
-        // RETRIEVING: the record is written when retrieval returns, so it keeps the search results.
     }
 
     private void fail(ChatError error) {
-        writeRecord(ChatRecord.Status.failed, Usage.NONE).onComplete(ar -> {
+        writeRecord(ChatRecord.Status.failed, Usage.NONE).onComplete(ar -> lastStep(() -> {
             if (!cancelled) {
                 frames.flush();
                 events.onError(error);
             }
-            finished.tryComplete();
-        });
+        }));
     }
 
     private void finish(ChatRecord.Status status, Usage usage) {
-        writeRecord(status, usage).onComplete(ar -> {
+        writeRecord(status, usage).onComplete(ar -> lastStep(() -> {
             if (!cancelled) {
                 frames.flush();
                 if (ar.failed()) {
@@ -226,9 +251,81 @@ final class ChatRun implements ChatHandle {
                             ar.result() == WriteOutcome.QUEUED ? "queued" : "stored"));
                 }
             }
-            // after the end frame is handed to the socket, so a drain never closes it before
+        }));
+    }
+
+    /**
+     * Runs the step that tells the client how the request ended, then marks the run finished (after
+     * the end frame is handed to the socket, so a drain never closes it before), even if it throws.
+     */
+    private void lastStep(Runnable tell) {
+        try {
+            tell.run();
+        } catch (RuntimeException e) {
+            tellInternalError(e);
+            logUnexpected(e);
+        } finally {
             finished.tryComplete();
-        });
+        }
+    }
+
+    /** {@code step}, with any exception it throws aborting the run instead of escaping. */
+    private <T> Consumer<T> guarded(Consumer<T> step) {
+        return value -> {
+            try {
+                step.accept(value);
+            } catch (RuntimeException e) {
+                abort(e);
+            }
+        };
+    }
+
+    /**
+     * Ends the run after an unexpected exception: logged once at ERROR, the generation stopped, a
+     * {@code failed} record with what was answered so far, then {@code internal_error} to the client.
+     * If the record is already being written, its completion ends the run as usual.
+     */
+    private void abort(Throwable e) {
+        if (aborted) {
+            return; // a follow-on of the failure already being handled
+        }
+        aborted = true;
+        logUnexpected(e);
+        frames.discard();
+        if (stream != null) {
+            try {
+                stream.cancel();
+            } catch (RuntimeException ignored) {
+                // the run is being failed anyway; the first exception is the one logged
+            }
+        }
+        if (recordWrite != null) {
+            return;
+        }
+        try {
+            fail(ClientErrors.internal());
+        } catch (RuntimeException writeFailed) {
+            lastStep(() -> tellInternalError(writeFailed)); // not even a record: still answer and finish
+        }
+    }
+
+    private void tellInternalError(RuntimeException cause) {
+        if (!cancelled) {
+            try {
+                events.onError(ClientErrors.internal());
+            } catch (RuntimeException again) {
+                cause.addSuppressed(again);
+            }
+        }
+    }
+
+    private void logUnexpected(Throwable e) {
+        if (loggedFailure) {
+            return; // once per run: a follow-on failure is not news
+        }
+        loggedFailure = true;
+        log.atError().addKeyValue("request_id", request.id()).addKeyValue("phase", phase.name().toLowerCase(java.util.Locale.ROOT))
+                .setCause(e).log("request failed unexpectedly");
     }
 
     private Future<WriteOutcome> writeRecord(ChatRecord.Status status, Usage usage) {
@@ -237,26 +334,8 @@ final class ChatRun implements ChatHandle {
         ChatRecord record = new ChatRecord(request.id(), question, timestamp, answer.toString(), request.userEmail(),
                 searches, status, pipeline.model(), t.retrievalMs(),
                 t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens());
-        long writeStart = System.nanoTime();
-        Future<WriteOutcome> write = pipeline.chatLogExecutor().executeBlocking(() -> {
-            WriteOutcome outcome = pipeline.chatLog().write(record);
-            if (outcome == WriteOutcome.REJECTED) {
-                throw new IllegalStateException("chat-log queue full: record not kept");
-            }
-            return outcome;
-        }, false);
-        return write.andThen(ar -> {
-            phase = Phase.DONE;
-            long writeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writeStart);
-            StepLog.Line line = ar.failed()
-                    ? steps().stepWarn(request.id(), Step.CHATLOG_WRITE, writeMs).with("outcome", "failed").error(ar.cause())
-                    : steps().step(request.id(), Step.CHATLOG_WRITE, writeMs);
-            line.with("status", status.name()).with("total_ms", t.totalMs()).with("tokens", tokens);
-            if (ar.succeeded()) {
-                line.with("logged", ar.result().name().toLowerCase(java.util.Locale.ROOT));
-            }
-            line.log();
-        });
+        recordWrite = RecordWrite.start(pipeline, record, tokens).andThen(ar -> phase = Phase.DONE);
+        return recordWrite;
     }
 
     private Timings timings(Usage usage) {

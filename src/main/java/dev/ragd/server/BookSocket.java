@@ -5,6 +5,7 @@ import dev.ragd.chat.ChatEvents;
 import dev.ragd.chat.ChatHandle;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ChatRequest;
+import dev.ragd.chat.ClientErrors;
 import dev.ragd.chat.EndInfo;
 import dev.ragd.chat.ErrorCodes;
 import dev.ragd.retrieval.Passage;
@@ -76,7 +77,12 @@ final class BookSocket implements ChatEvents {
             close(e.closeCode, e.getMessage());
             return;
         }
-        handle = pipeline.run(request, this);
+        try {
+            handle = pipeline.run(request, this);
+        } catch (RuntimeException e) {
+            log.atError().addKeyValue("request_id", uuid).setCause(e).log("request failed unexpectedly");
+            onError(ClientErrors.internal());
+        }
     }
 
     @Override

@@ -21,6 +21,8 @@ public final class InMemoryChatLog implements ChatLog {
     public final List<String> journal;
     private volatile long writeDelayMs;
     private volatile RuntimeException failure;
+    private final java.util.concurrent.atomic.AtomicReference<RuntimeException> admissionFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public InMemoryChatLog() {
         this(Collections.synchronizedList(new ArrayList<>()));
@@ -38,6 +40,21 @@ public final class InMemoryChatLog implements ChatLog {
     public InMemoryChatLog failing(RuntimeException e) {
         this.failure = e;
         return this;
+    }
+
+    /** Makes the next {@link #acceptingNewQuestions()} throw {@code e} (a store with a bug), once. */
+    public InMemoryChatLog throwingOnNextAdmission(RuntimeException e) {
+        admissionFailure.set(e);
+        return this;
+    }
+
+    @Override
+    public boolean acceptingNewQuestions() {
+        RuntimeException e = admissionFailure.getAndSet(null);
+        if (e != null) {
+            throw e;
+        }
+        return true;
     }
 
     @Override
