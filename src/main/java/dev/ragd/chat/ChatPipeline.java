@@ -95,10 +95,13 @@ public final class ChatPipeline {
     /**
      * Starts answering {@code request}, reporting to {@code events}. Call it on the connection's
      * Vert.x context; events are delivered on that context. Never throws for bad input: a request
-     * without a question or with a question over {@code config.maxQuestionChars()} gets a single
-     * {@link ChatEvents#onError} (codes {@code bad_request} / {@code question_too_long}), delivered
-     * before this method returns. Over the cap of concurrent generations it gets a retryable
-     * {@code busy} error (with {@code retry_after_ms}), also before this method returns.
+     * without a question, with a question that has no letter or digit, or with a question over
+     * {@code config.maxQuestionChars()} gets a single {@link ChatEvents#onError} (codes
+     * {@code bad_request} / {@code question_too_long}), delivered before this method returns. Over
+     * the cap of concurrent generations it gets a retryable {@code busy} error (with
+     * {@code retry_after_ms}), also before this method returns. Once admitted, a request that hits
+     * an unexpected exception ends with {@code internal_error} instead of hanging; an exception
+     * before admission (a broken sink or store) propagates to the caller, which must answer it.
      */
     public ChatHandle run(ChatRequest request, ChatEvents events) {
         Context context = vertx.getOrCreateContext();
@@ -112,6 +115,10 @@ public final class ChatPipeline {
         String question = stripQuestionPrefix(recent.get(q).content());
         if (question.isBlank()) {
             events.onError(ChatError.of(ErrorCodes.BAD_REQUEST, "the question is empty", false));
+            return ChatHandle.DONE;
+        }
+        if (!QuestionText.hasLetterOrDigit(question)) {
+            events.onError(ChatError.of(ErrorCodes.BAD_REQUEST, "the question has no letters or digits", false));
             return ChatHandle.DONE;
         }
         ChatRun run = new ChatRun(this, context, request, question, List.copyOf(recent.subList(0, q)), events);

@@ -98,8 +98,22 @@ class HttpChatE2ETest {
     }
 
     static Reply post(HttpClient client, int port, JsonObject body) throws Exception {
+        return post(client, port, body.encode());
+    }
+
+    /** Posts {@code body} as written (e.g. with JSON escapes no encoder would produce) to {@code app}. */
+    static Reply postRaw(RunningApp app, String body) throws Exception {
+        HttpClient client = app.clientVertx().createHttpClient();
+        try {
+            return post(client, app.port(), body);
+        } finally {
+            client.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Reply post(HttpClient client, int port, String body) throws Exception {
         return client.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat")
-                .compose(req -> req.putHeader("content-type", "application/json").send(Buffer.buffer(body.encode())))
+                .compose(req -> req.putHeader("content-type", "application/json").send(Buffer.buffer(body)))
                 .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), header(resp), b.toString())))
                 .await(20, TimeUnit.SECONDS);
     }
