@@ -15,31 +15,28 @@ import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import dev.ragd.ops.StepLog;
 import dev.ragd.ops.StepLog.Step;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One request's way through the pipeline. All state is touched only on {@link #context}, so no
  * locking: retrieval and chat-log writes run on worker threads and complete back on the context.
  *
- * <p>Every step that runs as a callback (search done, token, end, write done) is guarded: an
- * exception escaping one (a bug, a sink or generator breaking its contract) would otherwise leave
- * the run unfinished forever, holding its connection's in-flight slot and the replica's generation
- * slot. Instead the run is aborted: logged once at ERROR, a {@code failed} record, the client told
- * {@code internal_error}, and {@link #finished()} completed whatever else throws.
+ * <p>Every step that runs as a callback (search done, token, end, write done) is guarded
+ * ({@link RunGuard}): after an unexpected exception the run is aborted with a {@code failed}
+ * record and {@code internal_error}, and {@link #finished()} completes whatever else throws.
  */
 final class ChatRun implements ChatHandle {
-
-    private static final Logger log = LoggerFactory.getLogger(ChatRun.class);
 
     private enum Phase { NEW, RETRIEVING, GENERATING, FINISHING, DONE }
 
     private final ChatPipeline pipeline;
     private final Context context;
     private final ChatRequest request;
+    /** The id of this request's chat-log record, made by the server (see {@link ChatRecord#id()}). */
+    private final String logId;
+    private final StepLog.Request steps;
+    private final RunGuard guard;
     private final String question;
     private final List<Message> history;
     private final ChatEvents events;
@@ -51,8 +48,6 @@ final class ChatRun implements ChatHandle {
 
     private Phase phase = Phase.NEW;
     private boolean cancelled;
-    private boolean aborted;
-    private boolean loggedFailure;
     private boolean paused;
     private List<Passage> passages = List.of();
     private List<SearchResult> searches = List.of();
@@ -62,16 +57,20 @@ final class ChatRun implements ChatHandle {
     private long retrievalMs;
     private long firstTokenMs;
 
-    ChatRun(ChatPipeline pipeline, Context context, ChatRequest request, String question, List<Message> history,
-            ChatEvents events) {
+    ChatRun(ChatPipeline pipeline, Context context, ChatRequest request, String logId, String question,
+            List<Message> history, ChatEvents events) {
         this.pipeline = pipeline;
         this.context = context;
         this.request = request;
+        this.logId = logId;
+        this.steps = pipeline.steps().request(logId, request.id());
+        this.guard = new RunGuard(logId, request.id(), this::abort);
         this.question = question;
         this.history = history;
         this.events = events;
         // guarded: the coalescer also writes from its own timer, outside any other guarded step
-        this.frames = new TokenCoalescer(pipeline.vertx(), pipeline.config().streamCoalesceMs(), guarded(events::onToken));
+        this.frames = new TokenCoalescer(pipeline.vertx(), pipeline.config().streamCoalesceMs(),
+                guard.guarded(events::onToken));
     }
 
     /** Completes when the request is over and its record written (or the write failed). */
@@ -79,34 +78,20 @@ final class ChatRun implements ChatHandle {
         return finished.future();
     }
 
-    void rejectTooLong() {
-        steps().step(request.id(), Step.REJECTED, elapsedMs()).with("reason", ErrorCodes.QUESTION_TOO_LONG)
-                .with("question_chars", question.length()).log();
-        phase = Phase.DONE;
-        events.onError(ChatError.of(ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.TOO_LONG_MESSAGE, false));
-    }
-
-    void rejectBusy(int active, int max) {
-        steps().step(request.id(), Step.REJECTED, elapsedMs()).with("reason", ErrorCodes.BUSY)
-                .with("active", active).with("max", max).log();
-        phase = Phase.DONE;
-        events.onError(ClientErrors.busy(null));
-    }
-
     /** Starts the run; never throws (a failure aborts the run instead). */
     void start() {
         try {
-            steps().step(request.id(), Step.REQUEST_IN, 0).with("history_messages", history.size())
+            steps.step(Step.REQUEST_IN, 0).with("history_messages", history.size())
                     .with("question_chars", question.length())
                     .content("question", question).content("user_email", request.userEmail()).log();
             phase = Phase.RETRIEVING;
-            events.onStart(request.id());
-            new QuerySearch(pipeline, context).run(question, history, e -> steps()
-                            .stepWarn(request.id(), Step.RETRIEVAL, elapsedMs()).with("outcome", "rewrite_failed").error(e).log())
-                    .onSuccess(guarded(this::retrieved)::accept)
-                    .onFailure(this::abort);
+            events.onStart(logId);
+            new QuerySearch(pipeline, context).run(question, history, e -> steps.stepWarn(Step.RETRIEVAL, elapsedMs())
+                            .with("outcome", "rewrite_failed").error(e).log())
+                    .onSuccess(guard.guarded(this::retrieved)::accept)
+                    .onFailure(guard::trip);
         } catch (RuntimeException e) {
-            abort(e);
+            guard.trip(e);
         }
     }
 
@@ -114,8 +99,7 @@ final class ChatRun implements ChatHandle {
         retrievalMs = elapsedMs();
         searches = found.searches();
         if (found.allFailed()) {
-            steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("outcome", "failed")
-                    .with("queries", found.queries().size()).error(found.failure()).log();
+            found.log(steps, retrievalMs, false);
             fail(ChatError.of(ErrorCodes.RETRIEVAL_FAILED, "Searching the documents failed; please try again.", true));
             return;
         }
@@ -124,14 +108,7 @@ final class ChatRun implements ChatHandle {
         // similarity says nothing, so only standalone queries are judged.
         boolean standalone = history.isEmpty() || !found.queries().equals(List.of(question));
         boolean relevant = !standalone || found.relevant(pipeline.config().llm().minRelevance());
-        StepLog.Line line = found.failure() == null ? steps().step(request.id(), Step.RETRIEVAL, retrievalMs)
-                : steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("failed_queries", found.failed())
-                        .error(found.failure());
-        if (!Double.isNaN(found.similarity())) {
-            line.with("similarity", Math.round(found.similarity() * 1000) / 1000.0);
-        }
-        line.with("passages", passages.size()).with("queries", found.queries().size()).with("relevant", relevant)
-                .content("search_queries", found.queries()).log();
+        found.log(steps, retrievalMs, relevant);
         if (cancelled) {
             finish(ChatRecord.Status.cancelled, Usage.NONE);
             return;
@@ -144,8 +121,8 @@ final class ChatRun implements ChatHandle {
         events.onSources(passages);
         try {
             stream = pipeline.generator().stream(new GenerationRequest(question, history, passages), context);
-            stream.handler(guarded(this::token)::accept).endHandler(guarded(this::generated)::accept)
-                    .exceptionHandler(guarded(this::generationFailed)::accept);
+            stream.handler(guard.guarded(this::token)::accept).endHandler(guard.guarded(this::generated)::accept)
+                    .exceptionHandler(guard.guarded(this::generationFailed)::accept);
             stream.start();
         } catch (RuntimeException e) {
             generationFailed(e);
@@ -161,7 +138,7 @@ final class ChatRun implements ChatHandle {
         tokens = 1;
         firstTokenMs = elapsedMs();
         events.onToken(text);
-        steps().step(request.id(), Step.ANSWER_DONE, elapsedMs()).with("outcome", "not_found").log();
+        steps.step(Step.ANSWER_DONE, elapsedMs()).with("outcome", "not_found").log();
         finish(ChatRecord.Status.completed, Usage.NONE);
     }
 
@@ -171,15 +148,15 @@ final class ChatRun implements ChatHandle {
         }
         if (tokens++ == 0) {
             firstTokenMs = elapsedMs();
-            steps().step(request.id(), Step.FIRST_TOKEN, firstTokenMs).log();
+            steps.step(Step.FIRST_TOKEN, firstTokenMs).log();
         }
         answer.append(text);
         frames.offer(text);
         if (!paused && events.writeQueueFull()) {
             paused = true;
             stream.pause();
-            steps().stepDebug(request.id(), Step.BACKPRESSURE, elapsedMs()).with("tokens", tokens).log();
-            events.drainHandler(guarded(v -> {
+            steps.stepDebug(Step.BACKPRESSURE, elapsedMs()).with("tokens", tokens).log();
+            events.drainHandler(guard.guarded(v -> {
                 if (paused && phase == Phase.GENERATING && !cancelled) {
                     paused = false;
                     stream.resume();
@@ -192,7 +169,7 @@ final class ChatRun implements ChatHandle {
         if (phase != Phase.GENERATING || cancelled) {
             return;
         }
-        steps().step(request.id(), Step.ANSWER_DONE, elapsedMs()).with("tokens", tokens).log();
+        steps.step(Step.ANSWER_DONE, elapsedMs()).with("tokens", tokens).log();
         finish(ChatRecord.Status.completed, usage == null ? Usage.NONE : usage);
     }
 
@@ -200,7 +177,7 @@ final class ChatRun implements ChatHandle {
         if (phase != Phase.GENERATING || cancelled) {
             return;
         }
-        steps().stepWarn(request.id(), Step.ANSWER_DONE, elapsedMs()).with("outcome", "failed")
+        steps.stepWarn(Step.ANSWER_DONE, elapsedMs()).with("outcome", "failed")
                 .with("tokens", tokens).error(error).log();
         fail(ClientErrors.toChatError(error, tokens > 0));
     }
@@ -217,7 +194,7 @@ final class ChatRun implements ChatHandle {
         cancelled = true;
         try {
             frames.discard();
-            steps().step(request.id(), Step.CANCELLED, elapsedMs()).with("tokens", tokens)
+            steps.step(Step.CANCELLED, elapsedMs()).with("tokens", tokens)
                     .with("reason", "client went away").log();
             if (phase == Phase.GENERATING) {
                 stream.cancel();
@@ -225,7 +202,7 @@ final class ChatRun implements ChatHandle {
             }
             // RETRIEVING: the record is written when retrieval returns, so it keeps the search results.
         } catch (RuntimeException e) {
-            abort(e);
+            guard.trip(e);
         }
     }
 
@@ -246,7 +223,7 @@ final class ChatRun implements ChatHandle {
                     events.onError(ChatError.of(ErrorCodes.CHATLOG_UNAVAILABLE,
                             "The answer could not be saved to the chat log; please try again.", true));
                 } else {
-                    events.onEnd(new EndInfo(request.id(), answer.toString(), passages, timings(usage),
+                    events.onEnd(new EndInfo(logId, answer.toString(), passages, timings(usage),
                             pipeline.model(), pipeline.languageModel(), pipeline.retrieverName(),
                             ar.result() == WriteOutcome.QUEUED ? "queued" : "stored"));
                 }
@@ -263,21 +240,10 @@ final class ChatRun implements ChatHandle {
             tell.run();
         } catch (RuntimeException e) {
             tellInternalError(e);
-            logUnexpected(e);
+            guard.logOnce(e, phaseName());
         } finally {
             finished.tryComplete();
         }
-    }
-
-    /** {@code step}, with any exception it throws aborting the run instead of escaping. */
-    private <T> Consumer<T> guarded(Consumer<T> step) {
-        return value -> {
-            try {
-                step.accept(value);
-            } catch (RuntimeException e) {
-                abort(e);
-            }
-        };
     }
 
     /**
@@ -286,11 +252,7 @@ final class ChatRun implements ChatHandle {
      * If the record is already being written, its completion ends the run as usual.
      */
     private void abort(Throwable e) {
-        if (aborted) {
-            return; // a follow-on of the failure already being handled
-        }
-        aborted = true;
-        logUnexpected(e);
+        guard.logOnce(e, phaseName());
         frames.discard();
         if (stream != null) {
             try {
@@ -319,22 +281,17 @@ final class ChatRun implements ChatHandle {
         }
     }
 
-    private void logUnexpected(Throwable e) {
-        if (loggedFailure) {
-            return; // once per run: a follow-on failure is not news
-        }
-        loggedFailure = true;
-        log.atError().addKeyValue("request_id", request.id()).addKeyValue("phase", phase.name().toLowerCase(java.util.Locale.ROOT))
-                .setCause(e).log("request failed unexpectedly");
+    private String phaseName() {
+        return phase.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private Future<WriteOutcome> writeRecord(ChatRecord.Status status, Usage usage) {
         phase = Phase.FINISHING;
         Timings t = timings(usage);
-        ChatRecord record = new ChatRecord(request.id(), question, timestamp, answer.toString(), request.userEmail(),
-                searches, status, pipeline.model(), t.retrievalMs(),
-                t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens());
-        recordWrite = RecordWrite.start(pipeline, record, tokens).andThen(ar -> phase = Phase.DONE);
+        ChatRecord record = new ChatRecord(logId, request.id(), question, timestamp, answer.toString(),
+                request.userEmail(), searches, status, pipeline.model(), t.retrievalMs(), t.firstTokenMs(), t.totalMs(),
+                t.promptTokens(), t.completionTokens());
+        recordWrite = RecordWrite.start(pipeline, steps, record, tokens).andThen(ar -> phase = Phase.DONE);
         return recordWrite;
     }
 
@@ -345,9 +302,5 @@ final class ChatRun implements ChatHandle {
 
     private long elapsedMs() {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
-
-    private StepLog steps() {
-        return pipeline.steps();
     }
 }

@@ -17,9 +17,10 @@ final class RecordWrite {
      * Starts writing {@code record}; the future completes on the caller's context with how it was
      * kept, or fails when the store failed or its retry queue is full (the record is not kept).
      *
+     * @param steps  the run's step lines
      * @param tokens tokens streamed, for the step log
      */
-    static Future<WriteOutcome> start(ChatPipeline pipeline, ChatRecord record, int tokens) {
+    static Future<WriteOutcome> start(ChatPipeline pipeline, StepLog.Request steps, ChatRecord record, int tokens) {
         long writeStart = System.nanoTime();
         Future<WriteOutcome> write = pipeline.chatLogExecutor().executeBlocking(() -> {
             WriteOutcome outcome = pipeline.chatLog().write(record);
@@ -30,10 +31,9 @@ final class RecordWrite {
         }, false);
         return write.andThen(ar -> {
             long writeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writeStart);
-            StepLog steps = pipeline.steps();
             StepLog.Line line = ar.failed()
-                    ? steps.stepWarn(record.id(), Step.CHATLOG_WRITE, writeMs).with("outcome", "failed").error(ar.cause())
-                    : steps.step(record.id(), Step.CHATLOG_WRITE, writeMs);
+                    ? steps.stepWarn(Step.CHATLOG_WRITE, writeMs).with("outcome", "failed").error(ar.cause())
+                    : steps.step(Step.CHATLOG_WRITE, writeMs);
             line.with("status", record.status().name()).with("total_ms", record.totalMs()).with("tokens", tokens);
             if (ar.succeeded()) {
                 line.with("logged", ar.result().name().toLowerCase(Locale.ROOT));

@@ -14,7 +14,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,8 @@ final class BookSocket implements ChatEvents {
     private final ServerWebSocket ws;
     private final ChatPipeline pipeline;
     private final boolean wholeAnswer;
-    private final String uuid = UUID.randomUUID().toString();
+    /** The book's {@code uuid} of this connection's one request: the id of its chat-log record. */
+    private final String uuid = ChatPipeline.newLogId();
     private final DrainSignal drain;
     private final TokenFrame tokenFrame;
     private ChatHandle handle;
@@ -78,7 +78,7 @@ final class BookSocket implements ChatEvents {
             return;
         }
         try {
-            handle = pipeline.run(request, this);
+            handle = pipeline.run(request, uuid, this);
         } catch (RuntimeException e) {
             log.atError().addKeyValue("request_id", uuid).setCause(e).log("request failed unexpectedly");
             onError(ClientErrors.internal());
@@ -86,7 +86,7 @@ final class BookSocket implements ChatEvents {
     }
 
     @Override
-    public void onStart(String id) {
+    public void onStart(String logId) {
         send(print("ANSWER:"));
     }
 

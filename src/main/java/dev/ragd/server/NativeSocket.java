@@ -111,9 +111,9 @@ final class NativeSocket {
         }
 
         @Override
-        public void onStart(String requestId) {
+        public void onStart(String logId) {
             if (!whole) {
-                send(Wire.frame("start", id));
+                send(Wire.start(id, logId));
             }
         }
 

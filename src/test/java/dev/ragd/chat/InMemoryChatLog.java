@@ -80,25 +80,42 @@ public final class InMemoryChatLog implements ChatLog {
                 .limit(limit).toList();
     }
 
+    /**
+     * The record whose log id or client request id is {@code id}, or null; fails when several
+     * records share that request id (look them up by log id then).
+     */
     public ChatRecord get(String id) {
-        return records.get(id);
+        ChatRecord byKey = records.get(id);
+        if (byKey != null) {
+            return byKey;
+        }
+        List<ChatRecord> matching = records.values().stream().filter(r -> id.equals(r.requestId())).toList();
+        if (matching.size() > 1) {
+            throw new AssertionError(matching.size() + " records have request id " + id + ": " + matching);
+        }
+        return matching.isEmpty() ? null : matching.getFirst();
+    }
+
+    /** The record whose (server-generated) id is {@code logId}, or null. */
+    public ChatRecord byLogId(String logId) {
+        return records.get(logId);
     }
 
     public int size() {
         return records.size();
     }
 
-    /** Waits up to {@code timeout} for the record {@code id} to match, then returns it (or fails). */
+    /** Waits up to {@code timeout} for the record {@link #get}{@code (id)} to match, then returns it (or fails). */
     public ChatRecord await(String id, Predicate<ChatRecord> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            ChatRecord r = records.get(id);
+            ChatRecord r = get(id);
             if (r != null && condition.test(r)) {
                 return r;
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("no matching chat-log record " + id + " within " + timeout + "; have " + records.get(id));
+        throw new AssertionError("no matching chat-log record " + id + " within " + timeout + "; have " + get(id));
     }
 
     @Override

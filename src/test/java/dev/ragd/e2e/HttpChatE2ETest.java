@@ -40,8 +40,10 @@ class HttpChatE2ETest {
                 .map(e -> e.getString("text")).reduce("", String::concat);
         assertThat(answer).contains("5 years").contains("[1]");
         assertThat(NativeSocketE2ETest.citedDocIds(answer, events.get(1).getJsonArray("items"))).contains("K-103");
-        assertThat(events.getLast().getString("log_id")).isEqualTo("sse-1");
-        ChatRecord record = APP.get().record("sse-1").orElseThrow();
+        String logId = events.getLast().getString("log_id");
+        assertThat(logId).matches(NativeSocketE2ETest.UUID).isEqualTo(events.getFirst().getString("log_id"));
+        ChatRecord record = APP.get().record(logId).orElseThrow();
+        assertThat(record.requestId()).isEqualTo("sse-1");
         assertThat(record.finalAnswer()).isEqualTo(answer);
         assertThat(record.userEmail()).isEqualTo("sse@example.org");
         assertThat(record.status()).isEqualTo(ChatRecord.Status.completed);
@@ -55,11 +57,11 @@ class HttpChatE2ETest {
         assertThat(reply.contentType).startsWith("application/json");
         JsonObject body = new JsonObject(reply.body);
         assertThat(body.getString("id")).isEqualTo("json-1");
-        assertThat(body.getString("log_id")).isEqualTo("json-1");
+        assertThat(body.getString("log_id")).matches(NativeSocketE2ETest.UUID);
         assertThat(body.getString("answer")).contains("5 years").contains("[1]");
         assertThat(NativeSocketE2ETest.citedDocIds(body.getString("answer"), body.getJsonArray("sources")))
                 .contains("K-103");
-        assertThat(APP.get().record("json-1").orElseThrow().finalAnswer()).isEqualTo(body.getString("answer"));
+        assertThat(APP.get().record(body.getString("log_id")).orElseThrow().finalAnswer()).isEqualTo(body.getString("answer"));
     }
 
     @Test

@@ -30,12 +30,7 @@ class CraftedIdTest {
 
             assertThat(frames).extracting(o -> o.getString("type")).startsWith("start", "sources", "token").endsWith("end");
             assertThat(answerOf(frames)).isEqualTo(DEFAULT_ANSWER);
-            for (int i = 0; i < 4; i++) {
-                s.send(request("after-" + i, "When?"));
-            }
-            for (int i = 0; i < 4; i++) {
-                assertThat(framesOf(s, "after-" + i).getLast().getString("type")).as("after-" + i).isEqualTo("end");
-            }
+            SlotLeakTest.fourConcurrentRequestsAllEnd(s);
         }
     }
 
