@@ -17,8 +17,11 @@ import java.util.List;
  */
 public interface ChatEvents {
 
-    /** Work on the request has started; {@code id} is the request id (and the chat-log id). */
-    void onStart(String id);
+    /**
+     * Work on the request has started; {@code logId} is the id its chat-log record will have (made
+     * by the server, unlike the client's request id), the same as {@link EndInfo#logId()}.
+     */
+    void onStart(String logId);
 
     /** The retrieved passages, best first; citation {@code [n]} is {@code passages.get(n - 1)}. */
     void onSources(List<Passage> passages);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -93,14 +94,39 @@ public final class ChatPipeline {
     }
 
     /**
-     * Starts answering {@code request}, reporting to {@code events}. Call it on the connection's
+     * Starts answering {@code request}, reporting to {@code events}; its chat-log record gets a new
+     * id ({@link #newLogId()}), told in {@link ChatEvents#onStart} and {@link EndInfo#logId()}, and
+     * keeps the client's {@link ChatRequest#id()} as its request id. Call it on the connection's
      * Vert.x context; events are delivered on that context. Never throws for bad input: a request
-     * without a question or with a question over {@code config.maxQuestionChars()} gets a single
-     * {@link ChatEvents#onError} (codes {@code bad_request} / {@code question_too_long}), delivered
-     * before this method returns. Over the cap of concurrent generations it gets a retryable
-     * {@code busy} error (with {@code retry_after_ms}), also before this method returns.
+     * without a question, with a question that has no letter or digit, or with a question over
+     * {@code config.maxQuestionChars()} gets a single {@link ChatEvents#onError} (codes
+     * {@code bad_request} / {@code question_too_long}), delivered before this method returns. Over
+     * the cap of concurrent generations it gets a retryable {@code busy} error (with
+     * {@code retry_after_ms}), also before this method returns. Once admitted, a request that hits
+     * an unexpected exception ends with {@code internal_error} instead of hanging; an exception
+     * before admission (a broken sink or store) propagates to the caller, which must answer it.
      */
     public ChatHandle run(ChatRequest request, ChatEvents events) {
+        return run(request, newLogId(), events);
+    }
+
+    /**
+     * A fresh id for a chat-log record (a random UUID). Record ids are only ever made here, never
+     * taken from a client: a client-chosen key would let one user's request overwrite another's
+     * record, since the stores upsert by id.
+     */
+    public static String newLogId() {
+        return UUID.randomUUID().toString();
+    }
+
+    /**
+     * Like {@link #run(ChatRequest, ChatEvents)}, for a protocol that shows the record id to its
+     * client before the request starts (the book's {@code uuid}).
+     *
+     * @param logId the id the request's record gets; from {@link #newLogId()}, never from a client
+     */
+    public ChatHandle run(ChatRequest request, String logId, ChatEvents events) {
+        Objects.requireNonNull(logId, "logId");
         Context context = vertx.getOrCreateContext();
         List<Message> recent = lastMessages(request.messages(), config.historyMessages());
         int q = lastUserIndex(recent);
@@ -114,9 +140,13 @@ public final class ChatPipeline {
             events.onError(ChatError.of(ErrorCodes.BAD_REQUEST, "the question is empty", false));
             return ChatHandle.DONE;
         }
-        ChatRun run = new ChatRun(this, context, request, question, List.copyOf(recent.subList(0, q)), events);
         if (question.length() > config.maxQuestionChars()) {
-            run.rejectTooLong();
+            rejected(request, ErrorCodes.QUESTION_TOO_LONG).with("question_chars", question.length()).log();
+            events.onError(ChatError.of(ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.TOO_LONG_MESSAGE, false));
+            return ChatHandle.DONE;
+        }
+        if (!QuestionText.hasLetterOrDigit(question)) {
+            events.onError(ChatError.of(ErrorCodes.BAD_REQUEST, "the question has no letters or digits", false));
             return ChatHandle.DONE;
         }
         if (!accepting) {
@@ -130,9 +160,11 @@ public final class ChatPipeline {
             return ChatHandle.DONE;
         }
         if (!admit()) {
-            run.rejectBusy(active.get(), maxConcurrentGenerations());
+            rejected(request, ErrorCodes.BUSY).with("active", active.get()).with("max", maxConcurrentGenerations()).log();
+            events.onError(ClientErrors.busy(null));
             return ChatHandle.DONE;
         }
+        ChatRun run = new ChatRun(this, context, request, logId, question, List.copyOf(recent.subList(0, q)), events);
         Future<Void> finished = run.finished();
         running.add(finished);
         finished.onComplete(ar -> {
@@ -141,6 +173,11 @@ public final class ChatPipeline {
         });
         run.start();
         return run;
+    }
+
+    /** The step line of a request refused before it started: it has no record, so no log id. */
+    private StepLog.Line rejected(ChatRequest request, String reason) {
+        return steps.request(null, request.id()).step(StepLog.Step.REJECTED, 0).with("reason", reason);
     }
 
     private boolean admit() {

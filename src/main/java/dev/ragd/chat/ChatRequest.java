@@ -6,7 +6,10 @@ import java.util.List;
 /**
  * One question to answer, already parsed from any of the wire protocols.
  *
- * @param id        request id; becomes the chat-log record id (generated when the client sends none)
+ * @param id        the client's request id: a correlation id echoed in every frame of the request
+ *                  (generated when the client sends none). Only unique among one connection's
+ *                  requests in flight; any two clients may use the same one, so it is kept in the
+ *                  chat-log record as {@code request_id} but never keys it (see {@link EndInfo#logId()})
  * @param userEmail the user's email, or {@code null}
  * @param messages  the conversation, oldest first; the last USER message is the question
  * @param stream    false asks for the whole answer in one frame/body

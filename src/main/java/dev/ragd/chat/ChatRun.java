@@ -21,6 +21,10 @@ import dev.ragd.ops.StepLog.Step;
 /**
  * One request's way through the pipeline. All state is touched only on {@link #context}, so no
  * locking: retrieval and chat-log writes run on worker threads and complete back on the context.
+ *
+ * <p>Every step that runs as a callback (search done, token, end, write done) is guarded
+ * ({@link RunGuard}): after an unexpected exception the run is aborted with a {@code failed}
+ * record and {@code internal_error}, and {@link #finished()} completes whatever else throws.
  */
 final class ChatRun implements ChatHandle {
 
@@ -29,6 +33,10 @@ final class ChatRun implements ChatHandle {
     private final ChatPipeline pipeline;
     private final Context context;
     private final ChatRequest request;
+    /** The id of this request's chat-log record, made by the server (see {@link ChatRecord#id()}). */
+    private final String logId;
+    private final StepLog.Request steps;
+    private final RunGuard guard;
     private final String question;
     private final List<Message> history;
     private final ChatEvents events;
@@ -44,19 +52,25 @@ final class ChatRun implements ChatHandle {
     private List<Passage> passages = List.of();
     private List<SearchResult> searches = List.of();
     private TokenStream stream;
+    private Future<WriteOutcome> recordWrite;
     private int tokens;
     private long retrievalMs;
     private long firstTokenMs;
 
-    ChatRun(ChatPipeline pipeline, Context context, ChatRequest request, String question, List<Message> history,
-            ChatEvents events) {
+    ChatRun(ChatPipeline pipeline, Context context, ChatRequest request, String logId, String question,
+            List<Message> history, ChatEvents events) {
         this.pipeline = pipeline;
         this.context = context;
         this.request = request;
+        this.logId = logId;
+        this.steps = pipeline.steps().request(logId, request.id());
+        this.guard = new RunGuard(logId, request.id(), this::abort);
         this.question = question;
         this.history = history;
         this.events = events;
-        this.frames = new TokenCoalescer(pipeline.vertx(), pipeline.config().streamCoalesceMs(), events::onToken);
+        // guarded: the coalescer also writes from its own timer, outside any other guarded step
+        this.frames = new TokenCoalescer(pipeline.vertx(), pipeline.config().streamCoalesceMs(),
+                guard.guarded(events::onToken));
     }
 
     /** Completes when the request is over and its record written (or the write failed). */
@@ -64,37 +78,28 @@ final class ChatRun implements ChatHandle {
         return finished.future();
     }
 
-    void rejectTooLong() {
-        steps().step(request.id(), Step.REJECTED, elapsedMs()).with("reason", ErrorCodes.QUESTION_TOO_LONG)
-                .with("question_chars", question.length()).log();
-        phase = Phase.DONE;
-        events.onError(ChatError.of(ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.TOO_LONG_MESSAGE, false));
-    }
-
-    void rejectBusy(int active, int max) {
-        steps().step(request.id(), Step.REJECTED, elapsedMs()).with("reason", ErrorCodes.BUSY)
-                .with("active", active).with("max", max).log();
-        phase = Phase.DONE;
-        events.onError(ClientErrors.busy(null));
-    }
-
+    /** Starts the run; never throws (a failure aborts the run instead). */
     void start() {
-        steps().step(request.id(), Step.REQUEST_IN, 0).with("history_messages", history.size())
-                .with("question_chars", question.length())
-                .content("question", question).content("user_email", request.userEmail()).log();
-        phase = Phase.RETRIEVING;
-        events.onStart(request.id());
-        new QuerySearch(pipeline, context).run(question, history, e -> steps()
-                        .stepWarn(request.id(), Step.RETRIEVAL, elapsedMs()).with("outcome", "rewrite_failed").error(e).log())
-                .onSuccess(this::retrieved);
+        try {
+            steps.step(Step.REQUEST_IN, 0).with("history_messages", history.size())
+                    .with("question_chars", question.length())
+                    .content("question", question).content("user_email", request.userEmail()).log();
+            phase = Phase.RETRIEVING;
+            events.onStart(logId);
+            new QuerySearch(pipeline, context).run(question, history, e -> steps.stepWarn(Step.RETRIEVAL, elapsedMs())
+                            .with("outcome", "rewrite_failed").error(e).log())
+                    .onSuccess(guard.guarded(this::retrieved)::accept)
+                    .onFailure(guard::trip);
+        } catch (RuntimeException e) {
+            guard.trip(e);
+        }
     }
 
     private void retrieved(QuerySearch.Outcome found) {
         retrievalMs = elapsedMs();
         searches = found.searches();
         if (found.allFailed()) {
-            steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("outcome", "failed")
-                    .with("queries", found.queries().size()).error(found.failure()).log();
+            found.log(steps, retrievalMs, false);
             fail(ChatError.of(ErrorCodes.RETRIEVAL_FAILED, "Searching the documents failed; please try again.", true));
             return;
         }
@@ -103,14 +108,7 @@ final class ChatRun implements ChatHandle {
         // similarity says nothing, so only standalone queries are judged.
         boolean standalone = history.isEmpty() || !found.queries().equals(List.of(question));
         boolean relevant = !standalone || found.relevant(pipeline.config().llm().minRelevance());
-        StepLog.Line line = found.failure() == null ? steps().step(request.id(), Step.RETRIEVAL, retrievalMs)
-                : steps().stepWarn(request.id(), Step.RETRIEVAL, retrievalMs).with("failed_queries", found.failed())
-                        .error(found.failure());
-        if (!Double.isNaN(found.similarity())) {
-            line.with("similarity", Math.round(found.similarity() * 1000) / 1000.0);
-        }
-        line.with("passages", passages.size()).with("queries", found.queries().size()).with("relevant", relevant)
-                .content("search_queries", found.queries()).log();
+        found.log(steps, retrievalMs, relevant);
         if (cancelled) {
             finish(ChatRecord.Status.cancelled, Usage.NONE);
             return;
@@ -123,7 +121,8 @@ final class ChatRun implements ChatHandle {
         events.onSources(passages);
         try {
             stream = pipeline.generator().stream(new GenerationRequest(question, history, passages), context);
-            stream.handler(this::token).endHandler(this::generated).exceptionHandler(this::generationFailed);
+            stream.handler(guard.guarded(this::token)::accept).endHandler(guard.guarded(this::generated)::accept)
+                    .exceptionHandler(guard.guarded(this::generationFailed)::accept);
             stream.start();
         } catch (RuntimeException e) {
             generationFailed(e);
@@ -139,7 +138,7 @@ final class ChatRun implements ChatHandle {
         tokens = 1;
         firstTokenMs = elapsedMs();
         events.onToken(text);
-        steps().step(request.id(), Step.ANSWER_DONE, elapsedMs()).with("outcome", "not_found").log();
+        steps.step(Step.ANSWER_DONE, elapsedMs()).with("outcome", "not_found").log();
         finish(ChatRecord.Status.completed, Usage.NONE);
     }
 
@@ -149,20 +148,20 @@ final class ChatRun implements ChatHandle {
         }
         if (tokens++ == 0) {
             firstTokenMs = elapsedMs();
-            steps().step(request.id(), Step.FIRST_TOKEN, firstTokenMs).log();
+            steps.step(Step.FIRST_TOKEN, firstTokenMs).log();
         }
         answer.append(text);
         frames.offer(text);
         if (!paused && events.writeQueueFull()) {
             paused = true;
             stream.pause();
-            steps().stepDebug(request.id(), Step.BACKPRESSURE, elapsedMs()).with("tokens", tokens).log();
-            events.drainHandler(v -> {
+            steps.stepDebug(Step.BACKPRESSURE, elapsedMs()).with("tokens", tokens).log();
+            events.drainHandler(guard.guarded(v -> {
                 if (paused && phase == Phase.GENERATING && !cancelled) {
                     paused = false;
                     stream.resume();
                 }
-            });
+            })::accept);
         }
     }
 
@@ -170,7 +169,7 @@ final class ChatRun implements ChatHandle {
         if (phase != Phase.GENERATING || cancelled) {
             return;
         }
-        steps().step(request.id(), Step.ANSWER_DONE, elapsedMs()).with("tokens", tokens).log();
+        steps.step(Step.ANSWER_DONE, elapsedMs()).with("tokens", tokens).log();
         finish(ChatRecord.Status.completed, usage == null ? Usage.NONE : usage);
     }
 
@@ -178,7 +177,7 @@ final class ChatRun implements ChatHandle {
         if (phase != Phase.GENERATING || cancelled) {
             return;
         }
-        steps().stepWarn(request.id(), Step.ANSWER_DONE, elapsedMs()).with("outcome", "failed")
+        steps.stepWarn(Step.ANSWER_DONE, elapsedMs()).with("outcome", "failed")
                 .with("tokens", tokens).error(error).log();
         fail(ClientErrors.toChatError(error, tokens > 0));
     }
@@ -193,70 +192,107 @@ final class ChatRun implements ChatHandle {
             return;
         }
         cancelled = true;
-        frames.discard();
-        steps().step(request.id(), Step.CANCELLED, elapsedMs()).with("tokens", tokens)
-                .with("reason", "client went away").log();
-        if (phase == Phase.GENERATING) {
-            stream.cancel();
-            finish(ChatRecord.Status.cancelled, Usage.NONE);
+        try {
+            frames.discard();
+            steps.step(Step.CANCELLED, elapsedMs()).with("tokens", tokens)
+                    .with("reason", "client went away").log();
+            if (phase == Phase.GENERATING) {
+                stream.cancel();
+                finish(ChatRecord.Status.cancelled, Usage.NONE);
+            }
+            // RETRIEVING: the record is written when retrieval returns, so it keeps the search results.
+        } catch (RuntimeException e) {
+            guard.trip(e);
         }
-        // RETRIEVING: the record is written when retrieval returns, so it keeps the search results.
     }
 
     private void fail(ChatError error) {
-        writeRecord(ChatRecord.Status.failed, Usage.NONE).onComplete(ar -> {
+        writeRecord(ChatRecord.Status.failed, Usage.NONE).onComplete(ar -> lastStep(() -> {
             if (!cancelled) {
                 frames.flush();
                 events.onError(error);
             }
-            finished.tryComplete();
-        });
+        }));
     }
 
     private void finish(ChatRecord.Status status, Usage usage) {
-        writeRecord(status, usage).onComplete(ar -> {
+        writeRecord(status, usage).onComplete(ar -> lastStep(() -> {
             if (!cancelled) {
                 frames.flush();
                 if (ar.failed()) {
                     events.onError(ChatError.of(ErrorCodes.CHATLOG_UNAVAILABLE,
                             "The answer could not be saved to the chat log; please try again.", true));
                 } else {
-                    events.onEnd(new EndInfo(request.id(), answer.toString(), passages, timings(usage),
+                    events.onEnd(new EndInfo(logId, answer.toString(), passages, timings(usage),
                             pipeline.model(), pipeline.languageModel(), pipeline.retrieverName(),
                             ar.result() == WriteOutcome.QUEUED ? "queued" : "stored"));
                 }
             }
-            // after the end frame is handed to the socket, so a drain never closes it before
+        }));
+    }
+
+    /**
+     * Runs the step that tells the client how the request ended, then marks the run finished (after
+     * the end frame is handed to the socket, so a drain never closes it before), even if it throws.
+     */
+    private void lastStep(Runnable tell) {
+        try {
+            tell.run();
+        } catch (RuntimeException e) {
+            tellInternalError(e);
+            guard.logOnce(e, phaseName());
+        } finally {
             finished.tryComplete();
-        });
+        }
+    }
+
+    /**
+     * Ends the run after an unexpected exception: logged once at ERROR, the generation stopped, a
+     * {@code failed} record with what was answered so far, then {@code internal_error} to the client.
+     * If the record is already being written, its completion ends the run as usual.
+     */
+    private void abort(Throwable e) {
+        guard.logOnce(e, phaseName());
+        frames.discard();
+        if (stream != null) {
+            try {
+                stream.cancel();
+            } catch (RuntimeException ignored) {
+                // the run is being failed anyway; the first exception is the one logged
+            }
+        }
+        if (recordWrite != null) {
+            return;
+        }
+        try {
+            fail(ClientErrors.internal());
+        } catch (RuntimeException writeFailed) {
+            lastStep(() -> tellInternalError(writeFailed)); // not even a record: still answer and finish
+        }
+    }
+
+    private void tellInternalError(RuntimeException cause) {
+        if (!cancelled) {
+            try {
+                events.onError(ClientErrors.internal());
+            } catch (RuntimeException again) {
+                cause.addSuppressed(again);
+            }
+        }
+    }
+
+    private String phaseName() {
+        return phase.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private Future<WriteOutcome> writeRecord(ChatRecord.Status status, Usage usage) {
         phase = Phase.FINISHING;
         Timings t = timings(usage);
-        ChatRecord record = new ChatRecord(request.id(), question, timestamp, answer.toString(), request.userEmail(),
-                searches, status, pipeline.model(), t.retrievalMs(),
-                t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens());
-        long writeStart = System.nanoTime();
-        Future<WriteOutcome> write = pipeline.chatLogExecutor().executeBlocking(() -> {
-            WriteOutcome outcome = pipeline.chatLog().write(record);
-            if (outcome == WriteOutcome.REJECTED) {
-                throw new IllegalStateException("chat-log queue full: record not kept");
-            }
-            return outcome;
-        }, false);
-        return write.andThen(ar -> {
-            phase = Phase.DONE;
-            long writeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writeStart);
-            StepLog.Line line = ar.failed()
-                    ? steps().stepWarn(request.id(), Step.CHATLOG_WRITE, writeMs).with("outcome", "failed").error(ar.cause())
-                    : steps().step(request.id(), Step.CHATLOG_WRITE, writeMs);
-            line.with("status", status.name()).with("total_ms", t.totalMs()).with("tokens", tokens);
-            if (ar.succeeded()) {
-                line.with("logged", ar.result().name().toLowerCase(java.util.Locale.ROOT));
-            }
-            line.log();
-        });
+        ChatRecord record = new ChatRecord(logId, request.id(), question, timestamp, answer.toString(),
+                request.userEmail(), searches, status, pipeline.model(), t.retrievalMs(), t.firstTokenMs(), t.totalMs(),
+                t.promptTokens(), t.completionTokens());
+        recordWrite = RecordWrite.start(pipeline, steps, record, tokens).andThen(ar -> phase = Phase.DONE);
+        return recordWrite;
     }
 
     private Timings timings(Usage usage) {
@@ -266,9 +302,5 @@ final class ChatRun implements ChatHandle {
 
     private long elapsedMs() {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-    }
-
-    private StepLog steps() {
-        return pipeline.steps();
     }
 }

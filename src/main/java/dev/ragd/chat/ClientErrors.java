@@ -48,6 +48,16 @@ public final class ClientErrors {
         };
     }
 
+    /**
+     * What the client is told when answering failed for a reason that is ragd's own (a bug, a
+     * component that broke its contract): not retryable, since asking again would likely fail the
+     * same way; the failure itself is logged at ERROR.
+     */
+    public static ChatError internal() {
+        return ChatError.of(ErrorCodes.INTERNAL_ERROR, "ragd failed while answering this question; the failure was logged.",
+                false);
+    }
+
     /** The rejection of a request over the replica's cap of concurrent generations. */
     public static ChatError busy(Long retryAfterMs) {
         return new ChatError(ErrorCodes.BUSY, "ragd is answering too many questions right now; please try again in a moment.",

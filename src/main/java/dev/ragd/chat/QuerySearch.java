@@ -2,6 +2,8 @@ package dev.ragd.chat;
 
 import dev.ragd.chatlog.SearchResult;
 import dev.ragd.llm.Message;
+import dev.ragd.ops.StepLog;
+import dev.ragd.ops.StepLog.Step;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.Retrieved;
 import io.vertx.core.Context;
@@ -33,6 +35,22 @@ final class QuerySearch {
         /** True when every query failed: nothing to answer from. */
         boolean allFailed() {
             return failed == queries.size();
+        }
+
+        /** Logs the {@code retrieval} step: at WARN with the failure when a query failed. */
+        void log(StepLog.Request steps, long retrievalMs, boolean relevant) {
+            if (allFailed()) {
+                steps.stepWarn(Step.RETRIEVAL, retrievalMs).with("outcome", "failed").with("queries", queries.size())
+                        .error(failure).log();
+                return;
+            }
+            StepLog.Line line = failure == null ? steps.step(Step.RETRIEVAL, retrievalMs)
+                    : steps.stepWarn(Step.RETRIEVAL, retrievalMs).with("failed_queries", failed).error(failure);
+            if (!Double.isNaN(similarity)) {
+                line.with("similarity", Math.round(similarity * 1000) / 1000.0);
+            }
+            line.with("passages", passages.size()).with("queries", queries.size()).with("relevant", relevant)
+                    .content("search_queries", queries).log();
         }
 
         /** True when nothing measured says the passages are irrelevant. */

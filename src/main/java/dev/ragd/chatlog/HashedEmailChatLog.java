@@ -42,9 +42,7 @@ public final class HashedEmailChatLog extends ForwardingChatLog {
     @Override
     public void upsert(ChatRecord r) {
         Objects.requireNonNull(r, "record");
-        delegate.upsert(new ChatRecord(r.id(), r.userQuestion(), r.timestamp(), r.finalAnswer(), hash(r.userEmail()),
-                r.agentsSearchResults(), r.status(), r.model(), r.retrievalMs(), r.firstTokenMs(), r.totalMs(),
-                r.promptTokens(), r.completionTokens()));
+        delegate.upsert(r.withUserEmail(hash(r.userEmail())));
     }
 
 

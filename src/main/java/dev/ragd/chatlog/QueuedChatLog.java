@@ -127,7 +127,7 @@ public final class QueuedChatLog extends ForwardingChatLog {
                 writtenDirectly.incrementAndGet();
                 return WriteOutcome.STORED;
             } catch (RuntimeException e) {
-                log.atWarn().addKeyValue("request_id", record.id()).addKeyValue("store", delegate.describe())
+                log.atWarn().addKeyValue("log_id", record.id()).addKeyValue("store", delegate.describe())
                         .addKeyValue("error", e.toString()).log("chat-log store write failed; queueing the record for retry");
             }
         }
@@ -154,7 +154,7 @@ public final class QueuedChatLog extends ForwardingChatLog {
             lock.unlock();
         }
         rejected.incrementAndGet();
-        log.atError().addKeyValue("request_id", record.id()).addKeyValue("capacity", capacity)
+        log.atError().addKeyValue("log_id", record.id()).addKeyValue("capacity", capacity)
                 .log("chat-log queue is full; record rejected");
         return WriteOutcome.REJECTED;
     }

@@ -32,7 +32,7 @@ final class RecordChecks {
                         .map(h -> new SearchResult.Hit(clean(h.docId()), clean(h.chunkId()), clean(h.title()), h.score()))
                         .toList()))
                 .toList();
-        return new ChatRecord(clean(r.id()), clean(r.userQuestion()), r.timestamp(), clean(r.finalAnswer()),
+        return new ChatRecord(clean(r.id()), clean(r.requestId()), clean(r.userQuestion()), r.timestamp(), clean(r.finalAnswer()),
                 clean(r.userEmail()), results, r.status(), clean(r.model()), r.retrievalMs(), r.firstTokenMs(),
                 r.totalMs(), r.promptTokens(), r.completionTokens());
     }

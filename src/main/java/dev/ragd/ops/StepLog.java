@@ -9,15 +9,18 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * One structured log line per pipeline step of a request: message {@code step}, fields
- * {@code request_id}, {@code step}, {@code duration_ms}, then the caller's extra key/values.
+ * {@code log_id} (the id of the request's chat-log record, so a record can be found from its log
+ * lines and back; null for a request refused before it had one), {@code request_id} (the id the
+ * client gave the request, which only correlates frames on one connection and may repeat across
+ * clients), {@code step}, {@code duration_ms}, then the caller's extra key/values.
  *
  * <pre>{@code
- * StepLog steps = new StepLog(config.logContent());
- * steps.step(requestId, StepLog.Step.REQUEST_IN, 0)
+ * StepLog.Request steps = new StepLog(config.logContent()).request(logId, requestId);
+ * steps.step(StepLog.Step.REQUEST_IN, 0)
  *      .with("transport", "ws").with("question_chars", q.length())
  *      .content("question", q).content("user_email", email)
  *      .log();
- * steps.step(requestId, StepLog.Step.RETRIEVAL, 12).with("hits", 3).log();
+ * steps.step(StepLog.Step.RETRIEVAL, 12).with("hits", 3).log();
  * }</pre>
  *
  * <p>{@link Line#content} values (question text, emails, answers) are written only when the log
@@ -52,19 +55,35 @@ public final class StepLog {
         return logContent;
     }
 
-    /** Starts an INFO line for {@code step}; add fields, then call {@link Line#log()}. */
-    public Line step(String requestId, Step step, long durationMs) {
-        return new Line(logger.atLevel(Level.INFO), requestId, step, durationMs);
+    /** The step lines of one request, each tagged with these ids. */
+    public Request request(String logId, String requestId) {
+        return new Request(logId, requestId);
     }
 
-    /** Like {@link #step} at DEBUG, for frequent steps such as back-pressure pauses. */
-    public Line stepDebug(String requestId, Step step, long durationMs) {
-        return new Line(logger.atLevel(Level.DEBUG), requestId, step, durationMs);
-    }
+    /** Builds the step lines of one request. */
+    public final class Request {
+        private final String logId;
+        private final String requestId;
 
-    /** Like {@link #step} at WARN, for a step that failed or was cut short. */
-    public Line stepWarn(String requestId, Step step, long durationMs) {
-        return new Line(logger.atLevel(Level.WARN), requestId, step, durationMs);
+        private Request(String logId, String requestId) {
+            this.logId = logId;
+            this.requestId = requestId;
+        }
+
+        /** Starts an INFO line for {@code step}; add fields, then call {@link Line#log()}. */
+        public Line step(Step step, long durationMs) {
+            return new Line(logger.atLevel(Level.INFO), this, step, durationMs);
+        }
+
+        /** Like {@link #step} at DEBUG, for frequent steps such as back-pressure pauses. */
+        public Line stepDebug(Step step, long durationMs) {
+            return new Line(logger.atLevel(Level.DEBUG), this, step, durationMs);
+        }
+
+        /** Like {@link #step} at WARN, for a step that failed or was cut short. */
+        public Line stepWarn(Step step, long durationMs) {
+            return new Line(logger.atLevel(Level.WARN), this, step, durationMs);
+        }
     }
 
     /** One log line being built. */
@@ -72,9 +91,9 @@ public final class StepLog {
         private final LoggingEventBuilder event;
         private final String message;
 
-        private Line(LoggingEventBuilder event, String requestId, Step step, long durationMs) {
+        private Line(LoggingEventBuilder event, Request request, Step step, long durationMs) {
             this.message = step.key();
-            this.event = event.addKeyValue("request_id", requestId)
+            this.event = event.addKeyValue("log_id", request.logId).addKeyValue("request_id", request.requestId)
                     .addKeyValue("step", step.key())
                     .addKeyValue("duration_ms", durationMs);
         }

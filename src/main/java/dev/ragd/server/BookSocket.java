@@ -5,6 +5,7 @@ import dev.ragd.chat.ChatEvents;
 import dev.ragd.chat.ChatHandle;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ChatRequest;
+import dev.ragd.chat.ClientErrors;
 import dev.ragd.chat.EndInfo;
 import dev.ragd.chat.ErrorCodes;
 import dev.ragd.retrieval.Passage;
@@ -13,7 +14,6 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +33,8 @@ final class BookSocket implements ChatEvents {
     private final ServerWebSocket ws;
     private final ChatPipeline pipeline;
     private final boolean wholeAnswer;
-    private final String uuid = UUID.randomUUID().toString();
+    /** The book's {@code uuid} of this connection's one request: the id of its chat-log record. */
+    private final String uuid = ChatPipeline.newLogId();
     private final DrainSignal drain;
     private final TokenFrame tokenFrame;
     private ChatHandle handle;
@@ -48,7 +49,7 @@ final class BookSocket implements ChatEvents {
                 handle.cancel();
             }
         });
-        this.tokenFrame = TokenFrame.of(stream(TokenFrame.MARK), BookJson::encode, true);
+        this.tokenFrame = TokenFrame.of(this::stream, BookJson::encode, true);
     }
 
     static void attach(ServerWebSocket ws, ChatPipeline pipeline) {
@@ -80,11 +81,16 @@ final class BookSocket implements ChatEvents {
             close(e.closeCode, e.getMessage());
             return;
         }
-        handle = pipeline.run(request, this);
+        try {
+            handle = pipeline.run(request, uuid, this);
+        } catch (RuntimeException e) {
+            log.atError().addKeyValue("request_id", uuid).setCause(e).log("request failed unexpectedly");
+            onError(ClientErrors.internal());
+        }
     }
 
     @Override
-    public void onStart(String id) {
+    public void onStart(String logId) {
         send(print("ANSWER:"));
     }
 

@@ -73,7 +73,7 @@ final class HttpChat implements Handler<RoutingContext> {
 
     /** The whole answer as one JSON body. */
     private record JsonEvents(String id, HttpServerResponse response) implements ChatEvents {
-        @Override public void onStart(String requestId) {}
+        @Override public void onStart(String logId) {}
 
         @Override public void onSources(List<Passage> passages) {}
 
@@ -111,12 +111,12 @@ final class HttpChat implements Handler<RoutingContext> {
         }
 
         @Override
-        public void onStart(String requestId) {
+        public void onStart(String logId) {
             response.setStatusCode(200).setChunked(true)
                     .putHeader("content-type", "text/event-stream; charset=utf-8")
                     .putHeader("cache-control", "no-cache")
                     .putHeader("x-accel-buffering", "no");
-            event("start", Wire.frame("start", id));
+            event("start", Wire.start(id, logId));
         }
 
         @Override

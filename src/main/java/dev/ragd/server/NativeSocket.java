@@ -5,6 +5,7 @@ import dev.ragd.chat.ChatEvents;
 import dev.ragd.chat.ChatHandle;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ChatRequest;
+import dev.ragd.chat.ClientErrors;
 import dev.ragd.chat.EndInfo;
 import dev.ragd.chat.ErrorCodes;
 import dev.ragd.retrieval.Passage;
@@ -69,8 +70,16 @@ final class NativeSocket {
         }
         boolean whole = !request.stream() || pipeline.config().testMode();
         inflight.put(id, ChatHandle.DONE); // reserved before run: run may end the request synchronously
-        ChatHandle handle = pipeline.run(request, new Events(id, whole));
-        inflight.computeIfPresent(id, (k, v) -> handle);
+        try {
+            ChatHandle handle = pipeline.run(request, new Events(id, whole));
+            inflight.computeIfPresent(id, (k, v) -> handle);
+        } catch (RuntimeException e) {
+            // A bug must not cost the socket its slot for good, nor leave the client waiting.
+            log.atError().addKeyValue("request_id", id).setCause(e).log("request failed unexpectedly");
+            if (inflight.remove(id) != null) { // else run already sent this request's last frame
+                send(Wire.errorFrame(id, ClientErrors.internal()));
+            }
+        }
     }
 
     private void cancelAll() {
@@ -103,9 +112,9 @@ final class NativeSocket {
         }
 
         @Override
-        public void onStart(String requestId) {
+        public void onStart(String logId) {
             if (!whole) {
-                send(Wire.frame("start", id));
+                send(Wire.start(id, logId));
             }
         }
 

@@ -46,6 +46,12 @@ final class RequestParser {
                 throw BadRequestException.field(null, "id must be a non-empty string of at most " + MAX_ID_CHARS
                         + " characters");
             }
+            if (!echoable(s)) {
+                // Such an id cannot be echoed faithfully (a lone surrogate leaves as "?" in UTF-8), so
+                // the client could not match its replies; no reply carries it.
+                throw BadRequestException.field(null,
+                        "id must not contain control characters or unpaired surrogates (UTF-16 halves)");
+            }
             id = s;
         }
         String reqId = id == null ? UUID.randomUUID().toString() : id;
@@ -112,6 +118,18 @@ final class RequestParser {
             throw BadRequestException.field(id, "the question (last chat_history entry) is empty");
         }
         return new ChatRequest(id, email, messages, true);
+    }
+
+    /** True when {@code id} has no control character and no surrogate that is not part of a pair. */
+    static boolean echoable(String id) {
+        for (int i = 0; i < id.length(); ) {
+            int cp = id.codePointAt(i);
+            if (Character.isISOControl(cp) || Character.getType(cp) == Character.SURROGATE) {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return true;
     }
 
     private static Message fromBookString(String s) {

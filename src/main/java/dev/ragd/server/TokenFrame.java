@@ -11,9 +11,6 @@ import java.util.function.Function;
  */
 final class TokenFrame {
 
-    /** Stands for the token in the template; private-use characters no encoder escapes. */
-    static final String MARK = "\uE000ragd-token\uE000";
-
     private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
     private final String prefix;
@@ -27,19 +24,36 @@ final class TokenFrame {
     }
 
     /**
-     * @param template       the frame with {@link #MARK} as the token's string value
+     * The token frame of a stream, split around its token. The token must be the frame's last value:
+     * the frame is encoded with an empty token, and the prefix is everything before that empty
+     * string's closing quote, the suffix that quote and the closing brackets after it. Nothing is
+     * searched for, so no value elsewhere in the frame (a client's request id, say) can be mistaken
+     * for the token's place. A probe token checks that the split is where {@code encoder} puts it.
+     *
+     * @param frame          the frame for a given token text
      * @param encoder        how the stream encodes frames
      * @param quoteAsUnicode whether that encoder writes {@code "} in strings as {@code \u0022} ({@link BookJson})
+     * @throws IllegalArgumentException when the token is not the frame's last value
      */
-    static <T> TokenFrame of(T template, Function<T, String> encoder, boolean quoteAsUnicode) {
-        String encoded = encoder.apply(template);
-        String quotedMark = '"' + MARK + '"';
-        int at = encoded.indexOf(quotedMark);
-        if (at < 0 || encoded.indexOf(quotedMark, at + 1) >= 0) {
-            throw new IllegalArgumentException("the template must hold the token mark exactly once: " + encoded);
+    static <T> TokenFrame of(Function<String, T> frame, Function<T, String> encoder, boolean quoteAsUnicode) {
+        String encoded = encoder.apply(frame.apply(""));
+        int end = encoded.length();
+        while (end > 0 && (encoded.charAt(end - 1) == '}' || encoded.charAt(end - 1) == ']')) {
+            end--;
         }
-        return new TokenFrame(encoded.substring(0, at + 1), encoded.substring(at + quotedMark.length() - 1),
-                quoteAsUnicode);
+        if (end < 2 || !encoded.startsWith("\"\"", end - 2)) {
+            throw notLast(encoded);
+        }
+        TokenFrame split = new TokenFrame(encoded.substring(0, end - 1), encoded.substring(end - 1), quoteAsUnicode);
+        String probe = "probe \" \\ \n";
+        if (!split.render(probe).equals(encoder.apply(frame.apply(probe)))) {
+            throw notLast(encoded);
+        }
+        return split;
+    }
+
+    private static IllegalArgumentException notLast(String encoded) {
+        return new IllegalArgumentException("the token must be the frame's last value: " + encoded);
     }
 
     /** A copy that writes {@code before} ahead of and {@code after} behind every frame (e.g. SSE framing). */

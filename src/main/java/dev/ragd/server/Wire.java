@@ -26,9 +26,14 @@ final class Wire {
         return new JsonObject().put("type", type).put("id", id);
     }
 
+    /** The {@code start} frame: the client's request {@code id} and the {@code log_id} its record will have. */
+    static JsonObject start(String id, String logId) {
+        return frame("start", id).put("log_id", logId);
+    }
+
     /** The {@code token} frame of request {@code id}, encoded once for all its tokens. */
     static TokenFrame tokenFrame(String id) {
-        return TokenFrame.of(frame("token", id).put("text", TokenFrame.MARK), JsonObject::encode, false);
+        return TokenFrame.of(text -> frame("token", id).put("text", text), JsonObject::encode, false);
     }
 
     static JsonArray sources(List<Passage> passages) {

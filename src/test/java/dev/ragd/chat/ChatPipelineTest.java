@@ -84,7 +84,8 @@ class ChatPipelineTest {
 
         assertThat(events.journal).containsSubsequence("start", "sources", "token", "upsert:completed", "end");
         assertThat(events.journal.indexOf("upsert:completed")).isLessThan(events.journal.indexOf("end"));
-        assertThat(end.logId()).isEqualTo("r1");
+        assertThat(end.logId()).isNotEqualTo("r1");
+        assertThat(chatLog.byLogId(end.logId()).requestId()).isEqualTo("r1");
         assertThat(end.answer()).isEqualTo(ANSWER).isEqualTo(events.answer.toString());
         assertThat(end.languageModel()).isFalse();
         assertThat(end.timings().completionTokens()).isEqualTo(generator.tokenCount());

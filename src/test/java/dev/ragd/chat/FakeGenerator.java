@@ -49,6 +49,11 @@ public final class FakeGenerator implements Generator {
         return new FakeGenerator(count, i -> i == 0 ? "w0" : " w" + i, delayMs);
     }
 
+    /** Streams {@code count} tokens, token {@code i} being {@code token.apply(i)} (null too: a broken upstream). */
+    public static FakeGenerator of(int count, IntFunction<String> token, long delayMs) {
+        return new FakeGenerator(count, token, delayMs);
+    }
+
     public static List<String> splitWords(String text) {
         List<String> out = new ArrayList<>();
         for (String t : text.split("(?<=\\S)(?=\\s)")) {

@@ -21,6 +21,8 @@ public final class InMemoryChatLog implements ChatLog {
     public final List<String> journal;
     private volatile long writeDelayMs;
     private volatile RuntimeException failure;
+    private final java.util.concurrent.atomic.AtomicReference<RuntimeException> admissionFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     public InMemoryChatLog() {
         this(Collections.synchronizedList(new ArrayList<>()));
@@ -38,6 +40,21 @@ public final class InMemoryChatLog implements ChatLog {
     public InMemoryChatLog failing(RuntimeException e) {
         this.failure = e;
         return this;
+    }
+
+    /** Makes the next {@link #acceptingNewQuestions()} throw {@code e} (a store with a bug), once. */
+    public InMemoryChatLog throwingOnNextAdmission(RuntimeException e) {
+        admissionFailure.set(e);
+        return this;
+    }
+
+    @Override
+    public boolean acceptingNewQuestions() {
+        RuntimeException e = admissionFailure.getAndSet(null);
+        if (e != null) {
+            throw e;
+        }
+        return true;
     }
 
     @Override
@@ -63,25 +80,42 @@ public final class InMemoryChatLog implements ChatLog {
                 .limit(limit).toList();
     }
 
+    /**
+     * The record whose log id or client request id is {@code id}, or null; fails when several
+     * records share that request id (look them up by log id then).
+     */
     public ChatRecord get(String id) {
-        return records.get(id);
+        ChatRecord byKey = records.get(id);
+        if (byKey != null) {
+            return byKey;
+        }
+        List<ChatRecord> matching = records.values().stream().filter(r -> id.equals(r.requestId())).toList();
+        if (matching.size() > 1) {
+            throw new AssertionError(matching.size() + " records have request id " + id + ": " + matching);
+        }
+        return matching.isEmpty() ? null : matching.getFirst();
+    }
+
+    /** The record whose (server-generated) id is {@code logId}, or null. */
+    public ChatRecord byLogId(String logId) {
+        return records.get(logId);
     }
 
     public int size() {
         return records.size();
     }
 
-    /** Waits up to {@code timeout} for the record {@code id} to match, then returns it (or fails). */
+    /** Waits up to {@code timeout} for the record {@link #get}{@code (id)} to match, then returns it (or fails). */
     public ChatRecord await(String id, Predicate<ChatRecord> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            ChatRecord r = records.get(id);
+            ChatRecord r = get(id);
             if (r != null && condition.test(r)) {
                 return r;
             }
             Thread.sleep(10);
         }
-        throw new AssertionError("no matching chat-log record " + id + " within " + timeout + "; have " + records.get(id));
+        throw new AssertionError("no matching chat-log record " + id + " within " + timeout + "; have " + get(id));
     }
 
     @Override

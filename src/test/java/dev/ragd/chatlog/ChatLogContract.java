@@ -160,7 +160,7 @@ public abstract class ChatLogContract {
 
     private static ChatRecord by(String id, Instant ts, String email, Status status) {
         ChatRecord r = record(id, ts);
-        return new ChatRecord(r.id(), r.userQuestion(), r.timestamp(), r.finalAnswer(), email,
+        return new ChatRecord(r.id(), r.requestId(), r.userQuestion(), r.timestamp(), r.finalAnswer(), email,
                 r.agentsSearchResults(), status, r.model(), 1, 2, 3, 4, 5);
     }
 

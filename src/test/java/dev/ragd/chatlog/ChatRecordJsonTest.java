@@ -21,9 +21,10 @@ class ChatRecordJsonTest {
         JsonNode json = plain.readTree(ChatRecordJson.toJson(record("r1", T0)));
 
         assertThat(json.properties()).extracting(e -> e.getKey()).containsExactlyInAnyOrder(
-                "id", "user_question", "timestamp", "final_answer", "user_email", "agents_search_results",
+                "id", "request_id", "user_question", "timestamp", "final_answer", "user_email", "agents_search_results",
                 "status", "model", "retrieval_ms", "first_token_ms", "total_ms", "prompt_tokens",
                 "completion_tokens");
+        assertThat(json.get("request_id").asText()).isEqualTo("req-r1");
         assertThat(json.get("timestamp").asText()).isEqualTo("2026-11-26T21:30:00.123Z");
         assertThat(json.get("status").asText()).isEqualTo("completed");
         assertThat(json.get("retrieval_ms").isIntegralNumber()).isTrue();
@@ -54,6 +55,21 @@ class ChatRecordJsonTest {
         ChatRecord r = record("r1", Instant.parse("2026-01-02T03:04:05.123456789Z"), "Ünï 😀\n\"q\"", "a\tb");
 
         assertThat(ChatRecordJson.fromJson(ChatRecordJson.toJson(r))).isEqualTo(r);
+    }
+
+    @Test
+    void aRecordWrittenBeforeRequestIdsWereKeptReadsWithANullRequestId() {
+        String old = "{\"id\":\"q-1\",\"user_question\":\"When?\",\"timestamp\":\"2026-11-26T21:30:00.123Z\","
+                + "\"final_answer\":\"At 9 [1].\",\"user_email\":null,\"agents_search_results\":[],"
+                + "\"status\":\"completed\",\"model\":\"extractive\",\"retrieval_ms\":1,\"first_token_ms\":2,"
+                + "\"total_ms\":3,\"prompt_tokens\":0,\"completion_tokens\":4}";
+
+        ChatRecord r = ChatRecordJson.fromJson(old);
+
+        assertThat(r.id()).isEqualTo("q-1");
+        assertThat(r.requestId()).isNull();
+        assertThat(r).isEqualTo(new ChatRecord("q-1", "When?", T0, "At 9 [1].", null, List.of(), Status.completed,
+                "extractive", 1, 2, 3, 0, 4));
     }
 
     @Test

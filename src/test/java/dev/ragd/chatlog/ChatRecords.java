@@ -16,7 +16,7 @@ public final class ChatRecords {
     }
 
     public static ChatRecord record(String id, Instant ts, String question, String answer) {
-        return new ChatRecord(id, question, ts, answer, "ada@example.com",
+        return new ChatRecord(id, "req-" + id, question, ts, answer, "ada@example.com",
                 List.of(new SearchResult(question, List.of(
                         new SearchResult.Hit("docs/rrf.md", "docs/rrf.md#0", "Fusion", 0.0327868852459016),
                         new SearchResult.Hit("docs/bm25.pdf", "docs/bm25.pdf#3", "BM25 \"scoring\"", 0.016)))),

@@ -199,7 +199,7 @@ class LogsCommandTest {
     }
 
     private static ChatRecord as(ChatRecord r, String email, Status status) {
-        return new ChatRecord(r.id(), r.userQuestion(), r.timestamp(), r.finalAnswer(), email,
+        return new ChatRecord(r.id(), r.requestId(), r.userQuestion(), r.timestamp(), r.finalAnswer(), email,
                 r.agentsSearchResults(), status, r.model(), 0, 0, 0, 0, 0);
     }
 

@@ -132,15 +132,16 @@ class ChatLogOutageE2ETest {
             assertThat(readyz(app.port()).statusCode()).as("ready again once the queue drained").isEqualTo(200);
 
             Map<String, Long> rowsPerId = app.chatLog().recent(1000).stream()
-                    .filter(r -> r.id().startsWith("outage-"))
-                    .collect(Collectors.groupingBy(ChatRecord::id, Collectors.counting()));
+                    .filter(r -> r.requestId() != null && r.requestId().startsWith("outage-"))
+                    .collect(Collectors.groupingBy(ChatRecord::requestId, Collectors.counting()));
             assertThat(rowsPerId).hasSize(REQUESTS).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
             Map<String, ChatRecord> byId = app.chatLog().recent(1000).stream()
                     .collect(Collectors.toMap(ChatRecord::id, Function.identity()));
             for (int i = 0; i < REQUESTS; i++) {
                 String answer = frames.get(i).stream().filter(f -> "token".equals(f.getString("type")))
                         .map(f -> f.getString("text")).reduce("", String::concat);
-                ChatRecord r = byId.get("outage-" + i);
+                ChatRecord r = byId.get(frames.get(i).getLast().getString("log_id"));
+                assertThat(r.requestId()).isEqualTo("outage-" + i);
                 assertThat(r.status()).isEqualTo(ChatRecord.Status.completed);
                 assertThat(r.finalAnswer()).isEqualTo(answer);
             }

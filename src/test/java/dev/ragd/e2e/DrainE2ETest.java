@@ -135,13 +135,13 @@ class DrainE2ETest {
         assertThat(sseRest.get(10, TimeUnit.SECONDS).getLast().getString("type")).as("the SSE stream ends normally")
                 .isEqualTo("end");
         try (FileChatLog store = new FileChatLog(ChatLogs.fileDir(config))) {
-            assertThat(store.recent(100)).filteredOn(r -> r.id().equals("drain-sse"))
+            assertThat(store.recent(100)).filteredOn(r -> "drain-sse".equals(r.requestId()))
                     .singleElement().extracting(ChatRecord::status).isEqualTo(ChatRecord.Status.completed);
             for (int i = 0; i < STREAMS; i++) {
                 String id = "drain-" + i;
                 String answer = frames.get(i).stream().filter(f -> "token".equals(f.getString("type")))
                         .map(f -> f.getString("text")).reduce("", String::concat);
-                ChatRecord r = store.recent(100).stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+                ChatRecord r = store.recent(100).stream().filter(x -> id.equals(x.requestId())).findFirst().orElseThrow();
                 assertThat(r.status()).isEqualTo(ChatRecord.Status.completed);
                 assertThat(r.finalAnswer()).isEqualTo(answer).contains("5 years");
             }
@@ -160,7 +160,7 @@ class DrainE2ETest {
 
         assertThat(ws.closed.get(10, TimeUnit.SECONDS)).isNotNull();
         try (FileChatLog store = new FileChatLog(ChatLogs.fileDir(config))) {
-            ChatRecord r = store.recent(10).stream().filter(x -> x.id().equals("too-slow")).findFirst().orElseThrow();
+            ChatRecord r = store.recent(10).stream().filter(x -> "too-slow".equals(x.requestId())).findFirst().orElseThrow();
             assertThat(r.status()).isEqualTo(ChatRecord.Status.cancelled);
             assertThat(r.finalAnswer()).isNotEmpty();
         }

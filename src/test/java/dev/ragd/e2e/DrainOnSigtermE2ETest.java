@@ -61,7 +61,7 @@ class DrainOnSigtermE2ETest {
         String answer = frames.stream().filter(f -> "token".equals(f.getString("type")))
                 .map(f -> f.getString("text")).reduce("", String::concat);
         try (FileChatLog store = new FileChatLog(data.resolve("chatlog"))) {
-            ChatRecord r = store.recent(10).stream().filter(x -> x.id().equals("sigterm-1")).findFirst().orElseThrow();
+            ChatRecord r = store.recent(10).stream().filter(x -> "sigterm-1".equals(x.requestId())).findFirst().orElseThrow();
             assertThat(r.status()).isEqualTo(ChatRecord.Status.completed);
             assertThat(r.finalAnswer()).isEqualTo(answer);
         }

@@ -40,8 +40,10 @@ class HttpChatE2ETest {
                 .map(e -> e.getString("text")).reduce("", String::concat);
         assertThat(answer).contains("5 years").contains("[1]");
         assertThat(NativeSocketE2ETest.citedDocIds(answer, events.get(1).getJsonArray("items"))).contains("K-103");
-        assertThat(events.getLast().getString("log_id")).isEqualTo("sse-1");
-        ChatRecord record = APP.get().record("sse-1").orElseThrow();
+        String logId = events.getLast().getString("log_id");
+        assertThat(logId).matches(NativeSocketE2ETest.UUID).isEqualTo(events.getFirst().getString("log_id"));
+        ChatRecord record = APP.get().record(logId).orElseThrow();
+        assertThat(record.requestId()).isEqualTo("sse-1");
         assertThat(record.finalAnswer()).isEqualTo(answer);
         assertThat(record.userEmail()).isEqualTo("sse@example.org");
         assertThat(record.status()).isEqualTo(ChatRecord.Status.completed);
@@ -55,11 +57,11 @@ class HttpChatE2ETest {
         assertThat(reply.contentType).startsWith("application/json");
         JsonObject body = new JsonObject(reply.body);
         assertThat(body.getString("id")).isEqualTo("json-1");
-        assertThat(body.getString("log_id")).isEqualTo("json-1");
+        assertThat(body.getString("log_id")).matches(NativeSocketE2ETest.UUID);
         assertThat(body.getString("answer")).contains("5 years").contains("[1]");
         assertThat(NativeSocketE2ETest.citedDocIds(body.getString("answer"), body.getJsonArray("sources")))
                 .contains("K-103");
-        assertThat(APP.get().record("json-1").orElseThrow().finalAnswer()).isEqualTo(body.getString("answer"));
+        assertThat(APP.get().record(body.getString("log_id")).orElseThrow().finalAnswer()).isEqualTo(body.getString("answer"));
     }
 
     @Test
@@ -98,8 +100,22 @@ class HttpChatE2ETest {
     }
 
     static Reply post(HttpClient client, int port, JsonObject body) throws Exception {
+        return post(client, port, body.encode());
+    }
+
+    /** Posts {@code body} as written (e.g. with JSON escapes no encoder would produce) to {@code app}. */
+    static Reply postRaw(RunningApp app, String body) throws Exception {
+        HttpClient client = app.clientVertx().createHttpClient();
+        try {
+            return post(client, app.port(), body);
+        } finally {
+            client.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Reply post(HttpClient client, int port, String body) throws Exception {
         return client.request(HttpMethod.POST, port, "127.0.0.1", "/v1/chat")
-                .compose(req -> req.putHeader("content-type", "application/json").send(Buffer.buffer(body.encode())))
+                .compose(req -> req.putHeader("content-type", "application/json").send(Buffer.buffer(body)))
                 .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), header(resp), b.toString())))
                 .await(20, TimeUnit.SECONDS);
     }

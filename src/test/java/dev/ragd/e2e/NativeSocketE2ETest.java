@@ -23,6 +23,7 @@ class NativeSocketE2ETest {
     @RegisterExtension
     static final SharedApp APP = SharedApp.standard();
 
+    static final String UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
     private static final Pattern CITATION = Pattern.compile("\\[(\\d+)]");
 
     @Test
@@ -51,13 +52,16 @@ class NativeSocketE2ETest {
 
         JsonObject end = frames.getLast();
         assertThat(end.getString("type")).isEqualTo("end");
-        assertThat(end.getString("log_id")).isEqualTo("n-1");
+        assertThat(end.getString("log_id")).as("made by the server, not the client's id").matches(UUID)
+                .isEqualTo(frames.getFirst().getString("log_id"));
         assertThat(end.getString("logged")).as("the record is durable in the store before end").isEqualTo("stored");
         assertThat(end.getString("model")).isEqualTo("extractive");
         assertThat(end.getJsonObject("answerer").getBoolean("language_model")).isFalse();
         assertThat(end.getJsonObject("timings").getInteger("completion_tokens")).isEqualTo(tokens.size());
         assertThat(recordAtEnd).as("record written before the end frame").isPresent();
         ChatRecord record = recordAtEnd.orElseThrow();
+        assertThat(record.id()).isEqualTo(end.getString("log_id"));
+        assertThat(record.requestId()).isEqualTo("n-1");
         assertThat(record.finalAnswer()).isEqualTo(answer);
         assertThat(record.status()).isEqualTo(ChatRecord.Status.completed);
         assertThat(record.userEmail()).isEqualTo("native@example.org");
@@ -93,10 +97,12 @@ class NativeSocketE2ETest {
                     .startsWith("start", "sources").endsWith("end")
                     .filteredOn(t -> !t.equals("start") && !t.equals("sources") && !t.equals("end"))
                     .isNotEmpty().containsOnly("token");
-            assertThat(frames.getLast().getString("log_id")).isEqualTo(id);
+            assertThat(frames.getLast().getString("log_id")).matches(UUID);
             String answer = frames.stream().filter(f -> "token".equals(f.getString("type")))
                     .map(f -> f.getString("text")).reduce("", String::concat);
-            ChatRecord record = APP.get().record(id).orElseThrow(() -> new AssertionError("no record " + id));
+            ChatRecord record = APP.get().record(frames.getLast().getString("log_id"))
+                    .orElseThrow(() -> new AssertionError("no record " + id));
+            assertThat(record.requestId()).isEqualTo(id);
             assertThat(record.userQuestion()).isEqualTo(questions.get(id));
             assertThat(record.finalAnswer()).isEqualTo(answer);
         });
@@ -116,10 +122,10 @@ class NativeSocketE2ETest {
 
         assertThat(answer.getString("type")).isEqualTo("answer");
         assertThat(answer.getString("id")).isEqualTo("whole-1");
-        assertThat(answer.getString("log_id")).isEqualTo("whole-1");
+        assertThat(answer.getString("log_id")).matches(UUID);
         assertThat(answer.getString("answer")).contains("5 years").contains("[1]");
         assertThat(citedDocIds(answer.getString("answer"), answer.getJsonArray("sources"))).contains("K-103");
-        assertThat(APP.get().record("whole-1").orElseThrow().finalAnswer()).isEqualTo(answer.getString("answer"));
+        assertThat(APP.get().record(answer.getString("log_id")).orElseThrow().finalAnswer()).isEqualTo(answer.getString("answer"));
     }
 
     @Test

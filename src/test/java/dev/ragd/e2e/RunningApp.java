@@ -75,9 +75,13 @@ public final class RunningApp implements AutoCloseable {
         return clientVertx;
     }
 
-    /** The chat-log record with this id, if it has been written (looks at the newest 1000). */
+    /**
+     * The newest chat-log record whose log id or client request id is {@code id}, if it has been
+     * written (looks at the newest 1000).
+     */
     public Optional<ChatRecord> record(String id) {
-        return app.chatLog().recent(1000).stream().filter(r -> r.id().equals(id)).findFirst();
+        return app.chatLog().recent(1000).stream().filter(r -> r.id().equals(id) || id.equals(r.requestId()))
+                .findFirst();
     }
 
     @Override

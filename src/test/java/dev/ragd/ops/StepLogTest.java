@@ -11,7 +11,7 @@ class StepLogTest {
 
     private static JsonNode logRequestIn(boolean logContent) {
         String out = CapturedLog.capture(Map.of(), ctx -> new StepLog(ctx.getLogger("dev.ragd.steps"), logContent)
-                .step("req-7", Step.REQUEST_IN, 0)
+                .request("log-7", "req-7").step(Step.REQUEST_IN, 0)
                 .with("question_chars", 12)
                 .content("question", "secret plan?")
                 .content("user_email", "ada@example.com")
@@ -20,11 +20,11 @@ class StepLogTest {
     }
 
     @Test
-    void everyStepIsOneLineWithRequestIdStepAndDuration() {
+    void everyStepIsOneLineWithLogIdRequestIdStepAndDuration() {
         String out = CapturedLog.capture(Map.of(), ctx -> {
-            StepLog steps = new StepLog(ctx.getLogger("dev.ragd.steps"), false);
+            StepLog.Request steps = new StepLog(ctx.getLogger("dev.ragd.steps"), false).request("log-1", "req-1");
             for (Step step : Step.values()) {
-                steps.step("req-1", step, 5).with("hits", 3).log();
+                steps.step(step, 5).with("hits", 3).log();
             }
         });
 
@@ -32,6 +32,7 @@ class StepLogTest {
                 .containsExactly("request_in", "rejected", "retrieval", "first_token", "answer_done", "cancelled",
                         "backpressure", "chatlog_write");
         assertThat(CapturedLog.jsonLines(out)).allSatisfy(line -> {
+            assertThat(line.get("log_id").asText()).isEqualTo("log-1");
             assertThat(line.get("request_id").asText()).isEqualTo("req-1");
             assertThat(line.get("duration_ms").asLong()).isEqualTo(5);
             assertThat(line.get("hits").asInt()).isEqualTo(3);
@@ -58,9 +59,19 @@ class StepLogTest {
     }
 
     @Test
+    void aRequestRefusedBeforeItHadARecordLogsANullLogId() {
+        String out = CapturedLog.capture(Map.of(), ctx -> new StepLog(ctx.getLogger("dev.ragd.steps"), false)
+                .request(null, "req-2").step(Step.REJECTED, 0).log());
+
+        JsonNode line = CapturedLog.jsonLines(out).getFirst();
+        assertThat(line.get("log_id").isNull()).isTrue();
+        assertThat(line.get("request_id").asText()).isEqualTo("req-2");
+    }
+
+    @Test
     void failedStepIsAWarningWithTheError() {
         String out = CapturedLog.capture(Map.of(), ctx -> new StepLog(ctx.getLogger("dev.ragd.steps"), false)
-                .stepWarn("req-9", Step.CHATLOG_WRITE, 30).error(new IllegalStateException("disk full")).log());
+                .request("log-9", "req-9").stepWarn(Step.CHATLOG_WRITE, 30).error(new IllegalStateException("disk full")).log());
 
         JsonNode line = CapturedLog.jsonLines(out).getFirst();
         assertThat(line.get("level").asText()).isEqualTo("WARN");

@@ -75,13 +75,14 @@ class NativeSocketTest {
             frames.stream().filter(o -> o.getString("type").equals("token")).forEach(o -> answer.append(o.getString("text")));
             assertThat(answer).hasToString(DEFAULT_ANSWER);
             JsonObject end = frames.getLast();
-            assertThat(end.getString("log_id")).isEqualTo("q-1");
+            assertThat(end.getString("log_id")).isNotEqualTo("q-1").isEqualTo(frames.getFirst().getString("log_id"));
             assertThat(end.getJsonObject("timings").fieldNames()).containsExactlyInAnyOrder("retrieval_ms",
                     "first_token_ms", "total_ms", "prompt_tokens", "completion_tokens");
             assertThat(end.getString("model")).isEqualTo("fake-words");
             assertThat(end.getJsonObject("answerer").getBoolean("language_model")).isFalse();
             assertThat(loggedWhenEndArrived.get("q-1")).as("record present when end arrived").isNotNull()
                     .extracting(ChatRecord::status).isEqualTo(ChatRecord.Status.completed);
+            assertThat(loggedWhenEndArrived.get("q-1").requestId()).isEqualTo("q-1");
         }
     }
 
@@ -153,7 +154,7 @@ class NativeSocketTest {
         assertThat(o.getString("type")).isEqualTo("answer");
         assertThat(o.getString("answer")).isEqualTo(DEFAULT_ANSWER);
         assertThat(o.getJsonArray("sources")).hasSize(2);
-        assertThat(o.getString("log_id")).isEqualTo(o.getString("id"));
+        assertThat(o.getString("log_id")).isNotBlank().isNotEqualTo(o.getString("id"));
         assertThat(o.getJsonObject("timings").getLong("total_ms")).isNotNull();
     }
 

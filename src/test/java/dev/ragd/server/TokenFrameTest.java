@@ -18,7 +18,7 @@ class TokenFrameTest {
     private static List<String> awkwardTexts() {
         List<String> texts = new ArrayList<>(List.of("", " warranty", "say \"two years\" [1]", "\\", "\\\"", "\"\"",
                 "a\\\"b\"c\\", "line\nbreak\r\ttab", "\u2028\u2029", "😀 emoji", "\uD83D", "\uDE00 lone low",
-                "</script>", "x\u007fy", "中文 Ünïcödé", TokenFrame.MARK, "{\"text\":\"nested\"}"));
+                "</script>", "x\u007fy", "中文 Ünïcödé", "\uE000ragd-token\uE000", "{\"text\":\"nested\"}"));
         StringBuilder controls = new StringBuilder();
         for (char c = 0; c < 0x20; c++) {
             controls.append(c);
@@ -36,9 +36,16 @@ class TokenFrameTest {
         return texts;
     }
 
+    /**
+     * Ids a client may choose to break a template search: the old placeholder itself, quoted, the
+     * token's own key and value syntax, closing brackets, escapes, empty.
+     */
+    private static final List<String> HOSTILE_IDS = List.of("\uE000ragd-token\uE000", "\"\uE000ragd-token\uE000\"",
+            "\",\"text\":\"", "\"}", "}]\"", "\\", "\\\"", "", "\"\"", "\u0000\u001f", "\uD800", "😀\"content\":\"");
+
     private static void assertSameAsEncoder(Function<String, JsonObject> frame, Function<JsonObject, String> encoder,
             boolean quoteAsUnicode) {
-        TokenFrame tokenFrame = TokenFrame.of(frame.apply(TokenFrame.MARK), encoder, quoteAsUnicode);
+        TokenFrame tokenFrame = TokenFrame.of(frame, encoder, quoteAsUnicode);
         for (String text : awkwardTexts()) {
             assertThat(tokenFrame.render(text)).as("frame for %s", text).isEqualTo(encoder.apply(frame.apply(text)));
         }
@@ -52,7 +59,7 @@ class TokenFrameTest {
     @Test
     void bookStreamFrameIsExactlyWhatTheBookEncoderWritesQuotesIncluded() {
         assertSameAsEncoder(text -> BookSocket.streamFrame(ID, text), BookJson::encode, true);
-        TokenFrame book = TokenFrame.of(BookSocket.streamFrame(ID, TokenFrame.MARK), BookJson::encode, true);
+        TokenFrame book = TokenFrame.of(text -> BookSocket.streamFrame(ID, text), BookJson::encode, true);
         assertThat(book.render("a \"b\"")).contains("\"content\":\"a \\u0022b\\u0022\"").doesNotContain("\\\"");
     }
 
@@ -67,8 +74,25 @@ class TokenFrameTest {
     }
 
     @Test
-    void templateWithoutTheMarkIsRefused() {
-        assertThatThrownBy(() -> TokenFrame.of(Wire.frame("token", ID).put("text", "x"), JsonObject::encode, false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token mark exactly once");
+    void anyIdAClientChoosesStillGivesExactlyTheEncodersFrames() {
+        for (String id : HOSTILE_IDS) {
+            assertSameAsEncoder(text -> Wire.frame("token", id).put("text", text), JsonObject::encode, false);
+            assertSameAsEncoder(text -> BookSocket.streamFrame(id, text), BookJson::encode, true);
+            assertThat(Wire.tokenFrame(id).render("x")).as("id %s", id)
+                    .isEqualTo(Wire.frame("token", id).put("text", "x").encode());
+        }
+    }
+
+    @Test
+    void aFrameWhoseTokenIsNotTheLastValueIsRefused() {
+        assertThatThrownBy(() -> TokenFrame.of(text -> new JsonObject().put("text", text).put("id", ID),
+                JsonObject::encode, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("last value");
+        assertThatThrownBy(() -> TokenFrame.of(text -> new JsonObject().put("text", text).put("id", ""),
+                JsonObject::encode, false))
+                .as("an empty string after the token does not pass for it")
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("last value");
+        assertThatThrownBy(() -> TokenFrame.of(text -> new JsonObject().put("n", text.length()), JsonObject::encode, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("last value");
     }
 }

@@ -43,6 +43,11 @@ final class Chats {
             return last().getString("logged");
         }
 
+        /** The id of the answer's chat-log record, as its end frame named it. */
+        String logId() {
+            return last().getString("log_id");
+        }
+
         /** The streamed answer: every token's text, concatenated. */
         String text() {
             return frames.stream().filter(f -> "token".equals(f.getString("type")))

@@ -104,11 +104,12 @@ class PostgresOutageE2ETest {
             assertThat(afterRecovery.status()).as(afterRecovery.body()).isEqualTo(200);
 
             // and: PostgreSQL holds every answer exactly once, with the streamed text
-            Map<String, List<RestartablePostgres.Row>> rows = pg.rowsById("load-");
+            Map<String, List<RestartablePostgres.Row>> rows = pg.rowsByRequestId("load-");
             assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(all.stream().map(Chats.Answer::id).toList());
             for (Chats.Answer a : all) {
                 assertThat(rows.get(a.id())).as(a.id()).singleElement().satisfies(r -> {
                     assertThat(r.status()).isEqualTo("completed");
+                    assertThat(r.logId()).isEqualTo(a.logId());
                     assertThat(r.finalAnswer()).isEqualTo(a.text()).isNotBlank();
                 });
             }
@@ -151,11 +152,12 @@ class PostgresOutageE2ETest {
                     + " (restart took %d ms)%n", ms(closed - closeBegan), ms(closed - restarted), ms(restarted - restartBegan));
 
             // then: the queued records reached PostgreSQL before ragd stopped
-            Map<String, List<RestartablePostgres.Row>> rows = pg.rowsById("shut-");
+            Map<String, List<RestartablePostgres.Row>> rows = pg.rowsByRequestId("shut-");
             assertThat(rows).hasSize(3);
             for (Chats.Answer a : answers) {
                 assertThat(rows.get(a.id())).as(a.id()).singleElement().satisfies(r -> {
                     assertThat(r.status()).isEqualTo("completed");
+                    assertThat(r.logId()).isEqualTo(a.logId());
                     assertThat(r.finalAnswer()).isEqualTo(a.text()).isNotBlank();
                 });
             }

@@ -100,19 +100,20 @@ class PostgresReplicaRestartE2ETest {
                         .isLessThan(15_000);
 
                 // and: PostgreSQL holds each exactly once, with the streamed text
-                Map<String, List<RestartablePostgres.Row>> rows = pg.rowsById();
+                Map<String, List<RestartablePostgres.Row>> rows = pg.rowsByRequestId();
                 List<String> ids = answers.stream().map(Chats.Answer::id).toList();
                 assertThat(rows.keySet()).containsExactlyInAnyOrderElementsOf(ids);
                 for (Chats.Answer x : answers) {
                     assertThat(rows.get(x.id())).as(x.id()).singleElement().satisfies(r -> {
                         assertThat(r.status()).isEqualTo("completed");
+                        assertThat(r.logId()).isEqualTo(x.logId());
                         assertThat(r.finalAnswer()).isEqualTo(x.text()).isNotBlank();
                     });
                 }
 
                 // and: either running replica reads the records written by all three
                 for (RunningApp replica : List.of(b, a2)) {
-                    assertThat(replica.app().chatLog().recent(100)).extracting(ChatRecord::id)
+                    assertThat(replica.app().chatLog().recent(100)).extracting(ChatRecord::requestId)
                             .containsExactlyInAnyOrderElementsOf(ids);
                 }
             }
@@ -126,9 +127,9 @@ class PostgresReplicaRestartE2ETest {
         assertThat(exit).as(err.toString()).isZero();
         List<ChatRecord> listed = out.toString().lines().map(ChatRecordJson::fromJson).toList();
         assertThat(listed).extracting(ChatRecord::id).doesNotHaveDuplicates()
-                .containsExactlyInAnyOrderElementsOf(answers.stream().map(Chats.Answer::id).toList());
+                .containsExactlyInAnyOrderElementsOf(answers.stream().map(Chats.Answer::logId).toList());
         Map<String, String> streamed = new HashMap<>();
-        answers.forEach(x -> streamed.put(x.id(), x.text()));
+        answers.forEach(x -> streamed.put(x.logId(), x.text()));
         assertThat(listed).allSatisfy(r -> assertThat(r.finalAnswer()).as(r.id()).isEqualTo(streamed.get(r.id())));
     }
 

@@ -70,13 +70,14 @@ class PostgresSigtermDrainE2ETest {
 
         assertThat(process.exitValue()).as(log).isZero();
         assertThat(log).contains("postgres chat log opened").contains("shutdown: draining").contains("shutdown: done");
-        Map<String, List<RestartablePostgres.Row>> rows = pg.rowsById();
+        Map<String, List<RestartablePostgres.Row>> rows = pg.rowsByRequestId();
         assertThat(rows).hasSize(2);
         for (Chats.Answer a : answers) {
             assertThat(a.type()).as(a.id() + " " + a.last() + "\n" + log).isEqualTo("end");
             assertThat(a.logged()).isEqualTo("stored");
             assertThat(rows.get(a.id())).as(a.id()).singleElement().satisfies(r -> {
                 assertThat(r.status()).isEqualTo("completed");
+                assertThat(r.logId()).isEqualTo(a.logId());
                 assertThat(r.finalAnswer()).isEqualTo(a.text()).isNotBlank();
             });
         }

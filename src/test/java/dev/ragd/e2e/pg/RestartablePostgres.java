@@ -22,7 +22,8 @@ import java.util.Map;
 final class RestartablePostgres implements AutoCloseable {
 
     /** One row of {@code chat_log} as stored. */
-    record Row(String id, String status, String finalAnswer) {}
+    /** A chat_log row: its key (the record's log id), the client's request id, status and answer. */
+    record Row(String logId, String requestId, String status, String finalAnswer) {}
 
     private final Path dataDir;
     private final int port;
@@ -76,21 +77,24 @@ final class RestartablePostgres implements AutoCloseable {
     }
 
     /** Every row of {@code chat_log}, grouped by id (a list longer than one would be a duplicate). */
-    Map<String, List<Row>> rowsById() throws SQLException {
-        return rowsById("");
+    Map<String, List<Row>> rowsByRequestId() throws SQLException {
+        return rowsByRequestId("");
     }
 
-    /** The rows whose id starts with {@code idPrefix}, grouped by id. */
-    Map<String, List<Row>> rowsById(String idPrefix) throws SQLException {
+    /**
+     * The rows whose client request id starts with {@code prefix}, grouped by request id: a request
+     * stored more than once (or under two keys) shows as two rows.
+     */
+    Map<String, List<Row>> rowsByRequestId(String prefix) throws SQLException {
         Map<String, List<Row>> rows = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection(jdbcUrl(), "postgres", "");
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT id, status, record->>'final_answer' FROM chat_log WHERE starts_with(id, ?) ORDER BY id")) {
-            ps.setString(1, idPrefix);
+                PreparedStatement ps = c.prepareStatement("SELECT id, record->>'request_id', status,"
+                        + " record->>'final_answer' FROM chat_log WHERE starts_with(record->>'request_id', ?) ORDER BY id")) {
+            ps.setString(1, prefix);
             ResultSet rs = ps.executeQuery();
             while (rs.next()) {
-                rows.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
-                        .add(new Row(rs.getString(1), rs.getString(2), rs.getString(3)));
+                rows.computeIfAbsent(rs.getString(2), k -> new ArrayList<>())
+                        .add(new Row(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
             }
         }
         return rows;
