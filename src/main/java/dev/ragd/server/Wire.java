@@ -103,6 +103,7 @@ final class Wire {
         return switch (e.code()) {
             case ErrorCodes.BAD_REQUEST, ErrorCodes.QUESTION_TOO_LONG -> 400;
             case ErrorCodes.PAYLOAD_TOO_LARGE -> 413;
+            case ErrorCodes.REQUEST_TIMEOUT -> 408;
             case ErrorCodes.TOO_MANY_REQUESTS, ErrorCodes.RATE_LIMITED, ErrorCodes.BUSY -> 429;
             case ErrorCodes.UPSTREAM_AUTH, ErrorCodes.UPSTREAM_BAD_REQUEST -> 502;
             case ErrorCodes.UPSTREAM_TIMEOUT -> 504;
