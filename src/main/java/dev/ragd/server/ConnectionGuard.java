@@ -3,8 +3,6 @@ package dev.ragd.server;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ErrorCodes;
 import dev.ragd.config.EdgeConfig;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
@@ -12,15 +10,15 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
@@ -30,7 +28,6 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.internal.http.WebSocketInternal;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -43,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <li>no request in flight and no traffic for {@code idleTimeoutMs}: closed (a WebSocket with close
  *     1001 {@code idle timeout}); a connection whose answer is still being written is never idle;</li>
  * <li>request headers, or then a body, not received within {@code requestTimeoutMs} of their first
- *     byte: answered 408 when no response has started, and closed;</li>
+ *     byte: answered 408 when no response has started, and closed; a WebSocket message likewise:
+ *     close 1008;</li>
  * <li>an address over {@code maxConnectionsPerIp}: its request is answered 429 without reaching
  *     Vert.x, and the connection closed.</li>
  * </ul>
@@ -57,10 +55,11 @@ final class ConnectionGuard {
     private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final AttributeKey<ConnectionGuard> KEY = AttributeKey.valueOf("ragd.connectionGuard");
     static final short GOING_AWAY = 1001;
+    static final short POLICY_VIOLATION = 1008;
     static final String IDLE_REASON = "idle timeout";
 
     /** Where the connection is in receiving its current request. */
-    private enum Phase { WAITING, HEADERS, BODY }
+    private enum Phase { WAITING, HEADERS, BODY, MESSAGE }
 
     private final HttpConnection connection;
     private final Channel channel;
@@ -79,6 +78,8 @@ final class ConnectionGuard {
     private ServerWebSocket webSocket;
     private BooleanSupplier webSocketBusy;
     private boolean webSocketMode;
+    /** A fragmented WebSocket data message has begun and its final fragment is still to come. */
+    private boolean fragmentOpen;
 
     private ConnectionGuard(HttpConnection connection, Channel channel, EdgeConfig edge, ChatError refusal) {
         this.connection = connection;
@@ -106,8 +107,7 @@ final class ConnectionGuard {
             }
             return;
         }
-        ChatError refusal = admitted ? null : ChatError.of(ErrorCodes.TOO_MANY_REQUESTS, "this address already has "
-                + limiter.maxPerAddress() + " open connections (RAGD_MAX_CONNECTIONS_PER_IP); close one and retry", true);
+        ChatError refusal = admitted ? null : limiter.refusal();
         ConnectionGuard guard = new ConnectionGuard(connection, channel, edge, refusal);
         channel.attr(KEY).set(guard);
         pipeline.addBefore("httpDecoder", "ragdIdle",
@@ -166,7 +166,7 @@ final class ConnectionGuard {
     /** One timer per connection, re-armed for what is left rather than per request. */
     private void checkDeadline() {
         deadline = null;
-        if (phase == Phase.WAITING || webSocketMode || !channel.isActive()) {
+        if (phase == Phase.WAITING || !channel.isActive()) {
             return;
         }
         long left = requestTimeoutNanos - (System.nanoTime() - phaseStartNanos);
@@ -182,22 +182,30 @@ final class ConnectionGuard {
         timedOut();
     }
 
+    /** Requests received before the one being received now. */
+    private int requestsBefore() {
+        return phase == Phase.BODY ? requests - 1 : requests;
+    }
+
     private boolean earlierResponsesPending() {
-        int before = phase == Phase.BODY ? requests - 1 : requests;
-        return refusal == null && responsesEnded < before;
+        return refusal == null && responsesEnded < requestsBefore();
     }
 
     private void timedOut() {
-        String what = phase == Phase.HEADERS ? "request headers" : "request body";
-        log.atDebug().addKeyValue("remote", connection.remoteAddress()).addKeyValue("timeout_ms", requestTimeoutMs)
-                .log(what + " too slow; closing");
-        int before = phase == Phase.BODY ? requests - 1 : requests;
+        String what = switch (phase) {
+            case HEADERS -> "request headers";
+            case BODY -> "request body";
+            default -> "WebSocket message";
+        };
+        String message = "the " + what + " did not arrive within " + requestTimeoutMs + " ms (RAGD_REQUEST_TIMEOUT_MS)";
+        log.atDebug().addKeyValue("remote", connection.remoteAddress()).log(message + "; closing");
+        int before = requestsBefore();
         boolean noResponseYet = refusal == null && responsesStarted == before && responsesEnded == before;
-        if (noResponseYet && messages != null) {
-            messages.writeAndFlush(errorResponse(HttpResponseStatus.REQUEST_TIMEOUT, ChatError.of(
-                    ErrorCodes.REQUEST_TIMEOUT, "the " + what + " did not arrive within " + requestTimeoutMs
-                            + " ms (RAGD_REQUEST_TIMEOUT_MS)", true)))
-                    .addListener(ChannelFutureListener.CLOSE);
+        if (phase == Phase.MESSAGE && webSocket != null && !webSocket.isClosed()) {
+            webSocket.close(POLICY_VIOLATION, Wire.closeReason(message));
+        } else if (phase != Phase.MESSAGE && noResponseYet && messages != null) {
+            messages.writeAndFlush(EdgeReplies.closing(HttpResponseStatus.REQUEST_TIMEOUT,
+                    ChatError.of(ErrorCodes.REQUEST_TIMEOUT, message, true))).addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
         }
@@ -205,23 +213,12 @@ final class ConnectionGuard {
 
     private void refuse(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof HttpRequest && refusalSent == null) {
-            refusalSent = ctx.writeAndFlush(errorResponse(HttpResponseStatus.TOO_MANY_REQUESTS, refusal));
+            refusalSent = ctx.writeAndFlush(EdgeReplies.closing(HttpResponseStatus.TOO_MANY_REQUESTS, refusal));
         }
         if (msg instanceof LastHttpContent && refusalSent != null) {
             refusalSent.addListener(ChannelFutureListener.CLOSE);
         }
         ReferenceCountUtil.release(msg);
-    }
-
-    /** A complete JSON error response that closes the connection. */
-    static DefaultFullHttpResponse errorResponse(HttpResponseStatus status, ChatError error) {
-        ByteBuf body = Unpooled.wrappedBuffer(Wire.errorBody(error).encode().getBytes(StandardCharsets.UTF_8));
-        DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpChat.JSON)
-                .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-                .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        return response;
     }
 
     private static boolean informational(Object msg) {
@@ -233,8 +230,8 @@ final class ConnectionGuard {
     private final class Bytes extends ChannelDuplexHandler {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (phase == Phase.WAITING && !webSocketMode) {
-                start(Phase.HEADERS);
+            if (phase == Phase.WAITING) {
+                start(webSocketMode ? Phase.MESSAGE : Phase.HEADERS);
             }
             ctx.fireChannelRead(msg);
         }
@@ -273,6 +270,16 @@ final class ConnectionGuard {
             }
             if (msg instanceof LastHttpContent) {
                 start(Phase.WAITING);
+            }
+            if (msg instanceof WebSocketFrame frame) {
+                // A control frame (ping, pong, close) may come between the fragments of a message.
+                if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame
+                        || frame instanceof ContinuationWebSocketFrame) {
+                    fragmentOpen = !frame.isFinalFragment();
+                }
+                if (!fragmentOpen) {
+                    start(Phase.WAITING);
+                }
             }
             if (refusal != null) {
                 refuse(ctx, msg);

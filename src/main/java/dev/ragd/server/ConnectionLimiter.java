@@ -1,5 +1,7 @@
 package dev.ragd.server;
 
+import dev.ragd.chat.ChatError;
+import dev.ragd.chat.ErrorCodes;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,9 +61,10 @@ final class ConnectionLimiter {
         open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
 
-    /** Open connections counted for {@code address}. */
-    int openFrom(String address) {
-        return open.getOrDefault(address, 0);
+    /** The error a connection over the limit is answered with (429). */
+    ChatError refusal() {
+        return ChatError.of(ErrorCodes.TOO_MANY_REQUESTS, "this address already has " + maxPerAddress
+                + " open connections (RAGD_MAX_CONNECTIONS_PER_IP); close one and retry", true);
     }
 
     private void refused(String address) {

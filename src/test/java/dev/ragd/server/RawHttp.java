@@ -132,6 +132,15 @@ final class RawHttp implements AutoCloseable {
         return new Response(status, headers, body.toByteArray());
     }
 
+    /** The next {@code n} bytes as they come (e.g. a WebSocket frame). */
+    byte[] readBytes(int n) throws IOException {
+        byte[] b = in.readNBytes(n);
+        if (b.length < n) {
+            throw new IOException("connection closed after " + b.length + " of " + n + " bytes");
+        }
+        return b;
+    }
+
     /**
      * Whether the server closes the connection (EOF or reset) before 10 s pass; bytes that arrive
      * first are read and dropped.
