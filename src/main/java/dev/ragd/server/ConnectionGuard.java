@@ -8,12 +8,12 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -94,7 +94,10 @@ final class ConnectionGuard {
      * connection handler, which runs on the connection's event loop as its pipeline is set up.
      */
     static void install(HttpConnection connection, EdgeConfig edge, ConnectionLimiter limiter) {
-        Channel channel = ((HttpServerConnection) connection).channelHandlerContext().channel();
+        if (!(connection instanceof HttpServerConnection server)) {
+            return; // not a connection of Vert.x's HTTP server: nothing to hook into
+        }
+        Channel channel = server.channelHandlerContext().channel();
         String address = connection.remoteAddress() == null ? "" : connection.remoteAddress().hostAddress();
         boolean admitted = limiter.tryAcquire(address);
         if (admitted) {
@@ -221,13 +224,8 @@ final class ConnectionGuard {
         ReferenceCountUtil.release(msg);
     }
 
-    private static boolean informational(Object msg) {
-        return msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL
-                && r.status().code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code();
-    }
-
     /** Raw bytes, in front of the HTTP decoder: the first byte of a request starts its clock. */
-    private final class Bytes extends ChannelDuplexHandler {
+    private final class Bytes extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (phase == Phase.WAITING) {
@@ -290,7 +288,7 @@ final class ConnectionGuard {
 
         @Override
         public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            if (!informational(msg)) {
+            if (!EdgeReplies.interim(msg)) {
                 if (msg instanceof HttpResponse r) {
                     responsesStarted++;
                     webSocketMode |= r.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();

@@ -6,11 +6,13 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
-/** The responses {@link ConnectionGuard} writes itself, in front of Vert.x (408, 429). */
+/** The responses {@link ConnectionGuard} writes itself, in front of Vert.x (408, 429), and how it tells responses apart. */
 final class EdgeReplies {
 
     private EdgeReplies() {}
@@ -27,5 +29,11 @@ final class EdgeReplies {
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         return response;
+    }
+
+    /** An interim response ({@code 100 Continue} and the like, not {@code 101}): no request's answer. */
+    static boolean interim(Object msg) {
+        return msg instanceof HttpResponse r && r.status().codeClass() == HttpStatusClass.INFORMATIONAL
+                && r.status().code() != HttpResponseStatus.SWITCHING_PROTOCOLS.code();
     }
 }
