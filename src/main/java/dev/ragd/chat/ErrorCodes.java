@@ -9,7 +9,9 @@ public final class ErrorCodes {
     public static final String QUESTION_TOO_LONG = "question_too_long";
     /** The HTTP body is larger than the server accepts. */
     public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
-    /** Too many requests in flight on one WebSocket; retryable. */
+    /** The client sent its request headers or body too slowly (RAGD_REQUEST_TIMEOUT_MS); retryable. */
+    public static final String REQUEST_TIMEOUT = "request_timeout";
+    /** Too many requests in flight on one WebSocket, or connections from one address; retryable. */
     public static final String TOO_MANY_REQUESTS = "too_many_requests";
     /** Searching the index failed; retryable. */
     public static final String RETRIEVAL_FAILED = "retrieval_failed";

@@ -52,7 +52,8 @@ final class BookSocket implements ChatEvents {
         this.tokenFrame = TokenFrame.of(this::stream, BookJson::encode, true);
     }
 
-    static void attach(ServerWebSocket ws, ChatPipeline pipeline) {
+    /** Serves {@code ws}; the returned socket tells whether its question is being answered ({@link #busy()}). */
+    static BookSocket attach(ServerWebSocket ws, ChatPipeline pipeline) {
         BookSocket s = new BookSocket(ws, pipeline);
         ws.textMessageHandler(s::onText);
         ws.binaryMessageHandler(b -> s.close(UNSUPPORTED_DATA,
@@ -63,6 +64,15 @@ final class BookSocket implements ChatEvents {
                 s.handle.cancel();
             }
         });
+        return s;
+    }
+
+    /**
+     * Whether the socket's question arrived (it is answered, then the socket closes); the idle
+     * timeout leaves it alone then.
+     */
+    boolean busy() {
+        return received;
     }
 
     private void onText(String text) {

@@ -53,7 +53,7 @@ final class CrossSiteGuard implements Handler<RoutingContext> {
         }
         if (refusal != null) {
             log.atDebug().addKeyValue("path", path).addKeyValue("code", refusal.code()).log(refusal.message());
-            HttpChat.sendError(ctx.response().putHeader("connection", "close"), refusal);
+            EarlyRefusal.answer(ctx, refusal, HttpVerticle.MAX_DISCARD_BYTES);
             return;
         }
         ctx.next();

@@ -3,12 +3,13 @@ package dev.ragd.server;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ErrorCodes;
+import dev.ragd.config.EdgeConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,19 +40,26 @@ final class HttpVerticle extends VerticleBase {
     private final BooleanSupplier ready;
     private final Map<String, ReadinessCheck> checks;
     private final CrossSiteGuard crossSite;
+    private final EdgeConfig edge;
+    private final ConnectionLimiter perAddress;
     private HttpServer server;
 
     /**
      * @param ready  false while starting and from the moment the server starts stopping
      * @param checks further named readiness conditions, evaluated on every {@code /readyz}
+     * @param edge       the timeouts and limits each connection is held to ({@link ConnectionGuard})
+     * @param perAddress the open-connection count per client address, shared by all instances
      */
-    HttpVerticle(ChatPipeline pipeline, String host, int port, BooleanSupplier ready, Map<String, ReadinessCheck> checks) {
+    HttpVerticle(ChatPipeline pipeline, String host, int port, BooleanSupplier ready, Map<String, ReadinessCheck> checks,
+                 EdgeConfig edge, ConnectionLimiter perAddress) {
         this.pipeline = pipeline;
         this.host = host;
         this.port = port;
         this.ready = ready;
         this.checks = Map.copyOf(checks);
-        this.crossSite = new CrossSiteGuard(pipeline.config().edge());
+        this.edge = edge;
+        this.perAddress = perAddress;
+        this.crossSite = new CrossSiteGuard(edge);
     }
 
     @Override
@@ -68,13 +76,14 @@ final class HttpVerticle extends VerticleBase {
             ctx.next();
         });
         router.route().handler(crossSite);
-        router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "live")));
-        router.get("/readyz").handler(this::readyz);
+        router.route("/healthz").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(ctx -> json(ctx, 200, new JsonObject().put("status", "live")));
+        router.route("/readyz").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::readyz);
         router.post(NATIVE_PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new HttpChat(pipeline))
                 .failureHandler(this::chatFailure);
-        router.get("/*").handler(PageAssets.load());
+        router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(PageAssets.load());
 
         // No WebSocket compression: Vert.x then has Netty's decoder refuse RSV bits (no extension can
         // be negotiated), and a small compressed frame cannot inflate in memory far past the size
@@ -85,7 +94,12 @@ final class HttpVerticle extends VerticleBase {
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
         long wsLingerMs = TimeUnit.SECONDS.toMillis(options.getWebSocketClosingTimeout());
+        // HTTP/1.1 only. With cleartext HTTP/2 on (Vert.x's default), a connection's HTTP/1.x pipeline,
+        // and so its ConnectionGuard, is set up only after its first request has been read: a slow or
+        // refused first request would slip past the guard.
+        options.setHttp2ClearTextEnabled(false);
         server = vertx.createHttpServer(options)
+                .connectionHandler(connection -> ConnectionGuard.install(connection, edge, perAddress))
                 .webSocketHandshakeHandler(this::handshake)
                 .webSocketHandler(ws -> {
                     // Protocol errors, bad UTF-8 and oversized messages get a close frame naming them.
@@ -99,9 +113,9 @@ final class HttpVerticle extends VerticleBase {
                     ws.shutdownHandler(v -> pipeline.awaitIdle().onComplete(ar -> connection.runOnContext(
                             x -> ws.close((short) 1001, "server shutting down"))));
                     if (NATIVE_PATH.equals(ws.path())) {
-                        NativeSocket.attach(ws, pipeline);
+                        ConnectionGuard.webSocket(ws, NativeSocket.attach(ws, pipeline)::busy);
                     } else {
-                        BookSocket.attach(ws, pipeline);
+                        ConnectionGuard.webSocket(ws, BookSocket.attach(ws, pipeline)::busy);
                     }
                 })
                 .requestHandler(router);
@@ -156,8 +170,11 @@ final class HttpVerticle extends VerticleBase {
                 .put("test_mode", pipeline.config().testMode()));
     }
 
-    /** How much of an oversized body is read and thrown away so the client can read its 413. */
-    static final long MAX_DISCARD_BYTES = 4L * MAX_BODY_BYTES;
+    /**
+     * How much of an oversized body is read and thrown away, at most, so that a client that writes
+     * its whole body before reading sees its 413; past it the connection is closed at once.
+     */
+    static final long MAX_DISCARD_BYTES = 256L * MAX_BODY_BYTES;
 
     private void chatFailure(RoutingContext ctx) {
         int status = ctx.statusCode();
@@ -167,30 +184,24 @@ final class HttpVerticle extends VerticleBase {
             case 400 -> ChatError.of(ErrorCodes.BAD_REQUEST, "the request body could not be read", false);
             default -> ChatError.of(ErrorCodes.INTERNAL_ERROR, "the server failed; please try again", false);
         };
+        if (ctx.response().closed()) { // the client went away or was cut off (request timeout)
+            log.atDebug().setCause(ctx.failure()).addKeyValue("status", status).log("chat request ended with its connection");
+            return;
+        }
         if (status != 413 && status != 400) {
             log.atError().setCause(ctx.failure()).addKeyValue("status", status).log("chat request failed");
         }
-        HttpServerRequest request = ctx.request();
-        if (status == 413 && !request.isEnded()) {
-            // Answering while the client is still uploading makes the server drop the connection
-            // under the client's feet, and the client may never see the 413. Read and discard the
-            // rest first (bounded: a client that keeps sending is cut off), then answer.
-            long[] discarded = {0};
-            request.handler(buf -> {
-                discarded[0] += buf.length();
-                if (discarded[0] > MAX_DISCARD_BYTES) {
-                    request.connection().close();
-                }
-            });
-            request.endHandler(v -> HttpChat.sendError(ctx.response(), error));
-            request.resume();
+        if (status == 413) {
+            EarlyRefusal.answer(ctx, error, MAX_DISCARD_BYTES);
             return;
         }
         HttpChat.sendError(ctx.response(), error);
     }
 
+    /** Answers {@code body} (for {@code HEAD}: its headers only). */
     private static void json(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status).putHeader("content-type", HttpChat.JSON)
-                .putHeader("cache-control", "no-store").end(body.encode());
+                .putHeader("cache-control", "no-store");
+        PageAssets.end(ctx, body.toBuffer());
     }
 }

@@ -39,13 +39,20 @@ final class NativeSocket {
         this.drain = DrainSignal.webSocket(ws, pipeline.config().edge().writeStallTimeoutMs(), this::cancelAll);
     }
 
-    static void attach(ServerWebSocket ws, ChatPipeline pipeline) {
+    /** Serves {@code ws}; the returned socket tells whether a request is in flight ({@link #busy()}). */
+    static NativeSocket attach(ServerWebSocket ws, ChatPipeline pipeline) {
         NativeSocket s = new NativeSocket(ws, pipeline);
         ws.textMessageHandler(s::onText);
         ws.binaryMessageHandler(b -> s.send(Wire.errorFrame(null, ChatError.of(ErrorCodes.BAD_REQUEST,
                 "binary frames are not supported; send JSON text frames", false))));
         ws.exceptionHandler(e -> log.atDebug().setCause(e).log("native socket error"));
         ws.closeHandler(v -> s.cancelAll());
+        return s;
+    }
+
+    /** Whether a request is in flight on this socket (the idle timeout leaves it alone then). */
+    boolean busy() {
+        return !inflight.isEmpty();
     }
 
     private void onText(String text) {

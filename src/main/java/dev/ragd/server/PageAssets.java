@@ -2,6 +2,8 @@ package dev.ragd.server;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +11,8 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 
 /**
- * The chat page's three files, read from the classpath into memory once and served from there.
+ * The chat page's three files, read from the classpath into memory once and served from there, to
+ * {@code GET} and to {@code HEAD} (the same status and headers, no body).
  * Vert.x's StaticHandler would copy classpath files into a cache directory on disk on first use;
  * a stateless replica (read-only image, {@code RAGD_STATELESS=true}) must not write anything.
  */
@@ -54,7 +57,21 @@ final class PageAssets implements Handler<RoutingContext> {
                 .putHeader("cache-control", "no-cache")
                 .putHeader("content-security-policy",
                         "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
-                .putHeader("x-content-type-options", "nosniff")
-                .end(a.body());
+                .putHeader("x-content-type-options", "nosniff");
+        end(ctx, a.body());
+    }
+
+    /**
+     * Ends the response with {@code body}, or for a {@code HEAD} request with the headers a
+     * {@code GET} gets (its content-length) and no body.
+     */
+    static void end(RoutingContext ctx, Buffer body) {
+        // Vert.x leaves content-length out of a HEAD response; set here, both methods carry it.
+        ctx.response().putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            ctx.response().end();
+        } else {
+            ctx.response().end(body);
+        }
     }
 }

@@ -84,8 +84,11 @@ public final class RagdServer {
         // among servers that ask for the same negative port.
         int bindPort = config.port() == 0 ? -1 : config.port();
         List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
+        // One count for the whole server: the instances share the port, a client's connections spread over them.
+        ConnectionLimiter perAddress = new ConnectionLimiter(config.edge().maxConnectionsPerIp());
         return vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(pipeline, config.host(), bindPort, ready::get, new LinkedHashMap<>(checks));
+            HttpVerticle v = new HttpVerticle(pipeline, config.host(), bindPort, ready::get, new LinkedHashMap<>(checks),
+                    config.edge(), perAddress);
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(instances)).map(id -> {

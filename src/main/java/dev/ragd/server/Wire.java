@@ -111,6 +111,7 @@ final class Wire {
             case ErrorCodes.ORIGIN_NOT_ALLOWED -> 403;
             case ErrorCodes.HOST_NOT_ALLOWED -> 421;
             case ErrorCodes.UNSUPPORTED_MEDIA_TYPE -> 415;
+            case ErrorCodes.REQUEST_TIMEOUT -> 408;
             case ErrorCodes.TOO_MANY_REQUESTS, ErrorCodes.RATE_LIMITED, ErrorCodes.BUSY -> 429;
             case ErrorCodes.UPSTREAM_AUTH, ErrorCodes.UPSTREAM_BAD_REQUEST -> 502;
             case ErrorCodes.UPSTREAM_TIMEOUT -> 504;

@@ -13,6 +13,7 @@ class WireStatusTest {
         "bad_request, false, 400",
         "question_too_long, false, 400",
         "payload_too_large, false, 413",
+        "request_timeout, true, 408",
         "too_many_requests, true, 429",
         "rate_limited, true, 429",
         "busy, true, 429",
