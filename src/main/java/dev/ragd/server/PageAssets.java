@@ -57,7 +57,8 @@ final class PageAssets implements Handler<RoutingContext> {
                 .putHeader("cache-control", "no-cache")
                 .putHeader("content-security-policy",
                         "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
-                .putHeader("x-content-type-options", "nosniff");
+                .putHeader("x-content-type-options", "nosniff")
+                .putHeader("referrer-policy", "no-referrer"); // a chat page has no reason to tell other sites where it was
         end(ctx, a.body());
     }
 

@@ -281,6 +281,8 @@ class HttpChatTest {
 
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.headers().get("content-type")).startsWith("text/html");
+            assertThat(r.headers().get("referrer-policy")).isEqualTo("no-referrer");
+            assertThat(r.headers().get("content-security-policy")).contains("frame-ancestors 'none'");
             assertThat(r.body()).isEqualTo(new String(page, StandardCharsets.UTF_8));
         }
     }

@@ -97,7 +97,7 @@ class OversizedBodyTest {
     @Test
     void otherClientsAreAnsweredWhileAnOversizedUploadIsBeingDiscarded() throws Exception {
         try (ServerFixture f = ServerFixture.builder().start(); RawHttp big = RawHttp.connect(f.port())) {
-            RawHttp.Response r = big.send("POST /v1/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: "
+            RawHttp.Response r = big.send("POST /v1/chat HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
                     + 16 * 1024 * 1024 + "\r\n\r\n" + "x".repeat(1024 * 1024)).read();
             assertPayloadTooLarge(r.status(), r.json());
 
