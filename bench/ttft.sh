@@ -55,7 +55,7 @@ wait_http "$mock_port" /mock/stats
 
 ragd_port=$(free_port)
 PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
-  OPENAI_API_KEY=bench-key RAGD_QUERY_REWRITE=false RAGD_MAX_CONCURRENT_GENERATIONS=100000 RAGD_CHATLOG=$chatlog \
+  OPENAI_API_KEY=bench-key RAGD_QUERY_REWRITE=false RAGD_MAX_CONCURRENT_GENERATIONS=100000 RAGD_MAX_CONNECTIONS_PER_IP=100000 RAGD_CHATLOG=$chatlog \
   RAGD_STREAM_COALESCE_MS=${RAGD_STREAM_COALESCE_MS:-30} RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx2g -jar "$jar" serve > "$work/ragd.log" 2>&1 &
 pids+=($!)
 wait_http "$ragd_port" /readyz
