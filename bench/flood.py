@@ -35,9 +35,10 @@ def main():
     ap.add_argument("--frame-bytes", type=int, default=1)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--path", default="/v1/chat")
+    ap.add_argument("--payload", default="", help="send this text in every frame instead of x * frame-bytes")
     a = ap.parse_args()
     s = handshake(a.port, a.path)
-    one = frame(b"x" * a.frame_bytes)  # not JSON: each one earns an error frame
+    one = frame(a.payload.encode() if a.payload else b"x" * a.frame_bytes)  # not JSON: each one earns an error frame
     batch = 1000
     start = time.monotonic()
     sent = 0

@@ -22,6 +22,13 @@ final class RequestParser {
     private RequestParser() {}
 
     static JsonObject object(String text) throws BadRequestException {
+        // Text that cannot start any JSON value is refused without the parser: its exception (with a
+        // stack trace) costs far more than the answer, and a flood of such frames made the heap balloon.
+        int at = firstNonBlank(text);
+        if (at < text.length() && "{[\"-0123456789tfn".indexOf(text.charAt(at)) < 0) {
+            throw BadRequestException.badJson("unexpected character " + describeChar(text.codePointAt(at))
+                    + " at position " + at + "; send a JSON object");
+        }
         Object value;
         try {
             value = Json.decodeValue(text);
@@ -166,6 +173,19 @@ final class RequestParser {
             throw BadRequestException.field(id, "user_email must be a string");
         }
         return s.isBlank() ? null : s.strip();
+    }
+
+    private static int firstNonBlank(String text) {
+        int i = 0;
+        while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t' || text.charAt(i) == '\n'
+                || text.charAt(i) == '\r')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static String describeChar(int cp) {
+        return cp >= 0x20 && cp < 0x7F ? "'" + (char) cp + "'" : String.format("U+%04X", cp);
     }
 
     /** The first line of a parser message, without Vert.x's prefix, at most 80 characters. */
