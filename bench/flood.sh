@@ -9,16 +9,17 @@
 # the retained heap is what the flood itself holds. Last line:
 # `flood rss_growth_mb=<x> heap_retained_mb=<y> frames_sent=<n> frames_total=<m>`.
 #
-# Usage: bench/flood.sh [--frames N] [--frame-bytes B] [--seconds S] [--stall-ms MS] [--jar JAR]
-#                       [--compare PREVIOUS_OUTPUT]
+# Usage: bench/flood.sh [--frames N] [--frame-bytes B] [--payload TEXT] [--seconds S] [--stall-ms MS]
+#                       [--jar JAR] [--compare PREVIOUS_OUTPUT]
 # Defaults: --frames 300000 --frame-bytes 1 --seconds 90 --stall-ms 30000 (RAGD_WRITE_STALL_TIMEOUT_MS)
-# --jar runs another build (e.g. an older release, for a before/after) instead of target/ragd.jar.
+# --jar runs another build (e.g. an older release, for a before/after) instead of target/ragd.jar;
+# --payload sends that text in every frame instead of 'x' (e.g. '{x': malformed JSON the parser must read).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bin/lib/java.sh"
 ragd_find_java
 
-frames=300000; frame_bytes=1; seconds=90; stall_ms=30000; compare=""; jar=""
+frames=300000; frame_bytes=1; seconds=90; stall_ms=30000; compare=""; jar=""; payload=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --frames) frames="$2"; shift 2 ;;
@@ -27,7 +28,8 @@ while [ $# -gt 0 ]; do
     --stall-ms) stall_ms="$2"; shift 2 ;;
     --compare) compare="$2"; shift 2 ;;
     --jar) jar="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --payload) payload="$2"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "flood.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -66,7 +68,7 @@ before=$(rss_mb)
 ( peak=0; while kill -0 "$pid" 2>/dev/null; do r=$(rss_mb); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" > "$work/peak"; sleep 0.2; done ) &
 sampler=$!
 
-/usr/bin/python3 "$root/bench/flood.py" "$port" --frames "$frames" --frame-bytes "$frame_bytes" --seconds "$seconds" \
+/usr/bin/python3 "$root/bench/flood.py" "$port" --frames "$frames" --frame-bytes "$frame_bytes" --payload "$payload" --seconds "$seconds" \
   > >(tee "$work/out.txt") &
 client=$!
 # While the flooder is connected and has stopped sending (all sent, or blocked): what does the server hold?
