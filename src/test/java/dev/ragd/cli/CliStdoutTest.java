@@ -53,6 +53,11 @@ class CliStdoutTest {
 
     /** {@code dev.ragd.Main args} in a child JVM with the shipped logging configuration. */
     static Run ragd(Map<String, String> env, String... args) throws Exception {
+        return ragd(env, null, args);
+    }
+
+    /** The same with standard input read from {@code stdin} (null: none). */
+    static Run ragd(Map<String, String> env, Path stdin, String... args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path logback = Path.of(Main.class.getResource("/logback.xml").toURI());
         List<String> command = new ArrayList<>(List.of(java, "-Dlogback.configurationFile=" + logback,
@@ -62,7 +67,8 @@ class CliStdoutTest {
         Path out = Files.createTempFile(dir, "stdout", ".txt");
         Path err = Files.createTempFile(dir, "stderr", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+                .redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(stdin == null ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(stdin.toFile()));
         pb.environment().keySet().removeIf(k -> k.startsWith("RAGD_") || k.startsWith("COSMOSDB_"));
         pb.environment().put("RAGD_LOG_LEVEL", "INFO");
         pb.environment().putAll(env);
@@ -111,6 +117,22 @@ class CliStdoutTest {
             assertThat(logs.err()).contains("HikariPool");
             assertThat(export.err()).contains("HikariPool");
         }
+    }
+
+    @Test
+    void exportToStdoutPipedIntoImportFromStdinMovesTheRecordsToPostgres() throws Exception {
+        Map<String, String> from = stores.empty("file");
+        List<String> ids = seed(from);
+        Map<String, String> to = stores.empty("postgres");
+        Path pipe = dir.resolve("pipe.jsonl");
+        Files.writeString(pipe, ragd(from, "logs", "export", "--out", "-").out());
+
+        Run imported = ragd(to, pipe, "logs", "import", "-");
+
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        assertThat(imported.out()).startsWith("imported read=5 written=5 skipped=0 invalid=0 into postgres:");
+        assertThat(imported.err()).contains("HikariPool");
+        assertThat(recordIds(ragd(to, "logs", "--format", "jsonl").out())).containsExactlyElementsOf(ids);
     }
 
     @ParameterizedTest(name = "{0}")
