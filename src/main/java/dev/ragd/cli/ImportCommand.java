@@ -9,6 +9,7 @@ import dev.ragd.config.RagdConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,16 +22,17 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ragd logs import FILE}: writes the records of a JSON Lines file (as {@code ragd logs export}
  * and {@code ragd logs --format jsonl} print them) into the configured chat log, idempotently (see
- * {@link RecordImport}). Exit codes: {@code 0} every line imported or skipped, {@link #EXIT_INVALID_LINES}
+ * {@link RecordImport}); {@code -} reads standard input. The summary goes to stdout, problems and the
+ * progress bar (on a terminal) to stderr. Exit codes: {@code 0} every line imported or skipped, {@link #EXIT_INVALID_LINES}
  * some lines were invalid (each reported on stderr; the others were imported), {@link #EXIT_UNREADABLE}
- * the file is missing or unreadable (or the store is off), {@code 1} the store failed part way.
+ * the file is missing or unreadable, {@code 1} the store is off or failed part way.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = {"Write the records of a JSON Lines file (from 'ragd logs export' or 'ragd logs --format jsonl')",
                 "into the configured chat log (RAGD_CHATLOG), upserting by id: a record already stored with",
                 "the same content is skipped, so running it twice changes nothing. Invalid lines are reported",
                 "on stderr by number and skipped. Exit 0: all good; 3: some lines invalid; 2: cannot read FILE;",
-                "1: the store failed."})
+                "1: the chat log is off (RAGD_CHATLOG=none) or the store failed."})
 final class ImportCommand implements Callable<Integer> {
 
     static final int EXIT_INVALID_LINES = 3;
@@ -51,7 +53,7 @@ final class ImportCommand implements Callable<Integer> {
         RagdConfig config = RagdConfig.from(ctx.env());
         if (config.chatLog().backend().equals("none")) {
             err.println("ragd logs import: the chat log is off (RAGD_CHATLOG=none), so there is nowhere to import to");
-            return EXIT_UNREADABLE;
+            return 1;
         }
         boolean stdin = file.toString().equals("-");
         Path path = stdin ? null : ctx.workDir().resolve(file).toAbsolutePath();
@@ -65,11 +67,14 @@ final class ImportCommand implements Callable<Integer> {
                 if (Files.isDirectory(path)) {
                     throw new IOException("is a directory");
                 }
-                in = Files.newInputStream(path);
                 size = Files.size(path);
+                in = Files.newInputStream(path);
             }
         } catch (NoSuchFileException e) {
             err.println("ragd logs import: cannot read " + path + ": no such file");
+            return EXIT_UNREADABLE;
+        } catch (AccessDeniedException e) {
+            err.println("ragd logs import: cannot read " + path + ": permission denied");
             return EXIT_UNREADABLE;
         } catch (IOException e) {
             err.println("ragd logs import: cannot read " + path + ": " + e.getMessage());

@@ -204,6 +204,17 @@ class ImportCommandTest {
     }
 
     @Test
+    void importIntoADisabledChatLogIsRefusedNamingTheVariable() throws Exception {
+        Path file = workDir.resolve("one.jsonl");
+        Files.writeString(file, ChatRecordJson.toJson(record("one", T0)) + "\n");
+
+        Result r = ragd(target, Map.of("RAGD_CHATLOG", "none"), "logs", "import", file.toString());
+
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("RAGD_CHATLOG=none");
+    }
+
+    @Test
     void aDirectoryIsRefusedNamingIt() {
         Result r = ragd(target, "logs", "import", workDir.toString());
 
