@@ -7,9 +7,16 @@ import java.nio.file.Path;
 /** Process entry point: the CLI with the real environment. */
 public final class Main {
 
+    /** The system property {@code logback.xml} reads for its console target. */
+    static final String LOG_TARGET = "ragd.log.target";
+
     private Main() {}
 
     public static void main(String[] args) {
+        // The one place that decides where logs go, before the first logger starts logback: services
+        // log to stdout (what containers collect); every other command prints its data on stdout
+        // (`ragd logs --format jsonl | jq`), so its logs, e.g. the PostgreSQL pool's, go to stderr.
+        System.setProperty(LOG_TARGET, RagdCli.isService(args) ? "System.out" : "System.err");
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int code = RagdCli.run(out, err, args, System.getenv(), Path.of("").toAbsolutePath());

@@ -39,7 +39,8 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * {@code ragd logs}: recorded chats from the configured chat log ({@code RAGD_CHATLOG}), newest
  * first, with filters; {@code logs export} writes every match as JSON Lines; {@code logs prune}
- * deletes old records. Safe while the server runs.
+ * deletes old records; {@code logs import} ({@link ImportCommand}) writes exported records back.
+ * Safe while the server runs. Only data goes to {@code out}; messages go to {@code err}.
  */
 @Command(name = "logs", mixinStandardHelpOptions = true,
         description = {"Show recorded chats from the chat log (RAGD_CHATLOG), newest first.",
@@ -116,10 +117,19 @@ final class LogsCommand implements Callable<Integer> {
     }
 
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Write every matching record to FILE as JSON Lines (newest first, page by page).")
+            description = {"Write every matching record to FILE as JSON Lines (newest first, page by page).",
+                    "With --out - the records go to standard output and the count to standard error."})
     int export(@Option(names = "--out", paramLabel = "FILE", required = true,
-                    description = "The file to write (replaced when it exists).") Path file,
+                    description = "The file to write (replaced when it exists), or - for standard output.") Path file,
             @Mixin Filters exportFilters) {
+        if (file.toString().equals("-")) {
+            return withLog(log -> {
+                long count = log.forEachMatching(exportFilters.query(PAGE), r -> ctx.out().println(ChatRecordJson.toJson(r)));
+                ctx.out().flush();
+                ctx.err().println("exported " + count + " records to standard output");
+                ctx.err().flush();
+            });
+        }
         return withLog(log -> {
             Path target = file.toAbsolutePath();
             long count;

@@ -29,7 +29,7 @@ public final class RagdCli implements Runnable {
         CommandLine cli = new CommandLine(new RagdCli(ctx))
                 .addSubcommand("serve", new ServeCommand(ctx))
                 .addSubcommand("ingest", new IngestCommand(ctx))
-                .addSubcommand("logs", new LogsCommand(ctx))
+                .addSubcommand("logs", new CommandLine(new LogsCommand(ctx)).addSubcommand("import", new ImportCommand(ctx)))
                 .addSubcommand("config", new ConfigCommand(ctx))
                 .addSubcommand("mock-llm", new MockLlmCommand(ctx))
                 .setOut(out)
@@ -43,6 +43,15 @@ public final class RagdCli implements Runnable {
                     return 1;
                 });
         return cli.execute(args);
+    }
+
+    /**
+     * True when {@code args} run a service ({@code serve}, {@code mock-llm}), which logs to stdout;
+     * every other command keeps stdout for its data. The top-level options ({@code --help},
+     * {@code --version}) run no subcommand, so the first argument decides.
+     */
+    public static boolean isService(String[] args) {
+        return args.length > 0 && (args[0].equals("serve") || args[0].equals("mock-llm"));
     }
 
     @Override

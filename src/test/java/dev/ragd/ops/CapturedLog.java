@@ -18,7 +18,7 @@ import java.util.function.Consumer;
 /**
  * Runs code against a fresh logback context configured from the real {@code logback.xml} (with the
  * given variables, e.g. {@code RAGD_LOG_FORMAT}) and returns what its
- * stdout appender wrote (its configured encoder, writing to a buffer).
+ * console appender wrote (its configured encoder, writing to a buffer).
  */
 final class CapturedLog {
 
@@ -36,7 +36,7 @@ final class CapturedLog {
         try {
             configurator.doConfigure(LogEncoder.class.getResource("/logback.xml"));
             Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-            var stdout = (OutputStreamAppender<ILoggingEvent>) root.getAppender("STDOUT");
+            var stdout = (OutputStreamAppender<ILoggingEvent>) root.getAppender("CONSOLE");
             OutputStreamAppender<ILoggingEvent> captured = new OutputStreamAppender<>();
             captured.setContext(context);
             captured.setEncoder(stdout.getEncoder());
