@@ -30,7 +30,7 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 "$JAVA_HOME/bin/java" -Dlogback.configurationFile="$root/bench/logback-bench.xml" \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
-  dev.ragd.chatlog.bench.ChatLogSoak ${args[@]+"${args[@]}"} | tee "$out"
+  ${SOAK_JAVA_OPTS:-} dev.ragd.chatlog.bench.ChatLogSoak ${args[@]+"${args[@]}"} | tee "$out"
 if [ -n "$compare" ]; then
   echo "--- compared with $compare (name: before -> now)"
   awk -F= 'NR==FNR { before[$1]=$2; next } ($1 in before) && $1 != "sample" { print $1 ": " before[$1] " -> " $2 }' \

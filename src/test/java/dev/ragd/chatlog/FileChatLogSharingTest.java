@@ -47,7 +47,7 @@ class FileChatLogSharingTest {
             log.upsert(record("odd", T0));
             assertThat(log.recent(1)).extracting(ChatRecord::id).containsExactly("odd");
         }
-        assertThat(odd.resolve("ragd.mv.db")).exists();
+        assertThat(odd.resolve(FileChatLog.DB_FILE)).exists();
     }
 
     @Test
