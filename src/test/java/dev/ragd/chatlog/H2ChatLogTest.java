@@ -122,7 +122,7 @@ class H2ChatLogTest extends ChatLogContract {
     }
 
     /** Writes records the way ragd did before the inline column: old DDL, old MERGE, plain JDBC. */
-    private static List<ChatRecord> writeWithOldSchema(Path store) throws SQLException {
+    static List<ChatRecord> writeWithOldSchema(Path store) throws SQLException {
         List<ChatRecord> records = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             records.add(record("old-" + i, T0.plusSeconds(i), "question " + i, "answer " + i + " [1]"));
@@ -151,7 +151,7 @@ class H2ChatLogTest extends ChatLogContract {
         return records;
     }
 
-    private static List<ChatRecord> newestFirst(List<ChatRecord> records) {
+    static List<ChatRecord> newestFirst(List<ChatRecord> records) {
         return records.stream().sorted(Comparator.comparing(ChatRecord::timestamp).reversed()).toList();
     }
 
