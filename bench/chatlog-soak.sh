@@ -24,15 +24,18 @@ while [ $# -gt 0 ]; do
   esac
 done
 # The embedded PostgreSQL is a test dependency, so the soak runs from the test classpath.
-./mvnw -q -o -DskipTests test-compile dependency:build-classpath \
+./mvnw -q -DskipTests test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-"$JAVA_HOME/bin/java" -Dlogback.configurationFile="$root/bench/logback-bench.xml" \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$root/bench/logback-bench.xml" \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
-  ${SOAK_JAVA_OPTS:-} dev.ragd.chatlog.bench.ChatLogSoak ${args[@]+"${args[@]}"} | tee "$out"
+  dev.ragd.chatlog.bench.ChatLogSoak ${args[@]+"${args[@]}"} | tee "$out"
 if [ -n "$compare" ]; then
   echo "--- compared with $compare (name: before -> now)"
-  awk -F= 'NR==FNR { before[$1]=$2; next } ($1 in before) && $1 != "sample" { print $1 ": " before[$1] " -> " $2 }' \
-    "$compare" "$out"
+  awk 'function name(l) { return substr(l, 1, index(l, "=") - 1) }
+       function value(l) { return substr(l, index(l, "=") + 1) }
+       /^(sample|describe)=/ || !/=/ { next }
+       NR==FNR { before[name($0)] = value($0); next }
+       (name($0) in before) { print name($0) ": " before[name($0)] " -> " value($0) }' "$compare" "$out"
 fi
