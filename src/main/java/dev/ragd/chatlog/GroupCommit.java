@@ -109,23 +109,12 @@ final class GroupCommit implements AutoCloseable {
                 continue; // only close() ends this thread, by STOP, so no write is left waiting
             }
             queue.drainTo(jobs, MAX_BATCH - 1);
-            int i = 0;
-            while (i < jobs.size()) {
-                Job job = jobs.get(i);
-                if (job == STOP) {
-                    stop = true;
-                    i++;
-                } else if (job.op() != null) {
-                    runOp(job);
-                    i++;
-                } else {
-                    int end = i;
-                    while (end < jobs.size() && jobs.get(end).record() != null) {
-                        end++;
-                    }
-                    commit(jobs.subList(i, end));
-                    i = end;
-                }
+            try {
+                stop = process(jobs);
+            } catch (Throwable e) { // e.g. OutOfMemoryError: fail these writes rather than leave them waiting forever
+                IllegalStateException failure = new IllegalStateException("chat log " + name + ": writer failed: " + e, e);
+                jobs.forEach(j -> j.done().completeExceptionally(failure));
+                stop = jobs.contains(STOP);
             }
         }
         try {
@@ -133,6 +122,30 @@ final class GroupCommit implements AutoCloseable {
         } catch (SQLException e) {
             log.atWarn().addKeyValue("store", name).setCause(e).log("closing the chat log's write connection failed");
         }
+    }
+
+    /** Runs {@code jobs} in order, record runs as one transaction each; true when STOP was among them. */
+    private boolean process(List<Job> jobs) {
+        boolean stop = false;
+        int i = 0;
+        while (i < jobs.size()) {
+            Job job = jobs.get(i);
+            if (job == STOP) {
+                stop = true;
+                i++;
+            } else if (job.op() != null) {
+                runOp(job);
+                i++;
+            } else {
+                int end = i;
+                while (end < jobs.size() && jobs.get(end).record() != null) {
+                    end++;
+                }
+                commit(jobs.subList(i, end));
+                i = end;
+            }
+        }
+        return stop;
     }
 
     private void commit(List<Job> batch) {
