@@ -6,8 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ragd.chatlog.ChatRecord.Status;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,12 +52,12 @@ class FileChatLogTest extends ChatLogContract {
 
     @Test
     void recordsBeforeTheEpochAndFarInTheFutureAreOrderedByTime() {
-        chatLog.upsert(record("past", java.time.Instant.parse("1901-03-04T05:06:07.000000001Z")));
-        chatLog.upsert(record("epoch", java.time.Instant.EPOCH));
-        chatLog.upsert(record("future", java.time.Instant.parse("9999-12-31T23:59:59.999999999Z")));
+        chatLog.upsert(record("past", Instant.parse("1901-03-04T05:06:07.000000001Z")));
+        chatLog.upsert(record("epoch", Instant.EPOCH));
+        chatLog.upsert(record("future", Instant.parse("9999-12-31T23:59:59.999999999Z")));
 
         assertThat(chatLog.recent(10)).extracting(ChatRecord::id).containsExactly("future", "epoch", "past");
-        assertThat(chatLog.delete(java.time.Instant.EPOCH)).isEqualTo(1);
+        assertThat(chatLog.delete(Instant.EPOCH)).isEqualTo(1);
     }
 
     @Test
@@ -58,14 +67,53 @@ class FileChatLogTest extends ChatLogContract {
             chatLog.upsert(record("big-" + i, T0.plusMillis(i), "q", "answer ".repeat(500)));
         }
         chatLog.close();
-        long full = java.nio.file.Files.size(db);
+        long full = Files.size(db);
         chatLog = openEmpty();
 
         assertThat(chatLog.delete(T0.plusMillis(1_900))).isEqualTo(1_900);
         chatLog.close();
 
-        assertThat(java.nio.file.Files.size(db)).isLessThan(full / 4);
+        assertThat(Files.size(db)).isLessThan(full / 4);
         chatLog = openEmpty();
         assertThat(chatLog.recent(1_000)).hasSize(100);
+    }
+
+    @Test
+    void storeIsCreatedInWalModeWithIncrementalVacuum() throws Exception {
+        try (Connection c = raw(); Statement s = c.createStatement()) {
+            assertThat(pragma(s, "journal_mode")).isEqualTo("wal");
+            assertThat(pragma(s, "auto_vacuum")).isEqualTo("2"); // INCREMENTAL
+        }
+    }
+
+    @Test
+    void aWriteWaitsForAnotherConnectionsTransactionInsteadOfFailing() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        Thread other = Thread.ofPlatform().start(() -> {
+            try (Connection c = raw(); Statement s = c.createStatement()) {
+                s.execute("BEGIN IMMEDIATE"); // as another process writing would
+                holding.countDown();
+                Thread.sleep(1_000);
+                s.execute("COMMIT");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+
+        chatLog.upsert(record("waited", T0));
+
+        other.join();
+        assertThat(chatLog.recent(1)).extracting(ChatRecord::id).containsExactly("waited");
+    }
+
+    private Connection raw() throws SQLException {
+        return DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("chatlog").resolve(FileChatLog.DB_FILE));
+    }
+
+    private static String pragma(Statement s, String name) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 }
