@@ -3,7 +3,7 @@
 #   --store postgres (default): PostgreSQL upsert throughput and latency (p50/p95/p99) through
 #     PostgresChatLog at 1 and 200 concurrent writers, against an embedded PostgreSQL 14 that the
 #     benchmark starts itself (no Docker, no server to install). Options: [--seconds S] [--writers 1,200]
-#   --store file: the embedded H2 file store (FileChatLog): records/s, latency and CPU per record
+#   --store file: the embedded SQLite file store (FileChatLog): records/s, latency and CPU per record
 #     at 1 and 16 writers. Options: [--records N] [--writers 1,16] [--rounds R] [--dir D]
 # Usage: bench/chatlog.sh [--store postgres|file] [options]
 set -euo pipefail
@@ -23,6 +23,6 @@ fi
 # The embedded PostgreSQL is a test dependency, so the benchmarks run from the test classpath.
 ./mvnw -q -DskipTests test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
-exec "$JAVA_HOME/bin/java" -Dlogback.configurationFile="$root/bench/logback-bench.xml" \
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dlogback.configurationFile="$root/bench/logback-bench.xml" \
   -cp "target/classes:target/test-classes:$(cat target/bench-classpath.txt)" \
   "$main" "$@"

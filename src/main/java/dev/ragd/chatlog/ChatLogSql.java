@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The SQL both relational stores (H2 and PostgreSQL) use for {@link ChatLog#find}: a table with
+ * The SQL the H2 store (read by the migration) and PostgreSQL use for {@link ChatLog#find}: a table with
  * {@code id}, {@code ts}, {@code user_email}, {@code status} and {@code record} columns and an index
  * on {@code (ts, id)}. The cursor is a row-value comparison, so the index range starts at it.
  */

@@ -10,7 +10,7 @@ public final class ChatLogs {
     private ChatLogs() {}
 
     /**
-     * {@code file}: an embedded H2 store in {@code <RAGD_DATA_DIR>/chatlog}, created if missing;
+     * {@code file}: an embedded SQLite store ({@link FileChatLog}) in {@code <RAGD_DATA_DIR>/chatlog}, created if missing;
      * {@code postgres}: {@link PostgresChatLog} ({@code RAGD_PG_*}; fails fast when unreachable);
      * {@code cosmos}: {@link CosmosChatLog} ({@code COSMOSDB_URI}, {@code RAGD_COSMOS_*});
      * {@code none}: a log that drops everything. With {@code RAGD_HASH_EMAIL=true} the store is

@@ -11,75 +11,82 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
 
 /**
- * The default chat log: an embedded H2 file database in one directory ({@code <dir>/ragd.mv.db}).
+ * The default chat log: an embedded SQLite database in one directory ({@code <dir>/chatlog.db}, with
+ * its {@code -wal} and {@code -shm} files), in WAL mode.
  *
- * <p>One row per record: {@code id} (primary key), {@code ts}, {@code user_email}, {@code status}
- * (indexed or filterable columns) and the full record as JSON, in {@code record}
- * ({@code CHARACTER VARYING(1000000)}, stored inline in the row) or, for the rare record whose JSON
- * is longer than {@value #INLINE_MAX_CHARS} characters, in {@code record_large} ({@code CLOB}); the
- * other one is NULL. Nothing is truncated or refused for its size. Keeping records out of H2's LOB
- * storage cuts the CPU a write costs by about a quarter (see {@code FileChatLogBench}); a store
- * created with the old {@code record CLOB NOT NULL} column is migrated when opened ({@link #migrate}).
+ * <p>One row per record: {@code id} (primary key), the timestamp as {@code ts_s} (epoch seconds) and
+ * {@code ts_n} (nanoseconds), {@code user_email}, {@code status}, and the whole record as JSON in
+ * {@code record}; indexes on {@code (ts_s, ts_n, id)} and {@code (user_email, ts_s, ts_n, id)}.
  *
- * <p>Writes are {@code MERGE ... KEY(id)} statements, committed in groups (see {@link #upsert})
- * with {@code WRITE_DELAY=0}, so a record is in the database file when {@link #upsert} returns and
- * survives the process being killed (not an OS crash: H2 does not fsync every commit).
+ * <p><b>Durability.</b> {@link #upsert} returns only after the transaction holding the record has
+ * committed with {@code synchronous=FULL}: SQLite has fsync'd the write-ahead log, so the record
+ * survives the process being killed and, as far as the disk honours fsync, the machine losing power.
+ * Writes are group-committed by one writer thread ({@link GroupCommit}): many waiting writers share
+ * one transaction and one fsync.
  *
- * <p>Several processes may open the same directory at once (the server and {@code ragd logs}):
- * the URL uses H2's {@code AUTO_SERVER=TRUE}, so the first process to open the file serves it over a
- * loopback TCP port and later ones connect through it; when that process exits, H2 reconnects the
- * others, and a statement that fails on a broken connection is retried once on a fresh one.
+ * <p><b>Disk use.</b> The database is created with {@code auto_vacuum=INCREMENTAL}: a prune
+ * ({@link #delete}) deletes in chunks and then returns the freed pages to the file system in chunks,
+ * each its own short transaction, so writers keep going; space freed any other way is reused.
+ * The WAL is checkpointed automatically and truncated to {@value #WAL_LIMIT_BYTES} bytes after that.
  *
- * <p>Thread-safe: one connection, one statement at a time under a lock. Measured on a 2-core box,
- * 1,600 upserts from 8 threads: one locked connection about 1,700/s, an 8-connection H2 pool
- * about 600/s (MVStore commits serialise anyway, and the pool adds per-call overhead). Most of a
- * write's CPU is H2 serialising the B-tree pages and chunk metadata that the commit rewrites, so
- * the table has no index that another one already covers.
+ * <p><b>Sharing.</b> Several processes may open the same directory at once (the server and
+ * {@code ragd logs}); SQLite's file locks let them take turns, a writer waiting up to
+ * {@value #BUSY_TIMEOUT_MS} ms for another. There is no lock file: a store whose process was killed
+ * opens at once, SQLite replaying or discarding the tail of the WAL as it reads it.
  *
- * <p>After a crash the next open waits a few seconds while H2 decides the old lock file is stale.
+ * <p><b>Upgrade.</b> A directory that holds the H2 store of ragd before this one ({@code ragd.mv.db})
+ * is migrated when opened ({@link H2Migration}).
+ *
+ * <p>Thread-safe. Reads use their own connection under a lock; in WAL mode they never wait for writes.
  */
 public final class FileChatLog implements ChatLog {
 
     private static final Logger log = LoggerFactory.getLogger(FileChatLog.class);
-    /** Longest record JSON kept inline in {@code record}; longer ones go to {@code record_large}. */
-    static final int INLINE_MAX_CHARS = 1_000_000;
-    private static final String COLUMNS = "record, record_large";
-    private static final String MERGE = "MERGE INTO chat_records (id, ts, user_email, status, record, record_large)"
-            + " KEY(id) VALUES (?, ?, ?, ?, ?, ?)";
-    private static final String ORDER = " ORDER BY ts DESC, id DESC LIMIT ?";
+    /** The database file in the store's directory. */
+    public static final String DB_FILE = "chatlog.db";
+    static final int BUSY_TIMEOUT_MS = 30_000;
+    static final long WAL_LIMIT_BYTES = 64L << 20;
+    /** Rows one prune transaction deletes, and pages one vacuum step returns: short steps keep writers' waits short. */
+    private static final int DELETE_CHUNK = 2_000;
+    private static final int VACUUM_PAGES = 2_000;
+    private static final String ORDER = " ORDER BY ts_s DESC, ts_n DESC, id DESC LIMIT ?";
 
     private final Path dir;
     private final String url;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final List<Pending> waiting = new ArrayList<>();
-    private Connection connection;
-    private PreparedStatement merge;
-    private boolean closed;
+    private final GroupCommit writer;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private Connection reader;
+    private volatile boolean closed;
 
-    /** Opens (creating when missing) the store in {@code dir}; idempotent on an existing store. */
+    /** Opens (creating when missing, migrating an H2 store when present) the store in {@code dir}. */
     public FileChatLog(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
-        if (this.dir.toString().contains(";")) {
-            throw new IllegalArgumentException("chat-log directory must not contain ';': " + this.dir);
-        }
         try {
             Files.createDirectories(this.dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create chat-log directory " + this.dir, e);
         }
-        this.url = "jdbc:h2:file:" + this.dir.resolve("ragd") + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+        this.url = "jdbc:sqlite:" + this.dir.resolve(DB_FILE);
+        Connection c = null;
         try {
-            createSchema();
+            c = connect();
+            createSchema(c);
+        } catch (SQLException e) {
+            closeQuietly(c);
+            throw failure("open", e);
+        }
+        this.writer = new GroupCommit(describe(), c);
+        try {
+            H2Migration.migrateIfPresent(this.dir, this);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -87,208 +94,55 @@ public final class FileChatLog implements ChatLog {
         log.atDebug().addKeyValue("dir", this.dir).log("chat log opened");
     }
 
-    private void createSchema() {
-        withConnection("create schema", c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("""
-                    CREATE TABLE IF NOT EXISTS chat_records (
-                      id VARCHAR(%d) PRIMARY KEY,
-                      ts TIMESTAMP(9) WITH TIME ZONE NOT NULL,
-                      user_email VARCHAR,
-                      status VARCHAR(16) NOT NULL,
-                      record CHARACTER VARYING(%d),
-                      record_large CHARACTER LARGE OBJECT)""".formatted(RecordChecks.MAX_ID_CHARS, INLINE_MAX_CHARS));
-                migrate(s);
-                s.execute("CREATE INDEX IF NOT EXISTS chat_records_ts ON chat_records(ts, id)");
-                s.execute("CREATE INDEX IF NOT EXISTS chat_records_user_ts ON chat_records(user_email, ts, id)");
-                // (user_email, ts, id) serves every lookup by user; a second index only cost writes
-                s.execute("DROP INDEX IF EXISTS chat_records_user_email");
-            }
-            return null;
-        });
+    /** Whether {@code dir} holds a file chat log (this one's, or an H2 one still to migrate). */
+    public static boolean exists(Path dir) {
+        return Files.exists(dir.resolve(DB_FILE)) || Files.exists(dir.resolve(H2Migration.H2_FILE));
     }
 
-    /**
-     * Brings a table created with {@code record CLOB NOT NULL} (ragd before the inline column) to the
-     * current columns, without losing or truncating a record: JSON longer than
-     * {@value #INLINE_MAX_CHARS} characters is first copied to {@code record_large}, and only then is
-     * {@code record} cleared for those rows and converted. H2 commits each DDL statement, so every
-     * step is written to be repeated: after a crash half-way the next open finishes the job, and in
-     * every intermediate state each row still has its JSON in {@code record} or {@code record_large}.
-     */
-    private static void migrate(Statement s) throws SQLException {
-        s.execute("ALTER TABLE chat_records ADD COLUMN IF NOT EXISTS record_large CHARACTER LARGE OBJECT");
-        String type;
-        try (ResultSet rs = s.executeQuery("SELECT DATA_TYPE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA = "
-                + "CURRENT_SCHEMA AND TABLE_NAME = 'CHAT_RECORDS' AND COLUMN_NAME = 'RECORD'")) {
-            type = rs.next() ? rs.getString(1) : "";
-        }
-        if (!type.equals("CHARACTER LARGE OBJECT")) {
-            return;
-        }
-        long started = System.nanoTime();
-        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM chat_records")) {
-            rs.next();
-            // measured ~0.25 ms per record on a 2-core box: a minute for 250,000 records
-            log.atInfo().addKeyValue("records", rs.getLong(1))
-                    .log("migrating the chat log's record column from CLOB to CHARACTER VARYING; open waits for it");
-        }
-        int moved = s.executeUpdate("UPDATE chat_records SET record_large = record"
-                + " WHERE record_large IS NULL AND CHAR_LENGTH(record) > " + INLINE_MAX_CHARS);
-        s.execute("ALTER TABLE chat_records ALTER COLUMN record SET NULL");
-        s.executeUpdate("UPDATE chat_records SET record = NULL WHERE record_large IS NOT NULL AND record IS NOT NULL");
-        s.execute("ALTER TABLE chat_records ALTER COLUMN record SET DATA TYPE CHARACTER VARYING(" + INLINE_MAX_CHARS + ")");
-        log.atInfo().addKeyValue("large_records", moved)
-                .addKeyValue("duration_ms", (System.nanoTime() - started) / 1_000_000)
-                .log("chat log migrated");
+    private Connection connect() throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(BUSY_TIMEOUT_MS);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        return DriverManager.getConnection(url, config.toProperties());
     }
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** Runs {@code work} under the lock; retries once on a fresh connection if it fails. */
-    private <T> T withConnection(String what, Work<T> work) {
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("chat log " + dir + " is closed");
-            }
-            try {
-                return work.run(connection());
-            } catch (SQLException first) {
-                dropConnection();
-                try {
-                    return work.run(connection());
-                } catch (SQLException second) {
-                    second.addSuppressed(first);
-                    throw failure(what, second);
-                }
-            }
-        } finally {
-            lock.unlock();
+    private static void createSchema(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            // auto_vacuum can only be chosen before the first table exists; on an existing store it is a no-op
+            s.execute("PRAGMA auto_vacuum = INCREMENTAL");
+            s.execute("PRAGMA journal_mode = WAL");
+            s.execute("PRAGMA journal_size_limit = " + WAL_LIMIT_BYTES);
+            s.execute("""
+                CREATE TABLE IF NOT EXISTS chat_records (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  ts_s INTEGER NOT NULL,
+                  ts_n INTEGER NOT NULL,
+                  user_email TEXT,
+                  status TEXT NOT NULL,
+                  record TEXT NOT NULL)""");
+            s.execute("CREATE INDEX IF NOT EXISTS chat_records_ts ON chat_records(ts_s, ts_n, id)");
+            s.execute("CREATE INDEX IF NOT EXISTS chat_records_user_ts ON chat_records(user_email, ts_s, ts_n, id)");
         }
     }
 
-    private Connection connection() throws SQLException {
-        if (connection == null || connection.isClosed()) {
-            connection = DriverManager.getConnection(url, "ragd", "");
-        }
-        return connection;
-    }
-
-    private void dropConnection() {
-        merge = null; // closed with its connection
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException ignored) {
-                // already broken; a new one is opened next
-            }
-            connection = null;
-        }
-    }
-
-    /**
-     * Group commit: a writer that gets the lock commits every record waiting at that moment in one
-     * transaction (one MVStore commit instead of one per record); writers whose record went out in
-     * someone else's batch return as soon as that batch committed. Durable (committed) on return;
-     * when a batch fails, every writer in it gets the failure.
-     */
+    /** Durable when it returns: committed and fsync'd, group-committed with other waiting writers. */
     @Override
     public void upsert(ChatRecord record) {
         Objects.requireNonNull(record, "record");
         RecordChecks.validate(record);
-        Pending mine = new Pending(record, ChatRecordJson.toJson(record),
-                OffsetDateTime.ofInstant(record.timestamp(), ZoneOffset.UTC));
-        synchronized (waiting) {
-            waiting.add(mine);
-        }
-        lock.lock();
-        try {
-            if (!mine.done) {
-                List<Pending> batch;
-                synchronized (waiting) {
-                    batch = new ArrayList<>(waiting);
-                    waiting.clear();
-                }
-                RuntimeException failure = null;
-                try {
-                    withConnection("write " + batch.size() + " record(s), first " + batch.getFirst().record.id(),
-                            c -> writeBatch(c, mergeStatement(c), batch));
-                } catch (RuntimeException e) {
-                    failure = e;
-                }
-                for (Pending p : batch) {
-                    p.failure = failure;
-                    p.done = true;
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (mine.failure != null) {
-            throw mine.failure;
-        }
+        writer.write(List.of(record), List.of(ChatRecordJson.toJson(record)));
     }
 
-    /** The MERGE statement, prepared once per connection (under {@link #lock}). */
-    private PreparedStatement mergeStatement(Connection c) throws SQLException {
-        if (merge == null || merge.isClosed() || merge.getConnection() != c) {
-            merge = c.prepareStatement(MERGE);
-        }
-        return merge;
+    /** Upserts every record of {@code records}; all are durable when it returns. */
+    void upsertAll(List<ChatRecord> records) {
+        records.forEach(RecordChecks::validate);
+        writer.write(records, records.stream().map(ChatRecordJson::toJson).toList());
     }
-
-    private static int writeBatch(Connection c, PreparedStatement ps, List<Pending> batch) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            for (Pending p : batch) {
-                boolean inline = p.json.length() <= INLINE_MAX_CHARS;
-                ps.setString(1, p.record.id());
-                ps.setObject(2, p.ts);
-                ps.setString(3, p.record.userEmail());
-                ps.setString(4, p.record.status().name());
-                ps.setString(5, inline ? p.json : null);
-                ps.setString(6, inline ? null : p.json);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-            c.commit();
-            return batch.size();
-        } catch (SQLException e) {
-            try {
-                ps.clearBatch();
-                c.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
-    /** A record waiting to be committed; its fields are read and written under {@link #lock}. */
-    private static final class Pending {
-        final ChatRecord record;
-        final String json;
-        final OffsetDateTime ts;
-        boolean done;
-        RuntimeException failure;
-
-        Pending(ChatRecord record, String json, OffsetDateTime ts) {
-            this.record = record;
-            this.json = json;
-            this.ts = ts;
-        }
-    }
-
 
     @Override
     public List<ChatRecord> recent(int limit) {
         ChatLogs.checkLimit(limit);
-        return query("SELECT " + COLUMNS + " FROM chat_records" + ORDER, ps -> ps.setInt(1, limit));
+        return query("SELECT record FROM chat_records" + ORDER, List.of(limit));
     }
 
     @Override
@@ -296,53 +150,128 @@ public final class FileChatLog implements ChatLog {
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(id, "id");
         ChatLogs.checkLimit(limit);
-        OffsetDateTime ts = OffsetDateTime.ofInstant(timestamp, ZoneOffset.UTC);
-        // A row-value comparison lets H2 start the (ts, id) index range at the cursor (scans only
-        // `limit` rows); "ts < ? OR (ts = ? AND id < ?)" made it skip every newer row first.
-        return query("SELECT " + COLUMNS + " FROM chat_records WHERE (ts, id) < (?, ?)" + ORDER, ps -> {
-            ps.setObject(1, ts);
-            ps.setString(2, id);
-            ps.setInt(3, limit);
-        });
+        return query("SELECT record FROM chat_records WHERE (ts_s, ts_n, id) < (?, ?, ?)" + ORDER,
+                List.of(timestamp.getEpochSecond(), timestamp.getNano(), id, limit));
     }
 
     @Override
-    public List<ChatRecord> find(ChatLogQuery query) {
-        ChatLogSql.Statement st = ChatLogSql.find("chat_records", COLUMNS, query);
-        return query(st.sql(), st.binder());
+    public List<ChatRecord> find(ChatLogQuery q) {
+        List<String> where = new ArrayList<>();
+        List<Object> params = new ArrayList<>();
+        if (q.user() != null) {
+            where.add("user_email = ?");
+            params.add(q.user());
+        }
+        if (q.since() != null) {
+            where.add("(ts_s, ts_n) >= (?, ?)");
+            params.add(q.since().getEpochSecond());
+            params.add(q.since().getNano());
+        }
+        if (q.status() != null) {
+            where.add("status = ?");
+            params.add(q.status().name());
+        }
+        if (q.after() != null) {
+            where.add("(ts_s, ts_n, id) < (?, ?, ?)");
+            params.add(q.after().timestamp().getEpochSecond());
+            params.add(q.after().timestamp().getNano());
+            params.add(q.after().id());
+        }
+        params.add(q.limit());
+        return query("SELECT record FROM chat_records" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + ORDER, params);
     }
 
+    /**
+     * Deletes in chunks of {@value #DELETE_CHUNK} rows, each its own transaction (writers get their
+     * turn in between), then hands the freed pages back to the file system the same way.
+     */
     @Override
     public long delete(Instant olderThan) {
         Objects.requireNonNull(olderThan, "olderThan");
-        OffsetDateTime ts = OffsetDateTime.ofInstant(olderThan, ZoneOffset.UTC);
-        return withConnection("delete records", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM chat_records WHERE ts < ?")) {
-                ps.setObject(1, ts);
-                return (long) ps.executeUpdate();
+        long deleted = 0;
+        for (int n = DELETE_CHUNK; n == DELETE_CHUNK; ) {
+            n = (int) writer.run(c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM chat_records WHERE rowid IN"
+                        + " (SELECT rowid FROM chat_records WHERE (ts_s, ts_n) < (?, ?) LIMIT " + DELETE_CHUNK + ")")) {
+                    ps.setLong(1, olderThan.getEpochSecond());
+                    ps.setInt(2, olderThan.getNano());
+                    return ps.executeUpdate();
+                }
+            });
+            deleted += n;
+        }
+        while ((long) writer.run(FileChatLog::vacuumStep) > 0) {
+            // each step returns up to VACUUM_PAGES pages in its own transaction
+        }
+        return deleted;
+    }
+
+    /** Returns up to {@value #VACUUM_PAGES} free pages to the file system; how many free pages were left before. */
+    private static Object vacuumStep(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            long free;
+            try (ResultSet rs = s.executeQuery("PRAGMA freelist_count")) {
+                free = rs.next() ? rs.getLong(1) : 0;
+            }
+            if (free > 0) {
+                s.execute("PRAGMA incremental_vacuum(" + VACUUM_PAGES + ")");
+            }
+            return free;
+        }
+    }
+
+    /** How many records the store holds. */
+    long count() {
+        return (long) withReader(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM chat_records")) {
+                rs.next();
+                return rs.getLong(1);
             }
         });
     }
 
-    /** Runs a query selecting {@link #COLUMNS}; each row's JSON is in one of the two. */
-    private List<ChatRecord> query(String sql, ChatLogSql.Binder binder) {
-        return withConnection("read records", c -> {
-            List<ChatRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                binder.bind(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String json = rs.getString(1);
-                        out.add(ChatRecordJson.fromJson(json != null ? json : rs.getString(2)));
-                    }
-                }
+    private List<ChatRecord> query(String sql, List<?> params) {
+        @SuppressWarnings("unchecked")
+        List<ChatRecord> out = (List<ChatRecord>) withReader(c -> ChatLogSql.records(c, sql, ps -> {
+            for (int i = 0; i < params.size(); i++) {
+                ps.setObject(i + 1, params.get(i));
             }
-            return out;
-        });
+        }));
+        return out;
+    }
+
+    private Object withReader(GroupCommit.Op work) {
+        readLock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("chat log " + describe() + " is closed");
+            }
+            if (reader == null) {
+                reader = connect();
+            }
+            return work.run(reader);
+        } catch (SQLException e) {
+            closeQuietly(reader);
+            reader = null;
+            throw failure("read records", e);
+        } finally {
+            readLock.unlock();
+        }
     }
 
     private IllegalStateException failure(String what, SQLException e) {
-        return new IllegalStateException("chat log " + dir + ": cannot " + what + ": " + e.getMessage(), e);
+        return new IllegalStateException("chat log " + describe() + ": cannot " + what + ": " + e.getMessage(), e);
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // nothing more to do with a connection that will not close
+            }
+        }
     }
 
     @Override
@@ -350,15 +279,19 @@ public final class FileChatLog implements ChatLog {
         return "file:" + dir;
     }
 
-    /** Closes the connection; the database file is closed when its last connection goes. Idempotent. */
+    /** Finishes the writes already submitted, then closes both connections. Idempotent. */
     @Override
     public void close() {
-        lock.lock();
+        closed = true;
+        if (writer != null) {
+            writer.close();
+        }
+        readLock.lock();
         try {
-            closed = true;
-            dropConnection();
+            closeQuietly(reader);
+            reader = null;
         } finally {
-            lock.unlock();
+            readLock.unlock();
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.ragd.chatlog.ChatLogs;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.ChatRecord.Status;
 import dev.ragd.chatlog.ChatRecordJson;
+import dev.ragd.chatlog.FileChatLog;
 import dev.ragd.config.RagdConfig;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -180,7 +181,7 @@ final class LogsCommand implements Callable<Integer> {
             return 1;
         }
         Path dir = ChatLogs.fileDir(config);
-        if (backend.equals("file") && !Files.exists(dir.resolve("ragd.mv.db"))) {
+        if (backend.equals("file") && !FileChatLog.exists(dir)) {
             ctx.err().println("ragd logs: no chat log yet at " + dir.toAbsolutePath());
             return 0;
         }

@@ -8,7 +8,7 @@ import java.util.Set;
  * Where chat-log records go ({@code RAGD_CHATLOG}) and how to reach that store. Read once from the
  * environment and validated; {@link #toString()} never shows a secret.
  *
- * @param backend {@code file} (embedded H2 under the data directory), {@code postgres}, {@code cosmos} or {@code none}
+ * @param backend {@code file} (embedded SQLite under the data directory), {@code postgres}, {@code cosmos} or {@code none}
  * @param hashEmail {@code RAGD_HASH_EMAIL}: store {@code sha256:<hex>} of the lower-cased email instead of the email
  * @param postgres settings for {@code postgres} (always read, validated only when that backend is chosen)
  * @param cosmos settings for {@code cosmos} (always read, validated only when that backend is chosen)

@@ -23,7 +23,7 @@ class ChatLogsTest {
             assertThat(log).isInstanceOf(FileChatLog.class);
             assertThat(log.describe()).isEqualTo("file:" + dataDir.resolve("chatlog").toAbsolutePath());
         }
-        assertThat(Files.exists(dataDir.resolve("chatlog").resolve("ragd.mv.db"))).isTrue();
+        assertThat(Files.exists(dataDir.resolve("chatlog").resolve("chatlog.db"))).isTrue();
     }
 
     @Test

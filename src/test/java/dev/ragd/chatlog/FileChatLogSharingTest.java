@@ -47,7 +47,7 @@ class FileChatLogSharingTest {
             log.upsert(record("odd", T0));
             assertThat(log.recent(1)).extracting(ChatRecord::id).containsExactly("odd");
         }
-        assertThat(odd.resolve("ragd.mv.db")).exists();
+        assertThat(odd.resolve(FileChatLog.DB_FILE)).exists();
     }
 
     @Test
@@ -105,6 +105,49 @@ class FileChatLogSharingTest {
             }
         } finally {
             server.destroy();
+        }
+    }
+
+    @Test
+    void twoProcessesWritingAtOnceKeepEveryRecordOfBoth() throws Exception {
+        Process other = ChatLogProcess.start(dir, "count", "child");
+        try (BufferedReader out = reader(other); FileChatLog log = new FileChatLog(dir)) {
+            assertThat(ChatLogProcess.next(out)).startsWith("child-"); // it is writing now
+            for (int i = 0; i < 1000; i++) {
+                log.upsert(record("parent-" + i, T0.plusMillis(i)));
+            }
+            String line = ChatLogProcess.next(out);
+            while (line != null && !line.equals("done")) {
+                line = ChatLogProcess.next(out);
+            }
+            assertThat(line).isEqualTo("done");
+            assertThat(other.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            log.forEachRecord(r -> ids.add(r.id()));
+            assertThat(ids).hasSize(2000).contains("parent-0", "parent-999", "child-0", "child-999");
+        } finally {
+            other.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPruneFromAnotherProcessRunsWhileTheServerProcessKeepsWriting() throws Exception {
+        Process server = ChatLogProcess.start(dir, "flood", "live");
+        try (BufferedReader out = reader(server); FileChatLog logs = new FileChatLog(dir)) {
+            for (int i = 0; i < 200; i++) {
+                assertThat(ChatLogProcess.next(out)).isNotNull();
+            }
+
+            long pruned = logs.delete(java.time.Instant.now());
+
+            assertThat(pruned).isGreaterThanOrEqualTo(200);
+            for (int i = 0; i < 200; i++) {
+                assertThat(ChatLogProcess.next(out)).as("the server's writes go on after the prune").isNotNull();
+            }
+        } finally {
+            server.destroyForcibly();
+            server.waitFor(30, TimeUnit.SECONDS);
         }
     }
 

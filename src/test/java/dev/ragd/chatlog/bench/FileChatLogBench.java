@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * File (H2) chat-log upsert cost through {@link FileChatLog}: a fixed number of ~2.8 KB records
+ * File (SQLite) chat-log upsert cost through {@link FileChatLog}: a fixed number of ~2.8 KB records
  * (random UUID ids, 100 users, 5 search hits) written from 1 and 16 threads into a fresh store each,
  * after a warm-up store. Prints {@code name=value} lines: records/s, p50/p95/p99 latency, and CPU
  * per record, both for the writer threads alone ({@code writer_cpu_ms_per_record}, what the
@@ -174,7 +174,7 @@ public final class FileChatLogBench {
             int found = log.find(ChatLogQuery.all(20).withUser("user7@example.com")).size();
             out(prefix + "find_user_last20_ms", ms(System.nanoTime() - r0) + " (" + found + " records)");
         }
-        out(prefix + "db_file_mb", String.format(Locale.ROOT, "%.1f", Files.size(dir.resolve("ragd.mv.db")) / 1e6));
+        out(prefix + "db_file_mb", String.format(Locale.ROOT, "%.1f", ChatLogSoak.treeSize(dir) / 1e6));
         return result;
     }
 
