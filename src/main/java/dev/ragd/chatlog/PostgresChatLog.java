@@ -111,11 +111,16 @@ public final class PostgresChatLog implements ChatLog {
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
+    /** The record as this store keeps it: PostgreSQL text cannot hold U+0000, so every one becomes U+FFFD. */
+    public static ChatRecord asStored(ChatRecord record) {
+        return RecordChecks.withoutNul(record);
+    }
+
     @Override
     public void upsert(ChatRecord record) {
         Objects.requireNonNull(record, "record");
         RecordChecks.validate(record);
-        ChatRecord r = RecordChecks.withoutNul(record);
+        ChatRecord r = asStored(record);
         String json = ChatRecordJson.toJson(r);
         run("write record " + r.id(), c -> {
             try (PreparedStatement ps = c.prepareStatement(UPSERT)) {

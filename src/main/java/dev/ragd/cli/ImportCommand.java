@@ -4,7 +4,7 @@ import dev.ragd.chatlog.ChatLog;
 import dev.ragd.chatlog.ChatLogs;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.HashedEmailChatLog;
-import dev.ragd.chatlog.SearchResult;
+import dev.ragd.chatlog.PostgresChatLog;
 import dev.ragd.config.RagdConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +13,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
@@ -126,23 +125,7 @@ final class ImportCommand implements Callable<Integer> {
         if (!config.chatLog().backend().equals("postgres")) {
             return hash;
         }
-        // PostgreSQL text cannot hold U+0000: PostgresChatLog keeps U+FFFD instead.
-        return r -> withoutNul(hash.apply(r));
-    }
-
-    static ChatRecord withoutNul(ChatRecord r) {
-        List<SearchResult> results = r.agentsSearchResults().stream()
-                .map(s -> new SearchResult(clean(s.query()), s.hits().stream()
-                        .map(h -> new SearchResult.Hit(clean(h.docId()), clean(h.chunkId()), clean(h.title()), h.score()))
-                        .toList()))
-                .toList();
-        return new ChatRecord(clean(r.id()), clean(r.requestId()), clean(r.userQuestion()), r.timestamp(),
-                clean(r.finalAnswer()), clean(r.userEmail()), results, r.status(), clean(r.model()), r.retrievalMs(),
-                r.firstTokenMs(), r.totalMs(), r.promptTokens(), r.completionTokens());
-    }
-
-    private static String clean(String s) {
-        return s == null || s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
+        return r -> PostgresChatLog.asStored(hash.apply(r));
     }
 
     /** A one-line progress bar on stderr, drawn only on a terminal (and when the size is known). */
