@@ -85,7 +85,7 @@ public final class App implements AutoCloseable {
             Generator generator = generator(vertx, config);
             ChatPipeline pipeline = new ChatPipeline(vertx, config, retrieval.retriever(), generator, chatLog,
                     QueryRewriters.create(config.llm()));
-            RagdServer server = RagdServer.start(vertx, config, pipeline, readinessChecks(chatLog, generator))
+            RagdServer server = RagdServer.start(vertx, config, pipeline, readinessChecks(chatLog, generator, pipeline))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new App(vertx, retrieval, chatLog, server, durability);
         } catch (Exception e) {
@@ -99,15 +99,26 @@ public final class App implements AutoCloseable {
         }
     }
 
-    /** What {@code /readyz} checks besides shutdown: the chat-log queue and the model's circuit breaker. */
-    static Map<String, ReadinessCheck> readinessChecks(QueuedChatLog chatLog, Generator generator) {
+    /**
+     * What {@code /readyz} checks besides shutdown: the chat-log queue, the model's circuit breaker,
+     * and whether this replica is saturated (at its cap of generations in flight, where new questions
+     * get {@code busy}): a load balancer should then send new users elsewhere.
+     */
+    static Map<String, ReadinessCheck> readinessChecks(QueuedChatLog chatLog, Generator generator, ChatPipeline pipeline) {
         Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
         checks.put("chat_log", chatLog::notReadyReason);
+        checks.put("generations", () -> saturation(pipeline.activeGenerations(), pipeline.maxConcurrentGenerations()));
         if (generator instanceof UpstreamHealth upstream) {
             checks.put("model", () -> upstream.circuitOpen()
                     ? "circuit open for " + upstream.name() + "; retry in " + upstream.retryAfterMs() + " ms" : null);
         }
         return checks;
+    }
+
+    /** {@code null} below the cap; at it, the reason {@code /readyz} gives. */
+    static String saturation(int active, int max) {
+        return active < max ? null : "saturated: " + active + " of RAGD_MAX_CONCURRENT_GENERATIONS=" + max
+                + " generations in flight; new questions get busy";
     }
 
     static Generator generator(Vertx vertx, RagdConfig config) {
