@@ -11,5 +11,5 @@ jar="$root/target/ragd.jar"
 # bin/ragd rebuilds the jar when it is missing or older than the sources.
 "$root/bin/ragd" --version >/dev/null
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dlogback.configurationFile="$root/bench/logback-bench.xml" \
-  -cp "$jar" dev.ragd.retrieval.bench.RetrievalBench \
+  -cp "$jar" dev.ragd.ops.bench.RetrievalBench \
   --questions "$root/bench/questions.jsonl" "$@"

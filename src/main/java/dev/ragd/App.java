@@ -6,6 +6,7 @@ import dev.ragd.chatlog.ChatLogs;
 import dev.ragd.chatlog.QueuedChatLog;
 import dev.ragd.config.DurabilityConfig;
 import dev.ragd.config.RagdConfig;
+import dev.ragd.ingest.SampleCorpusBootstrap;
 import dev.ragd.llm.ExtractiveAnswerer;
 import dev.ragd.llm.Generator;
 import dev.ragd.llm.openai.OpenAiStreamingGenerator;
@@ -80,6 +81,7 @@ public final class App implements AutoCloseable {
         QueuedChatLog chatLog = null;
         try {
             retrieval = Retrieval.open(config);
+            SampleCorpusBootstrap.seedIfNew(retrieval, config);
             store = storeWrapper.apply(ChatLogs.open(config));
             chatLog = new QueuedChatLog(store, durability.queueCapacity(), durability.queueReadyThreshold());
             Generator generator = generator(vertx, config);

@@ -3,10 +3,6 @@ package dev.ragd.retrieval;
 import dev.ragd.config.ConfigException;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.config.StatelessConfig;
-import dev.ragd.ingest.Chunker;
-import dev.ragd.ingest.IngestStats;
-import dev.ragd.ingest.Ingestor;
-import dev.ragd.ingest.SampleCorpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +24,7 @@ public final class Retrieval {
     /**
      * Opens the index where the configuration says ({@code RAGD_INDEX_DIR}, default
      * {@code dataDir/index}) with the configured embedder ({@link Embedders#from}), honouring
-     * {@code RAGD_STATELESS}. Blocking (loads the model, may ingest): call it off any event loop.
+     * {@code RAGD_STATELESS}. Blocking (loads the model): call it off any event loop.
      */
     public static RetrievalStack open(RagdConfig config) {
         return open(config, config.stateless(), Embedders.from(config.llm()).withQueryCache(config.queryCacheSize()));
@@ -45,13 +41,14 @@ public final class Retrieval {
      *
      * <p>In stateless mode ({@code RAGD_STATELESS=true}), or when this process cannot write the
      * directory (a read-only mount), the index is opened read-only ({@link LuceneIndex#openReadOnly}):
-     * nothing is created, locked or written, and no sample corpus is ingested; a missing or empty
-     * index fails with a {@link ConfigException} naming {@code RAGD_INDEX_DIR}.
+     * nothing is created, locked or written; a missing or empty index fails with a
+     * {@link ConfigException} naming {@code RAGD_INDEX_DIR}.
      *
-     * <p>Otherwise, when the directory holds no index yet, creates one and ingests the bundled
-     * sample corpus into it. An existing index (e.g. built by {@code ragd ingest}) is used as is.
-     * The write lock is released before returning, so {@code ragd ingest} may update the index
-     * while a server searches it (the server sees the change within seconds).
+     * <p>Otherwise, when the directory holds no index yet, creates an empty one
+     * ({@link LuceneIndex#createdNow()}; filling it, e.g. with the sample corpus, is the caller's).
+     * An existing index (e.g. built by {@code ragd ingest}) is used as is. No write lock is held on
+     * return, so {@code ragd ingest} may update the index while a server searches it (the server
+     * sees the change within seconds).
      *
      * @throws IllegalStateException when the index was built by another embedder
      */
@@ -62,15 +59,6 @@ public final class Retrieval {
         }
         LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension());
         try {
-            if (index.createdNow()) {
-                Ingestor ingestor = new Ingestor(index, embedder, new Chunker(config.chunkChars(), config.chunkOverlap()));
-                SampleCorpus.load(ingestor);
-                IngestStats stats = ingestor.finish();
-                index.closeWriter();
-                log.atInfo().addKeyValue("index", dir).addKeyValue("documents", stats.documents())
-                        .addKeyValue("chunks", stats.chunks()).addKeyValue("duration_ms", stats.elapsed().toMillis())
-                        .log("no index found: created one with the bundled sample corpus (Products, Inc.)");
-            }
             return new RetrievalStack(new LuceneRetriever(index, embedder, SearchMode.HYBRID), index, embedder);
         } catch (RuntimeException e) {
             index.close();

@@ -3,6 +3,7 @@ package dev.ragd.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.config.RagdConfig;
+import dev.ragd.ingest.SampleCorpusBootstrap;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.retrieval.RetrievalStack;
 import dev.ragd.retrieval.TestEmbedders;
@@ -66,7 +67,9 @@ class StatelessE2ETest {
     void aChatInStatelessModeWritesNothingToTheIndexTheWorkingDirectoryOrTmp() throws Exception {
         Path data = Files.createDirectories(base.resolve("data"));
         Path index = data.resolve("index");
-        try (RetrievalStack built = Retrieval.open(RagdConfig.defaults().withDataDir(data), TestEmbedders.local())) {
+        RagdConfig builder = RagdConfig.defaults().withDataDir(data);
+        try (RetrievalStack built = Retrieval.open(builder, TestEmbedders.local())) {
+            SampleCorpusBootstrap.seedIfNew(built, builder);
             assertThat(built.index().chunkCount()).isGreaterThan(60);
         }
         Assumptions.assumeTrue(canMountReadOnly(Files.createDirectories(base.resolve("probe"))),

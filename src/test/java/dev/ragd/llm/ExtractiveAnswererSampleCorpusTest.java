@@ -3,6 +3,7 @@ package dev.ragd.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.config.RagdConfig;
+import dev.ragd.ingest.SampleCorpusBootstrap;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.retrieval.RetrievalStack;
@@ -37,7 +38,9 @@ class ExtractiveAnswererSampleCorpusTest {
     @BeforeAll
     void openRetrievalOverTheSampleCorpus(@TempDir Path dataDir) {
         vertx = Vertx.vertx();
-        retrieval = Retrieval.open(RagdConfig.defaults().withDataDir(dataDir));
+        RagdConfig config = RagdConfig.defaults().withDataDir(dataDir);
+        retrieval = Retrieval.open(config);
+        SampleCorpusBootstrap.seedIfNew(retrieval, config);
         answerer = new ExtractiveAnswerer(vertx, 0);
     }
 

@@ -8,6 +8,7 @@ import dev.ragd.config.RagdConfig;
 import dev.ragd.config.StatelessConfig;
 import dev.ragd.ingest.Chunker;
 import dev.ragd.ingest.Ingestor;
+import dev.ragd.ingest.SampleCorpusBootstrap;
 import dev.ragd.ingest.SourceDocument;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,6 +96,7 @@ class ReadOnlyIndexTest {
         RagdConfig config = RagdConfig.defaults().withDataDir(dataDir);
 
         try (RetrievalStack stack = Retrieval.open(config, new StatelessConfig(true, indexDir), FAKE)) {
+            assertThat(SampleCorpusBootstrap.seedIfNew(stack, config)).isEmpty();
             assertThat(stack.index().readOnly()).isTrue();
             assertThat(stack.index().path()).isEqualTo(indexDir);
             assertThat(stack.index().chunkCount()).as("no sample corpus added").isEqualTo(1);
@@ -135,6 +137,7 @@ class ReadOnlyIndexTest {
         RagdConfig config = RagdConfig.defaults().withDataDir(dataDir);
 
         try (RetrievalStack stack = Retrieval.open(config, new StatelessConfig(false, elsewhere), FAKE)) {
+            SampleCorpusBootstrap.seedIfNew(stack, config).orElseThrow();
             assertThat(stack.index().readOnly()).isFalse();
             assertThat(stack.index().path()).isEqualTo(elsewhere);
             assertThat(stack.index().chunkCount()).isGreaterThan(60);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.config.LlmConfig;
 import dev.ragd.config.RagdConfig;
+import dev.ragd.ingest.SampleCorpusBootstrap;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,9 @@ class RelevanceThresholdTest {
 
     @BeforeAll
     static void open() {
-        stack = Retrieval.open(RagdConfig.defaults().withDataDir(dir), TestEmbedders.local());
+        RagdConfig config = RagdConfig.defaults().withDataDir(dir);
+        stack = Retrieval.open(config, TestEmbedders.local());
+        SampleCorpusBootstrap.seedIfNew(stack, config);
     }
 
     @AfterAll

@@ -1,4 +1,4 @@
-package dev.ragd.retrieval.bench;
+package dev.ragd.ops.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
