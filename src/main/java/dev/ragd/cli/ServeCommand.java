@@ -7,6 +7,8 @@ import dev.ragd.config.StatelessCheck;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,6 +18,8 @@ import picocli.CommandLine.Option;
                 "On first start with an empty data directory, the bundled sample corpus is indexed.",
                 "Configuration comes from environment variables (see `ragd config`)."})
 final class ServeCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     private final CliContext ctx;
 
@@ -47,10 +51,7 @@ final class ServeCommand implements Callable<Integer> {
         Thread hook = new Thread(app::close, "ragd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         boolean handled = handleStopSignals(stop);
-        String shown = "0.0.0.0".equals(config.host()) ? "localhost" : config.host();
-        ctx.out().println("ragd is serving on http://" + shown + ":" + app.port()
-                + "  (book WebSocket: ws://" + shown + ":" + app.port() + "/, Ctrl+C stops)");
-        ctx.out().flush();
+        announce(config, app.port());
         if (!handled) {
             new CountDownLatch(1).await(); // the shutdown hook drains; the JVM exits when it is done
         }
@@ -64,6 +65,23 @@ final class ServeCommand implements Callable<Integer> {
             // the JVM is exiting anyway; the hook finds the app closed
         }
         return 0;
+    }
+
+    /**
+     * Says that the service is up, signals handled: in text mode a line for people on stdout; in
+     * JSON mode (the default) a log line, so that stdout, which log collectors read, stays one JSON
+     * object per line.
+     */
+    private void announce(RagdConfig config, int port) {
+        String shown = "0.0.0.0".equals(config.host()) ? "localhost" : config.host();
+        String url = "http://" + shown + ":" + port;
+        String bookSocket = "ws://" + shown + ":" + port + "/";
+        if ("text".equals(config.logFormat())) {
+            ctx.out().println("ragd is serving on " + url + "  (book WebSocket: " + bookSocket + ", Ctrl+C stops)");
+            ctx.out().flush();
+        } else {
+            LOG.atInfo().addKeyValue("url", url).addKeyValue("book_websocket", bookSocket).log("ragd is serving");
+        }
     }
 
     /**

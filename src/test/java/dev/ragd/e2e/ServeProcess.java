@@ -5,6 +5,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -18,12 +20,33 @@ public final class ServeProcess {
 
     /** Starts {@code dev.ragd.Main serve} with {@code env} added, output to {@code output}; waits until it serves. */
     public static Process start(Map<String, String> env, Path output) throws Exception {
+        ProcessBuilder pb = command(List.of(), env).redirectErrorStream(true).redirectOutput(output.toFile());
+        return startAndAwait(pb, output);
+    }
+
+    /**
+     * The same with the shipped logging configuration ({@code logback.xml}, not the tests'
+     * {@code logback-test.xml}), stdout to {@code stdout} and stderr apart to {@code stderr}.
+     */
+    public static Process startShippedLogging(Map<String, String> env, Path stdout, Path stderr) throws Exception {
+        Path logback = Path.of(ServeProcess.class.getResource("/logback.xml").toURI());
+        ProcessBuilder pb = command(List.of("-Dlogback.configurationFile=" + logback), env)
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        return startAndAwait(pb, stdout);
+    }
+
+    private static ProcessBuilder command(List<String> jvmOptions, Map<String, String> env) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
-                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
-                "dev.ragd.Main", "serve")
-                .redirectErrorStream(true).redirectOutput(output.toFile());
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+                "--add-modules", "jdk.incubator.vector"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ragd.Main", "serve"));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
+        return pb;
+    }
+
+    private static Process startAndAwait(ProcessBuilder pb, Path output) throws Exception {
         Process process = pb.start();
         try {
             awaitServing(process, output);
