@@ -22,9 +22,8 @@ final class EarlyRefusal {
     static void answer(RoutingContext ctx, ChatError error, long maxDiscardBytes) {
         HttpServerRequest request = ctx.request();
         HttpConnection connection = request.connection();
-        Future<Void> answered = ctx.response().setStatusCode(Wire.httpStatus(error))
-                .putHeader("content-type", HttpChat.JSON).putHeader("cache-control", "no-store")
-                .putHeader("connection", "close").end(Wire.errorBody(error).encode());
+        Future<Void> answered = HttpChat.sendError(ctx.response().putHeader("cache-control", "no-store")
+                .putHeader("connection", "close"), error);
         // Refused on its headers before any 100 Continue: a client that expects one sends nothing more.
         boolean neverAskedForTheBody = "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))
                 && request.getHeader(HttpHeaders.CONTENT_LENGTH) != null;

@@ -8,6 +8,7 @@ import dev.ragd.chat.ChatRequest;
 import dev.ragd.chat.EndInfo;
 import dev.ragd.chat.ErrorCodes;
 import dev.ragd.retrieval.Passage;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -60,15 +61,16 @@ final class HttpChat implements Handler<RoutingContext> {
         }
     }
 
-    static void sendError(HttpServerResponse response, ChatError error) {
+    /** Answers {@code error} as the JSON error body with its status; completes when written (at once if already ended). */
+    static Future<Void> sendError(HttpServerResponse response, ChatError error) {
         if (response.ended() || response.closed()) {
-            return;
+            return Future.succeededFuture();
         }
         response.setStatusCode(Wire.httpStatus(error)).putHeader("content-type", JSON);
         if (error.retryAfterMs() != null) {
             response.putHeader("retry-after", Long.toString(Math.max(1, (error.retryAfterMs() + 999) / 1000)));
         }
-        response.end(Wire.errorBody(error).encode());
+        return response.end(Wire.errorBody(error).encode());
     }
 
     /** The whole answer as one JSON body. */
