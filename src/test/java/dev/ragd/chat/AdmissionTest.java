@@ -4,6 +4,9 @@ import static dev.ragd.chat.PipelineHarness.ask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.rewrite.NoRewrite;
+import dev.ragd.testsupport.FakeGenerator;
+import dev.ragd.testsupport.FakeRetriever;
+import dev.ragd.testsupport.InMemoryChatLog;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;

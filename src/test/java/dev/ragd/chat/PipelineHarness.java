@@ -6,6 +6,7 @@ import dev.ragd.llm.Generator;
 import dev.ragd.llm.Message;
 import dev.ragd.retrieval.Retriever;
 import dev.ragd.rewrite.QueryRewriter;
+import dev.ragd.testsupport.InMemoryChatLog;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.util.List;

@@ -2,8 +2,8 @@ package dev.ragd.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ragd.testsupport.Await;
 import io.vertx.core.Vertx;
-import dev.ragd.server.Await;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -1,7 +1,7 @@
 package dev.ragd.chatlog;
 
-import static dev.ragd.chatlog.ChatRecords.T0;
-import static dev.ragd.chatlog.ChatRecords.record;
+import static dev.ragd.testsupport.ChatRecords.T0;
+import static dev.ragd.testsupport.ChatRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

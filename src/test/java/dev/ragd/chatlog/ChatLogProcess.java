@@ -1,5 +1,6 @@
 package dev.ragd.chatlog;
 
+import dev.ragd.testsupport.ChatRecords;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

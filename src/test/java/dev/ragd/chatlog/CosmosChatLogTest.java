@@ -1,7 +1,7 @@
 package dev.ragd.chatlog;
 
-import static dev.ragd.chatlog.ChatRecords.T0;
-import static dev.ragd.chatlog.ChatRecords.record;
+import static dev.ragd.testsupport.ChatRecords.T0;
+import static dev.ragd.testsupport.ChatRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ragd.config.ChatLogConfig;
+import dev.ragd.testsupport.FakeCosmosGateway;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;

@@ -1,11 +1,11 @@
 package dev.ragd.chatlog;
 
-import static dev.ragd.chatlog.ChatRecords.T0;
-import static dev.ragd.chatlog.ChatRecords.record;
+import static dev.ragd.testsupport.ChatRecords.T0;
+import static dev.ragd.testsupport.ChatRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ragd.server.Await;
+import dev.ragd.testsupport.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

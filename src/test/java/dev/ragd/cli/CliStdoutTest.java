@@ -1,16 +1,16 @@
 package dev.ragd.cli;
 
-import static dev.ragd.chatlog.ChatRecords.T0;
-import static dev.ragd.chatlog.ChatRecords.record;
+import static dev.ragd.testsupport.ChatRecords.T0;
+import static dev.ragd.testsupport.ChatRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.Main;
 import dev.ragd.chatlog.ChatLog;
 import dev.ragd.chatlog.ChatLogs;
 import dev.ragd.chatlog.ChatRecord;
-import dev.ragd.chatlog.FakeCosmos;
 import dev.ragd.config.Env;
 import dev.ragd.config.RagdConfig;
+import dev.ragd.testsupport.FakeCosmos;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

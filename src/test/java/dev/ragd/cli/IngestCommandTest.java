@@ -7,7 +7,7 @@ import dev.ragd.retrieval.LuceneIndex;
 import dev.ragd.retrieval.LuceneRetriever;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.SearchMode;
-import dev.ragd.retrieval.TestEmbedders;
+import dev.ragd.testsupport.TestEmbedders;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,12 +1,12 @@
 package dev.ragd.cli;
 
-import static dev.ragd.chatlog.ChatRecords.T0;
-import static dev.ragd.chatlog.ChatRecords.record;
+import static dev.ragd.testsupport.ChatRecords.T0;
+import static dev.ragd.testsupport.ChatRecords.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ragd.chat.InMemoryChatLog;
 import dev.ragd.chatlog.ChatRecordJson;
+import dev.ragd.testsupport.InMemoryChatLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;

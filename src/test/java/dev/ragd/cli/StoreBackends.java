@@ -1,6 +1,6 @@
 package dev.ragd.cli;
 
-import dev.ragd.chatlog.FakeCosmos;
+import dev.ragd.testsupport.FakeCosmos;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.SearchResult;
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.SharedApp;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -3,8 +3,9 @@ package dev.ragd.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.chatlog.ChatRecord;
-import dev.ragd.server.Await;
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.SharedApp;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;

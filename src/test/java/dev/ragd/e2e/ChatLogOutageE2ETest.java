@@ -7,7 +7,7 @@ import dev.ragd.chatlog.ChatLog;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.config.DurabilityConfig;
 import dev.ragd.config.Env;
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.FileChatLog;
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.ServeProcess;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

@@ -3,8 +3,9 @@ package dev.ragd.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import dev.ragd.ops.RecordedLog;
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.RecordedLog;
+import dev.ragd.testsupport.RunningApp;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;

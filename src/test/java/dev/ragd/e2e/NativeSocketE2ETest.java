@@ -3,7 +3,8 @@ package dev.ragd.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.chatlog.ChatRecord;
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.SharedApp;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import dev.ragd.chatlog.ChatRecord;
-import dev.ragd.ops.RecordedLog;
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.RecordedLog;
+import dev.ragd.testsupport.SharedApp;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;

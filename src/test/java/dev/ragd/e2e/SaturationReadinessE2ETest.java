@@ -2,8 +2,9 @@ package dev.ragd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ragd.server.Await;
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.SharedApp;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.Map;

@@ -6,7 +6,7 @@ import dev.ragd.config.RagdConfig;
 import dev.ragd.ingest.SampleCorpusBootstrap;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.retrieval.RetrievalStack;
-import dev.ragd.retrieval.TestEmbedders;
+import dev.ragd.testsupport.TestEmbedders;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;

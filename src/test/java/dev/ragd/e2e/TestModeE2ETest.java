@@ -2,7 +2,8 @@ package dev.ragd.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.SharedApp;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.ragd.retrieval.LuceneIndex;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.retrieval.RetrievalStack;
-import dev.ragd.retrieval.TestEmbedders;
+import dev.ragd.testsupport.TestEmbedders;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

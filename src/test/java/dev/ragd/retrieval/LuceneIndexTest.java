@@ -3,6 +3,7 @@ package dev.ragd.retrieval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ragd.testsupport.TestEmbedders;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.offset;
 import dev.ragd.ingest.Chunker;
 import dev.ragd.ingest.Ingestor;
 import dev.ragd.ingest.SourceDocument;
+import dev.ragd.testsupport.TestEmbedders;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Nested;

@@ -10,6 +10,7 @@ import dev.ragd.ingest.Chunker;
 import dev.ragd.ingest.Ingestor;
 import dev.ragd.ingest.SampleCorpusBootstrap;
 import dev.ragd.ingest.SourceDocument;
+import dev.ragd.testsupport.TestEmbedders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ragd.config.LlmConfig;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.ingest.SampleCorpusBootstrap;
+import dev.ragd.testsupport.TestEmbedders;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ragd.config.Env;
 import dev.ragd.config.LlmConfig;
-import dev.ragd.rewrite.OpenAiTestServer;
+import dev.ragd.testsupport.OpenAiTestServer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,7 @@ import dev.ragd.config.RagdConfig;
 import dev.ragd.ingest.Chunker;
 import dev.ragd.ingest.Ingestor;
 import dev.ragd.ingest.SourceDocument;
+import dev.ragd.testsupport.TestEmbedders;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ragd.config.Env;
 import dev.ragd.config.LlmConfig;
 import dev.ragd.llm.Message;
+import dev.ragd.testsupport.OpenAiTestServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

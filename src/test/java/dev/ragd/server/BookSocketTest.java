@@ -3,10 +3,11 @@ package dev.ragd.server;
 import static dev.ragd.server.ServerFixture.DEFAULT_ANSWER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ragd.chat.FakeGenerator;
-import dev.ragd.chat.FakeRetriever;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.llm.Message;
+import dev.ragd.testsupport.FakeGenerator;
+import dev.ragd.testsupport.FakeRetriever;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

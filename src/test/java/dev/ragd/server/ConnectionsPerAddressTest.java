@@ -3,6 +3,8 @@ package dev.ragd.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.http.UpgradeRejectedException;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import static dev.ragd.server.NativeSocketTest.request;
 import static dev.ragd.server.ServerFixture.DEFAULT_ANSWER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,9 @@ import static dev.ragd.server.ServerFixture.DEFAULT_ANSWER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.ragd.chat.FakeGenerator;
 import dev.ragd.chatlog.ChatRecord;
+import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.FakeGenerator;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;

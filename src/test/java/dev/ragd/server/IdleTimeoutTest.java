@@ -2,7 +2,8 @@ package dev.ragd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ragd.chat.FakeGenerator;
+import dev.ragd.testsupport.FakeGenerator;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

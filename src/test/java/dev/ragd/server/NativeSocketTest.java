@@ -3,9 +3,11 @@ package dev.ragd.server;
 import static dev.ragd.server.ServerFixture.DEFAULT_ANSWER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ragd.chat.FakeGenerator;
-import dev.ragd.chat.InMemoryChatLog;
 import dev.ragd.chatlog.ChatRecord;
+import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.FakeGenerator;
+import dev.ragd.testsupport.InMemoryChatLog;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

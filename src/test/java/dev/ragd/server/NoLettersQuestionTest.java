@@ -3,7 +3,8 @@ package dev.ragd.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import dev.ragd.ops.RecordedLog;
+import dev.ragd.testsupport.RecordedLog;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ragd.chat.ChatPipeline;
-import dev.ragd.chat.FakeGenerator;
-import dev.ragd.chat.FakeRetriever;
-import dev.ragd.chat.InMemoryChatLog;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.config.Env;
 import dev.ragd.config.RagdConfig;
+import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.FakeGenerator;
+import dev.ragd.testsupport.FakeRetriever;
+import dev.ragd.testsupport.InMemoryChatLog;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.Vertx;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

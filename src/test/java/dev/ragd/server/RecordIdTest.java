@@ -4,9 +4,10 @@ import static dev.ragd.server.NativeSocketTest.framesOf;
 import static dev.ragd.server.NativeSocketTest.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ragd.chat.FakeGenerator;
-import dev.ragd.chat.InMemoryChatLog;
 import dev.ragd.chatlog.ChatRecord;
+import dev.ragd.testsupport.FakeGenerator;
+import dev.ragd.testsupport.InMemoryChatLog;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

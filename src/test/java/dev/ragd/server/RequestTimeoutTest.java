@@ -2,6 +2,7 @@ package dev.ragd.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ragd.testsupport.WsSession;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -1,14 +1,14 @@
 package dev.ragd.server;
 
 import dev.ragd.chat.ChatPipeline;
-import dev.ragd.chat.FakeGenerator;
-import dev.ragd.chat.FakeRetriever;
-import dev.ragd.chat.InMemoryChatLog;
 import dev.ragd.chatlog.ChatLog;
 import dev.ragd.config.Env;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.llm.Generator;
 import dev.ragd.retrieval.Retriever;
+import dev.ragd.testsupport.FakeGenerator;
+import dev.ragd.testsupport.FakeRetriever;
+import dev.ragd.testsupport.InMemoryChatLog;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;

@@ -6,13 +6,15 @@ import static dev.ragd.server.ServerFixture.DEFAULT_ANSWER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import dev.ragd.chat.FakeGenerator;
-import dev.ragd.chat.InMemoryChatLog;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.llm.GenerationRequest;
 import dev.ragd.llm.Generator;
 import dev.ragd.llm.TokenStream;
-import dev.ragd.ops.RecordedLog;
+import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.FakeGenerator;
+import dev.ragd.testsupport.InMemoryChatLog;
+import dev.ragd.testsupport.RecordedLog;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.Context;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

@@ -3,7 +3,9 @@ package dev.ragd.server;
 import static dev.ragd.server.HttpVerticle.MAX_BODY_BYTES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ragd.chat.FakeGenerator;
+import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.FakeGenerator;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

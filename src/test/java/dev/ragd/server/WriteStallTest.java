@@ -3,8 +3,10 @@ package dev.ragd.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.ragd.chat.FakeGenerator;
 import dev.ragd.chatlog.ChatRecord;
+import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.FakeGenerator;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ragd.chatlog.ChatRecord;
-import dev.ragd.e2e.RunningApp;
-import dev.ragd.e2e.SharedApp;
-import dev.ragd.server.Await;
+import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.RunningApp;
+import dev.ragd.testsupport.SharedApp;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.mock.MockRoute;
 import dev.ragd.mock.RecordedRequest;
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static dev.ragd.e2e.llm.LlmRig.QUESTION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.chatlog.ChatRecord;
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;

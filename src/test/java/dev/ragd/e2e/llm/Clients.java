@@ -1,6 +1,6 @@
 package dev.ragd.e2e.llm;
 
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;

@@ -1,11 +1,11 @@
 package dev.ragd.e2e.llm;
 
 import dev.ragd.chatlog.ChatRecord;
-import dev.ragd.e2e.RunningApp;
 import dev.ragd.mock.MockLlmOptions;
 import dev.ragd.mock.MockLlmServer;
 import dev.ragd.mock.MockStats;
-import dev.ragd.server.Await;
+import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.RunningApp;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.Map;

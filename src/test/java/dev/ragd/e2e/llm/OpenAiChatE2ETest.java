@@ -9,7 +9,7 @@ import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.SearchResult;
 import dev.ragd.cli.RagdCli;
 import dev.ragd.mock.MockRoute;
-import dev.ragd.server.WsSession;
+import dev.ragd.testsupport.WsSession;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -3,7 +3,7 @@ package dev.ragd.e2e.pg;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.chatlog.QueuedChatLog;
-import dev.ragd.e2e.RunningApp;
+import dev.ragd.testsupport.RunningApp;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.ChatRecordJson;
 import dev.ragd.cli.RagdCli;
-import dev.ragd.e2e.RunningApp;
+import dev.ragd.testsupport.RunningApp;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.ragd.e2e.pg;
 
-import dev.ragd.e2e.ServeProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ragd.testsupport.ServeProcess;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

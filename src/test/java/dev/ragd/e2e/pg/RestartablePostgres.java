@@ -1,6 +1,6 @@
 package dev.ragd.e2e.pg;
 
-import dev.ragd.e2e.ServeProcess;
+import dev.ragd.testsupport.ServeProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.ragd.e2e;
+package dev.ragd.testsupport;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package dev.ragd.e2e;
+package dev.ragd.testsupport;
 
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,4 +1,4 @@
-package dev.ragd.chatlog;
+package dev.ragd.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,22 +30,22 @@ import javax.crypto.spec.SecretKeySpec;
  * A small stand-in for the Azure Cosmos DB gateway (HTTPS, self-signed certificate): enough of the
  * REST API for the official Java SDK in gateway mode to read the account, the database and
  * container, the partition key ranges (one range), upsert and delete documents and run the queries
- * {@link CosmosChatLog} sends. Every request is recorded; the master-key signature in the
+ * {@link dev.ragd.chatlog.CosmosChatLog} sends. Every request is recorded; the master-key signature in the
  * {@code authorization} header is checked (HMAC-SHA256 over verb, resource type, resource link and
  * {@code x-ms-date}) and a wrong one gets 401. Queries are not parsed: their parameters
  * ({@code @user}, {@code @since}, {@code @status}, {@code @after}, {@code @before}, {@code @n}) are
- * applied to the stored documents, which is exactly what {@link CosmosChatLog}'s SQL means.
+ * applied to the stored documents, which is exactly what {@link dev.ragd.chatlog.CosmosChatLog}'s SQL means.
  */
-final class FakeCosmosGateway implements AutoCloseable {
+public final class FakeCosmosGateway implements AutoCloseable {
 
-    record Request(String method, String path, Map<String, String> headers, String body, boolean signatureValid) {}
+    public record Request(String method, String path, Map<String, String> headers, String body, boolean signatureValid) {}
 
     static final String DB_RID = "Sl8fAA==";
     static final String COLL_RID = "Sl8fALN4sw4=";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final List<Request> requests = new CopyOnWriteArrayList<>();
-    final Map<String, ObjectNode> documents = new ConcurrentHashMap<>();
+    public final List<Request> requests = new CopyOnWriteArrayList<>();
+    public final Map<String, ObjectNode> documents = new ConcurrentHashMap<>();
     private final Vertx vertx = Vertx.vertx();
     private final String db;
     private final String coll;
@@ -53,7 +53,7 @@ final class FakeCosmosGateway implements AutoCloseable {
     private final byte[] key;
     private final HttpServer server;
 
-    FakeCosmosGateway(Path keyStore, String password, String db, String coll, String partitionKeyPath, String base64Key)
+    public FakeCosmosGateway(Path keyStore, String password, String db, String coll, String partitionKeyPath, String base64Key)
             throws Exception {
         this.db = db;
         this.coll = coll;
@@ -66,7 +66,7 @@ final class FakeCosmosGateway implements AutoCloseable {
     }
 
     /** A PKCS12 key store with a self-signed certificate for localhost, made by the JDK's keytool. */
-    static Path selfSignedKeyStore(Path dir, String password) throws Exception {
+    public static Path selfSignedKeyStore(Path dir, String password) throws Exception {
         Path file = dir.resolve("gateway.p12");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "gateway", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
@@ -80,11 +80,11 @@ final class FakeCosmosGateway implements AutoCloseable {
         return file;
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "https://localhost:" + server.actualPort() + "/";
     }
 
-    List<Request> requests(String method, String pathPrefix) {
+    public List<Request> requests(String method, String pathPrefix) {
         return requests.stream().filter(r -> r.method().equals(method) && r.path().startsWith(pathPrefix)).toList();
     }
 

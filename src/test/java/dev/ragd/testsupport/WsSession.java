@@ -1,4 +1,4 @@
-package dev.ragd.server;
+package dev.ragd.testsupport;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;

@@ -1,4 +1,4 @@
-package dev.ragd.server;
+package dev.ragd.testsupport;
 
 import java.util.function.BooleanSupplier;
 

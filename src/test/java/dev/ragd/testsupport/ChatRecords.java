@@ -1,6 +1,8 @@
-package dev.ragd.chatlog;
+package dev.ragd.testsupport;
 
+import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.ChatRecord.Status;
+import dev.ragd.chatlog.SearchResult;
 import java.time.Instant;
 import java.util.List;
 

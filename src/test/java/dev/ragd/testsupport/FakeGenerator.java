@@ -1,4 +1,4 @@
-package dev.ragd.chat;
+package dev.ragd.testsupport;
 
 import dev.ragd.llm.GenerationRequest;
 import dev.ragd.llm.Generator;

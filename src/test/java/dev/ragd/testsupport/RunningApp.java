@@ -1,4 +1,4 @@
-package dev.ragd.e2e;
+package dev.ragd.testsupport;
 
 import dev.ragd.App;
 import dev.ragd.chatlog.ChatRecord;

@@ -1,9 +1,11 @@
-package dev.ragd.retrieval;
+package dev.ragd.testsupport;
 
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
+import dev.ragd.retrieval.Embedder;
+import dev.ragd.retrieval.Embedders;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package dev.ragd.ops;
+package dev.ragd.testsupport;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

@@ -1,4 +1,4 @@
-package dev.ragd.chat;
+package dev.ragd.testsupport;
 
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.Retrieved;

@@ -1,4 +1,4 @@
-package dev.ragd.chatlog;
+package dev.ragd.testsupport;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -6,10 +6,10 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * {@link FakeCosmosGateway} for tests outside this package (the CLI's): a gateway with the default
- * database, container and partition key ({@code /id}), and the environment that points ragd at it.
- * The SDK must accept its self-signed certificate: {@link #start} sets {@link #TRUST_PROPERTY} in
- * this JVM; a child JVM needs {@code -D}{@value #TRUST_PROPERTY}{@code =true}.
+ * {@link FakeCosmosGateway} for tests that only need a Cosmos chat log (the CLI's): a gateway with
+ * the default database, container and partition key ({@code /id}), and the environment that points
+ * ragd at it. The SDK must accept its self-signed certificate: {@link #start} sets
+ * {@link #TRUST_PROPERTY} in this JVM; a child JVM needs {@code -D}{@value #TRUST_PROPERTY}{@code =true}.
  */
 public final class FakeCosmos implements AutoCloseable {
 
