@@ -1,6 +1,8 @@
 package dev.ragd;
 
 import dev.ragd.chat.ChatPipeline;
+import dev.ragd.chat.PipelineParts;
+import dev.ragd.chat.PipelineSettings;
 import dev.ragd.chatlog.ChatLog;
 import dev.ragd.chatlog.ChatLogs;
 import dev.ragd.chatlog.QueuedChatLog;
@@ -11,17 +13,24 @@ import dev.ragd.llm.ExtractiveAnswerer;
 import dev.ragd.llm.Generator;
 import dev.ragd.llm.openai.OpenAiStreamingGenerator;
 import dev.ragd.llm.openai.UpstreamHealth;
+import dev.ragd.observe.ChatObserver;
 import dev.ragd.ops.StartupLog;
+import dev.ragd.ops.StepLogObserver;
+import dev.ragd.retrieval.LuceneStack;
 import dev.ragd.retrieval.Retrieval;
-import dev.ragd.retrieval.RetrievalStack;
+import dev.ragd.rewrite.QueryRewriter;
 import dev.ragd.rewrite.QueryRewriters;
+import dev.ragd.server.Endpoint;
 import dev.ragd.server.RagdServer;
 import dev.ragd.server.ReadinessCheck;
+import dev.ragd.server.ServerSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,8 +39,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running service: the whole object graph, wired by constructors in this one place. The
- * {@code serve} command and the end-to-end tests both start ragd through {@link #start}.
+ * The running service: the whole object graph, wired by constructors in this one place, the only
+ * one that chooses implementations (one factory method per interface below, each given its own
+ * part of the configuration). The {@code serve} command and the end-to-end tests both start ragd
+ * through {@link #start}.
  */
 public final class App implements AutoCloseable {
 
@@ -40,13 +51,13 @@ public final class App implements AutoCloseable {
     private static final long CLOSE_HEADROOM_SECONDS = 20;
 
     private final Vertx vertx;
-    private final RetrievalStack retrieval;
+    private final LuceneStack retrieval;
     private final QueuedChatLog chatLog;
     private final RagdServer server;
     private final DurabilityConfig durability;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private App(Vertx vertx, RetrievalStack retrieval, QueuedChatLog chatLog, RagdServer server,
+    private App(Vertx vertx, LuceneStack retrieval, QueuedChatLog chatLog, RagdServer server,
                 DurabilityConfig durability) {
         this.vertx = vertx;
         this.retrieval = retrieval;
@@ -76,18 +87,22 @@ public final class App implements AutoCloseable {
         // stateless replica must not write to its filesystem.
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(
                 new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
-        RetrievalStack retrieval = null;
+        LuceneStack retrieval = null;
         ChatLog store = null;
         QueuedChatLog chatLog = null;
         try {
+            ChatObserver observer = observer(config);
             retrieval = Retrieval.open(config);
             SampleCorpusBootstrap.seedIfNew(retrieval, config);
             store = storeWrapper.apply(ChatLogs.open(config));
             chatLog = new QueuedChatLog(store, durability.queueCapacity(), durability.queueReadyThreshold());
-            Generator generator = generator(vertx, config);
-            ChatPipeline pipeline = new ChatPipeline(vertx, config, retrieval.retriever(), generator, chatLog,
-                    QueryRewriters.create(config.llm()));
-            RagdServer server = RagdServer.start(vertx, config, pipeline, readinessChecks(chatLog, generator, pipeline))
+            Generator generator = generator(vertx, config, observer);
+            PipelineParts parts = new PipelineParts(retrieval.retriever(), generator, chatLog, rewriter(config),
+                    observer);
+            ChatPipeline pipeline = new ChatPipeline(vertx, PipelineSettings.from(config), parts);
+            RagdServer server = RagdServer.start(vertx, ServerSettings.from(config), pipeline,
+                            readinessChecks(chatLog, generator, pipeline), endpoints(),
+                            Runtime.getRuntime().availableProcessors())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new App(vertx, retrieval, chatLog, server, durability);
         } catch (Exception e) {
@@ -99,6 +114,22 @@ public final class App implements AutoCloseable {
             }
             throw new IllegalStateException("ragd could not start: " + e.getMessage(), e);
         }
+    }
+
+    /** Who hears what happens to requests: the step log. */
+    public static ChatObserver observer(RagdConfig config) {
+        List<ChatObserver> observers = new ArrayList<>();
+        observers.add(new StepLogObserver(config.logContent()));
+        return ChatObserver.compose(observers);
+    }
+
+    /** The extra endpoints: none yet. */
+    static List<Endpoint> endpoints() {
+        return List.of();
+    }
+
+    static QueryRewriter rewriter(RagdConfig config) {
+        return QueryRewriters.create(config.llm());
     }
 
     /**
@@ -123,7 +154,7 @@ public final class App implements AutoCloseable {
                 + " generations in flight; new questions get busy";
     }
 
-    static Generator generator(Vertx vertx, RagdConfig config) {
+    static Generator generator(Vertx vertx, RagdConfig config, ChatObserver observer) {
         return switch (config.llm().provider()) {
             case "extractive" -> {
                 log.atInfo().addKeyValue("model", "extractive")
@@ -131,7 +162,7 @@ public final class App implements AutoCloseable {
                 yield new ExtractiveAnswerer(vertx, config.extractiveTokenMs());
             }
             case "openai", "azure-openai" -> {
-                OpenAiStreamingGenerator g = new OpenAiStreamingGenerator(vertx, config.llm());
+                OpenAiStreamingGenerator g = new OpenAiStreamingGenerator(vertx, config.llm(), observer);
                 log.atInfo().addKeyValue("provider", config.llm().provider()).addKeyValue("model", g.model())
                         .log("answerer: language model");
                 yield g;

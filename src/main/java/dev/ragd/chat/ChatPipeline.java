@@ -1,18 +1,17 @@
 package dev.ragd.chat;
 
-import dev.ragd.chatlog.ChatLog;
-import dev.ragd.config.RagdConfig;
-import dev.ragd.llm.Generator;
 import dev.ragd.llm.Message;
-import dev.ragd.ops.StepLog;
-import dev.ragd.retrieval.Retriever;
-import dev.ragd.rewrite.NoRewrite;
-import dev.ragd.rewrite.QueryRewriter;
+import dev.ragd.observe.ChatObserver;
+import dev.ragd.observe.RequestInfo;
+import dev.ragd.observe.RunObserver;
 import dev.ragd.rewrite.QueryRewriters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,13 +19,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Answers one {@link ChatRequest}: trims the history, checks the question, admits it under the
@@ -51,46 +45,28 @@ public final class ChatPipeline {
     /** Threads writing chat-log records; enough to keep a 10-connection database pool busy. */
     static final int CHATLOG_THREADS = 16;
 
-    private final Vertx vertx;
-    private final RagdConfig config;
-    private final Retriever retriever;
-    private final Generator generator;
-    private final ChatLog chatLog;
-    private final StepLog steps;
+    private final PipelineSettings settings;
+    private final PipelineParts parts;
+    private final ChatObserver observer;
+    private volatile RunParts shared;
     private volatile boolean accepting = true;
-    private final QueryRewriter rewriter;
-    private final String notFoundAnswer;
     private final Set<Future<Void>> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger active = new AtomicInteger();
-    private volatile long rewriteGuardMs = QueryRewriters.TIMEOUT.toMillis() + 1000;
-    private final Executor rewriteExecutor = Executors.newVirtualThreadPerTaskExecutor();
+
     /**
      * Chat-log writes get their own worker threads: a slow or locked store (an fsync, a pool
      * waiting through an outage) must not occupy the shared worker pool that retrieval needs, or
-     * time to first token of new questions would grow with the store's latency.
+     * time to first token of new questions would grow with the store's latency. Rewrites wait on a
+     * model call for up to seconds: virtual threads.
      */
-    private final WorkerExecutor chatLogExecutor;
-
-    /** A pipeline that searches for the question as asked ({@link NoRewrite}). */
-    public ChatPipeline(Vertx vertx, RagdConfig config, Retriever retriever, Generator generator, ChatLog chatLog) {
-        this(vertx, config, retriever, generator, chatLog, new NoRewrite());
-    }
-
-    /**
-     * @param rewriter turns question and history into search queries; in production
-     *                 {@code QueryRewriters.create(config.llm())}
-     */
-    public ChatPipeline(Vertx vertx, RagdConfig config, Retriever retriever, Generator generator, ChatLog chatLog,
-            QueryRewriter rewriter) {
-        this.vertx = Objects.requireNonNull(vertx, "vertx");
-        this.config = Objects.requireNonNull(config, "config");
-        this.retriever = Objects.requireNonNull(retriever, "retriever");
-        this.generator = Objects.requireNonNull(generator, "generator");
-        this.chatLog = Objects.requireNonNull(chatLog, "chatLog");
-        this.rewriter = Objects.requireNonNull(rewriter, "rewriter");
-        this.steps = new StepLog(config.logContent());
-        this.chatLogExecutor = vertx.createSharedWorkerExecutor("ragd-chatlog", CHATLOG_THREADS);
-        this.notFoundAnswer = resource("/prompts/not-found.txt");
+    public ChatPipeline(Vertx vertx, PipelineSettings settings, PipelineParts parts) {
+        Objects.requireNonNull(vertx, "vertx");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.parts = Objects.requireNonNull(parts, "parts");
+        this.observer = parts.observer();
+        this.shared = new RunParts(vertx, settings, parts, Executors.newVirtualThreadPerTaskExecutor(),
+                vertx.createSharedWorkerExecutor("ragd-chatlog", CHATLOG_THREADS), resource("/prompts/not-found.txt"),
+                QueryRewriters.TIMEOUT.toMillis() + 1000);
     }
 
     /**
@@ -99,15 +75,21 @@ public final class ChatPipeline {
      * keeps the client's {@link ChatRequest#id()} as its request id. Call it on the connection's
      * Vert.x context; events are delivered on that context. Never throws for bad input: a request
      * without a question, with a question that has no letter or digit, or with a question over
-     * {@code config.maxQuestionChars()} gets a single {@link ChatEvents#onError} (codes
+     * {@code maxQuestionChars} gets a single {@link ChatEvents#onError} (codes
      * {@code bad_request} / {@code question_too_long}), delivered before this method returns. Over
      * the cap of concurrent generations it gets a retryable {@code busy} error (with
      * {@code retry_after_ms}), also before this method returns. Once admitted, a request that hits
      * an unexpected exception ends with {@code internal_error} instead of hanging; an exception
      * before admission (a broken sink or store) propagates to the caller, which must answer it.
+     * Every request, refused or admitted, is told to the observer.
      */
+    public ChatHandle run(ChatRequest request, RequestOrigin origin, ChatEvents events) {
+        return run(request, origin, newLogId(), events);
+    }
+
+    /** {@link #run(ChatRequest, RequestOrigin, ChatEvents)} from {@link RequestOrigin#INTERNAL}. */
     public ChatHandle run(ChatRequest request, ChatEvents events) {
-        return run(request, newLogId(), events);
+        return run(request, RequestOrigin.INTERNAL, events);
     }
 
     /**
@@ -120,64 +102,77 @@ public final class ChatPipeline {
     }
 
     /**
-     * Like {@link #run(ChatRequest, ChatEvents)}, for a protocol that shows the record id to its
-     * client before the request starts (the book's {@code uuid}).
+     * Like {@link #run(ChatRequest, RequestOrigin, ChatEvents)}, for a protocol that shows the record
+     * id to its client before the request starts (the book's {@code uuid}).
      *
      * @param logId the id the request's record gets; from {@link #newLogId()}, never from a client
      */
-    public ChatHandle run(ChatRequest request, String logId, ChatEvents events) {
+    public ChatHandle run(ChatRequest request, RequestOrigin origin, String logId, ChatEvents events) {
         Objects.requireNonNull(logId, "logId");
-        Context context = vertx.getOrCreateContext();
-        List<Message> recent = lastMessages(request.messages(), config.historyMessages());
+        RunParts run = shared;
+        Context context = run.vertx().getOrCreateContext();
+        List<Message> recent = lastMessages(request.messages(), settings.historyMessages());
         int q = lastUserIndex(recent);
-        if (q < 0) {
-            events.onError(ChatError.of(ErrorCodes.BAD_REQUEST,
-                    "the request has no user question (no message with role user)", false));
-            return ChatHandle.DONE;
-        }
-        String question = stripQuestionPrefix(recent.get(q).content());
-        if (question.isBlank()) {
-            events.onError(ChatError.of(ErrorCodes.BAD_REQUEST, "the question is empty", false));
-            return ChatHandle.DONE;
-        }
-        if (question.length() > config.maxQuestionChars()) {
-            rejected(request, ErrorCodes.QUESTION_TOO_LONG).with("question_chars", question.length()).log();
-            events.onError(ChatError.of(ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.TOO_LONG_MESSAGE, false));
-            return ChatHandle.DONE;
-        }
-        if (!QuestionText.hasLetterOrDigit(question)) {
-            events.onError(ChatError.of(ErrorCodes.BAD_REQUEST, "the question has no letters or digits", false));
-            return ChatHandle.DONE;
-        }
-        if (!accepting) {
-            events.onError(new ChatError(ErrorCodes.SHUTTING_DOWN,
-                    "This server is restarting; please ask again in a moment.", true, 1_000L));
-            return ChatHandle.DONE;
-        }
-        if (!chatLog.acceptingNewQuestions()) {
-            events.onError(new ChatError(ErrorCodes.CHATLOG_UNAVAILABLE,
-                    "The chat log cannot save answers right now; please try again shortly.", true, 2_000L));
+        String question = q < 0 ? "" : stripQuestionPrefix(recent.get(q).content());
+        RequestInfo info = new RequestInfo(origin.protocol(), null, request.id(), question, request.userEmail(),
+                Math.max(0, q), origin.parent(), origin.parent() == null ? null : origin.parent().traceId());
+        ChatError refusal = refusal(q, question);
+        if (refusal != null) {
+            refuse(info, events, refusal, refusal.code().equals(ErrorCodes.QUESTION_TOO_LONG)
+                    ? "question_chars=" + question.length() : "");
             return ChatHandle.DONE;
         }
         if (!admit()) {
-            rejected(request, ErrorCodes.BUSY).with("active", active.get()).with("max", maxConcurrentGenerations()).log();
-            events.onError(ClientErrors.busy(null));
+            refuse(info, events, ClientErrors.busy(null), "active=" + active.get() + " max=" + maxConcurrentGenerations());
             return ChatHandle.DONE;
         }
-        ChatRun run = new ChatRun(this, context, request, logId, question, List.copyOf(recent.subList(0, q)), events);
-        Future<Void> finished = run.finished();
+        ChatRun chat;
+        try {
+            RunObserver watcher = observer.admitted(info.withLogId(logId));
+            chat = new ChatRun(run, context, request, logId, question, List.copyOf(recent.subList(0, q)), events,
+                    watcher);
+        } catch (RuntimeException e) {
+            active.decrementAndGet();
+            throw e;
+        }
+        Future<Void> finished = chat.finished();
         running.add(finished);
         finished.onComplete(ar -> {
             running.remove(finished);
             active.decrementAndGet();
         });
-        run.start();
-        return run;
+        chat.start();
+        return chat;
     }
 
-    /** The step line of a request refused before it started: it has no record, so no log id. */
-    private StepLog.Line rejected(ChatRequest request, String reason) {
-        return steps.request(null, request.id()).step(StepLog.Step.REJECTED, 0).with("reason", reason);
+    /** Why a request is refused before admission, or {@code null}. */
+    private ChatError refusal(int questionIndex, String question) {
+        if (questionIndex < 0) {
+            return ChatError.of(ErrorCodes.BAD_REQUEST, "the request has no user question (no message with role user)", false);
+        }
+        if (question.isBlank()) {
+            return ChatError.of(ErrorCodes.BAD_REQUEST, "the question is empty", false);
+        }
+        if (question.length() > settings.maxQuestionChars()) {
+            return ChatError.of(ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.TOO_LONG_MESSAGE, false);
+        }
+        if (!QuestionText.hasLetterOrDigit(question)) {
+            return ChatError.of(ErrorCodes.BAD_REQUEST, "the question has no letters or digits", false);
+        }
+        if (!accepting) {
+            return new ChatError(ErrorCodes.SHUTTING_DOWN, "This server is restarting; please ask again in a moment.", true,
+                    1_000L);
+        }
+        if (!parts.chatLog().acceptingNewQuestions()) {
+            return new ChatError(ErrorCodes.CHATLOG_UNAVAILABLE,
+                    "The chat log cannot save answers right now; please try again shortly.", true, 2_000L);
+        }
+        return null;
+    }
+
+    private void refuse(RequestInfo info, ChatEvents events, ChatError error, String detail) {
+        observer.rejected(info, error.code(), detail);
+        events.onError(error);
     }
 
     private boolean admit() {
@@ -225,16 +220,16 @@ public final class ChatPipeline {
         return Future.join(List.copyOf(running)).<Void>mapEmpty().otherwiseEmpty();
     }
 
-    public RagdConfig config() { return config; }
+    public PipelineSettings settings() { return settings; }
 
     /** The generator's model identifier. */
-    public String model() { return generator.model(); }
+    public String model() { return parts.generator().model(); }
 
-    public boolean languageModel() { return generator.isLanguageModel(); }
+    public boolean languageModel() { return parts.generator().isLanguageModel(); }
 
-    public String retrieverName() { return retriever.name(); }
+    public String retrieverName() { return parts.retriever().name(); }
 
-    public String chatLogName() { return chatLog.describe(); }
+    public String chatLogName() { return parts.chatLog().describe(); }
 
     /**
      * Refuses new questions from now on ({@code shutting_down}, retryable) while the ones in flight
@@ -248,26 +243,17 @@ public final class ChatPipeline {
     public int activeGenerations() { return active.get(); }
 
     /** The cap on {@link #activeGenerations()}: {@code RAGD_MAX_CONCURRENT_GENERATIONS}. */
-    public int maxConcurrentGenerations() { return config.llm().maxConcurrentGenerations(); }
+    public int maxConcurrentGenerations() { return settings.maxConcurrentGenerations(); }
 
     /** The query rewriter's name, e.g. {@code none} or {@code llm:gpt-4o-mini}. */
-    public String rewriterName() { return rewriter.name(); }
+    public String rewriterName() { return parts.rewriter().name(); }
 
     /** The fixed answer given when no passage is relevant enough. */
-    public String notFoundAnswer() { return notFoundAnswer; }
-
-    QueryRewriter rewriter() { return rewriter; }
-
-    Executor rewriteExecutor() { return rewriteExecutor; }
-
-    WorkerExecutor chatLogExecutor() { return chatLogExecutor; }
-
-    /** How long a run waits for the rewriter before searching for the question as asked. */
-    long rewriteGuardMs() { return rewriteGuardMs; }
+    public String notFoundAnswer() { return shared.notFoundAnswer(); }
 
     /** For tests: a shorter wait for the rewriter. */
     ChatPipeline withRewriteGuardMs(long ms) {
-        this.rewriteGuardMs = ms;
+        shared = shared.withRewriteGuardMs(ms);
         return this;
     }
 
@@ -281,14 +267,4 @@ public final class ChatPipeline {
             throw new UncheckedIOException("cannot read " + name, e);
         }
     }
-
-    Vertx vertx() { return vertx; }
-
-    Retriever retriever() { return retriever; }
-
-    Generator generator() { return generator; }
-
-    ChatLog chatLog() { return chatLog; }
-
-    StepLog steps() { return steps; }
 }

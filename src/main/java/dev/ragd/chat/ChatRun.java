@@ -15,8 +15,8 @@ import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import dev.ragd.ops.StepLog;
-import dev.ragd.ops.StepLog.Step;
+import dev.ragd.observe.RunEnd;
+import dev.ragd.observe.RunObserver;
 
 /**
  * One request's way through the pipeline. All state is touched only on {@link #context}, so no
@@ -30,12 +30,12 @@ final class ChatRun implements ChatHandle {
 
     private enum Phase { NEW, RETRIEVING, GENERATING, FINISHING, DONE }
 
-    private final ChatPipeline pipeline;
+    private final RunParts shared;
     private final Context context;
     private final ChatRequest request;
     /** The id of this request's chat-log record, made by the server (see {@link ChatRecord#id()}). */
     private final String logId;
-    private final StepLog.Request steps;
+    private final RunObserver observer;
     private final RunGuard guard;
     private final String question;
     private final List<Message> history;
@@ -56,20 +56,24 @@ final class ChatRun implements ChatHandle {
     private int tokens;
     private long retrievalMs;
     private long firstTokenMs;
+    private boolean notFound;
+    private Usage lastUsage = Usage.NONE;
 
-    ChatRun(ChatPipeline pipeline, Context context, ChatRequest request, String logId, String question,
-            List<Message> history, ChatEvents events) {
-        this.pipeline = pipeline;
+    private String errorCode;
+
+    ChatRun(RunParts shared, Context context, ChatRequest request, String logId, String question,
+            List<Message> history, ChatEvents events, RunObserver observer) {
+        this.shared = shared;
         this.context = context;
         this.request = request;
         this.logId = logId;
-        this.steps = pipeline.steps().request(logId, request.id());
+        this.observer = observer;
         this.guard = new RunGuard(logId, request.id(), this::abort);
         this.question = question;
         this.history = history;
         this.events = events;
         // guarded: the coalescer also writes from its own timer, outside any other guarded step
-        this.frames = new TokenCoalescer(pipeline.vertx(), pipeline.config().streamCoalesceMs(),
+        this.frames = new TokenCoalescer(shared.vertx(), shared.settings().streamCoalesceMs(),
                 guard.guarded(events::onToken));
     }
 
@@ -81,13 +85,9 @@ final class ChatRun implements ChatHandle {
     /** Starts the run; never throws (a failure aborts the run instead). */
     void start() {
         try {
-            steps.step(Step.REQUEST_IN, 0).with("history_messages", history.size())
-                    .with("question_chars", question.length())
-                    .content("question", question).content("user_email", request.userEmail()).log();
             phase = Phase.RETRIEVING;
             events.onStart(logId);
-            new QuerySearch(pipeline, context).run(question, history, e -> steps.stepWarn(Step.RETRIEVAL, elapsedMs())
-                            .with("outcome", "rewrite_failed").error(e).log())
+            new QuerySearch(shared, context, observer, startNanos).run(question, history)
                     .onSuccess(guard.guarded(this::retrieved)::accept)
                     .onFailure(guard::trip);
         } catch (RuntimeException e) {
@@ -99,7 +99,7 @@ final class ChatRun implements ChatHandle {
         retrievalMs = elapsedMs();
         searches = found.searches();
         if (found.allFailed()) {
-            found.log(steps, retrievalMs, false);
+            observer.retrieved(found.report(retrievalMs, false));
             fail(ChatError.of(ErrorCodes.RETRIEVAL_FAILED, "Searching the documents failed; please try again.", true));
             return;
         }
@@ -107,8 +107,8 @@ final class ChatRun implements ChatHandle {
         // A follow-up searched as asked ("and how much is it?") is not a standalone query: its
         // similarity says nothing, so only standalone queries are judged.
         boolean standalone = history.isEmpty() || !found.queries().equals(List.of(question));
-        boolean relevant = !standalone || found.relevant(pipeline.config().llm().minRelevance());
-        found.log(steps, retrievalMs, relevant);
+        boolean relevant = !standalone || found.relevant(shared.settings().minRelevance());
+        observer.retrieved(found.report(retrievalMs, relevant));
         if (cancelled) {
             finish(ChatRecord.Status.cancelled, Usage.NONE);
             return;
@@ -120,7 +120,8 @@ final class ChatRun implements ChatHandle {
         phase = Phase.GENERATING;
         events.onSources(passages);
         try {
-            stream = pipeline.generator().stream(new GenerationRequest(question, history, passages), context);
+            stream = shared.parts().generator().stream(new GenerationRequest(question, history, passages, observer),
+                    context);
             stream.handler(guard.guarded(this::token)::accept).endHandler(guard.guarded(this::generated)::accept)
                     .exceptionHandler(guard.guarded(this::generationFailed)::accept);
             stream.start();
@@ -133,12 +134,13 @@ final class ChatRun implements ChatHandle {
     private void answerNotFound() {
         passages = List.of();
         events.onSources(passages);
-        String text = pipeline.notFoundAnswer();
+        String text = shared.notFoundAnswer();
         answer.append(text);
         tokens = 1;
         firstTokenMs = elapsedMs();
         events.onToken(text);
-        steps.step(Step.ANSWER_DONE, elapsedMs()).with("outcome", "not_found").log();
+        notFound = true;
+        observer.answered(elapsedMs(), "not_found", tokens, null);
         finish(ChatRecord.Status.completed, Usage.NONE);
     }
 
@@ -148,14 +150,14 @@ final class ChatRun implements ChatHandle {
         }
         if (tokens++ == 0) {
             firstTokenMs = elapsedMs();
-            steps.step(Step.FIRST_TOKEN, firstTokenMs).log();
+            observer.firstToken(firstTokenMs);
         }
         answer.append(text);
         frames.offer(text);
         if (!paused && events.writeQueueFull()) {
             paused = true;
             stream.pause();
-            steps.stepDebug(Step.BACKPRESSURE, elapsedMs()).with("tokens", tokens).log();
+            observer.backpressure(elapsedMs(), tokens);
             events.drainHandler(guard.guarded(v -> {
                 if (paused && phase == Phase.GENERATING && !cancelled) {
                     paused = false;
@@ -169,7 +171,7 @@ final class ChatRun implements ChatHandle {
         if (phase != Phase.GENERATING || cancelled) {
             return;
         }
-        steps.step(Step.ANSWER_DONE, elapsedMs()).with("tokens", tokens).log();
+        observer.answered(elapsedMs(), "completed", tokens, null);
         finish(ChatRecord.Status.completed, usage == null ? Usage.NONE : usage);
     }
 
@@ -177,8 +179,7 @@ final class ChatRun implements ChatHandle {
         if (phase != Phase.GENERATING || cancelled) {
             return;
         }
-        steps.stepWarn(Step.ANSWER_DONE, elapsedMs()).with("outcome", "failed")
-                .with("tokens", tokens).error(error).log();
+        observer.answered(elapsedMs(), "failed", tokens, error);
         fail(ClientErrors.toChatError(error, tokens > 0));
     }
 
@@ -194,8 +195,7 @@ final class ChatRun implements ChatHandle {
         cancelled = true;
         try {
             frames.discard();
-            steps.step(Step.CANCELLED, elapsedMs()).with("tokens", tokens)
-                    .with("reason", "client went away").log();
+            observer.cancelled(elapsedMs(), tokens, "client went away");
             if (phase == Phase.GENERATING) {
                 stream.cancel();
                 finish(ChatRecord.Status.cancelled, Usage.NONE);
@@ -207,6 +207,7 @@ final class ChatRun implements ChatHandle {
     }
 
     private void fail(ChatError error) {
+        errorCode = error.code();
         writeRecord(ChatRecord.Status.failed, Usage.NONE).onComplete(ar -> lastStep(() -> {
             if (!cancelled) {
                 frames.flush();
@@ -220,11 +221,13 @@ final class ChatRun implements ChatHandle {
             if (!cancelled) {
                 frames.flush();
                 if (ar.failed()) {
+                    errorCode = ErrorCodes.CHATLOG_UNAVAILABLE;
                     events.onError(ChatError.of(ErrorCodes.CHATLOG_UNAVAILABLE,
                             "The answer could not be saved to the chat log; please try again.", true));
                 } else {
                     events.onEnd(new EndInfo(logId, answer.toString(), passages, timings(usage),
-                            pipeline.model(), pipeline.languageModel(), pipeline.retrieverName(),
+                            shared.parts().generator().model(), shared.parts().generator().isLanguageModel(),
+                            shared.parts().retriever().name(),
                             ar.result() == WriteOutcome.QUEUED ? "queued" : "stored"));
                 }
             }
@@ -242,8 +245,20 @@ final class ChatRun implements ChatHandle {
             tellInternalError(e);
             guard.logOnce(e, phaseName());
         } finally {
-            finished.tryComplete();
+            try {
+                observer.ended(end());
+            } finally {
+                finished.tryComplete();
+            }
         }
+    }
+
+    /** How the run ended, for the observer: told once, after the client was told. */
+    private RunEnd end() {
+        String outcome = cancelled ? "cancelled" : errorCode != null ? "failed" : notFound ? "not_found" : "completed";
+        return new RunEnd(outcome, cancelled ? null : errorCode, tokens, lastUsage.promptTokens(),
+                lastUsage.completionTokens() > 0 ? lastUsage.completionTokens() : tokens, retrievalMs, firstTokenMs,
+                elapsedMs());
     }
 
     /**
@@ -272,6 +287,7 @@ final class ChatRun implements ChatHandle {
     }
 
     private void tellInternalError(RuntimeException cause) {
+        errorCode = ErrorCodes.INTERNAL_ERROR;
         if (!cancelled) {
             try {
                 events.onError(ClientErrors.internal());
@@ -287,11 +303,12 @@ final class ChatRun implements ChatHandle {
 
     private Future<WriteOutcome> writeRecord(ChatRecord.Status status, Usage usage) {
         phase = Phase.FINISHING;
+        lastUsage = usage;
         Timings t = timings(usage);
         ChatRecord record = new ChatRecord(logId, request.id(), question, timestamp, answer.toString(),
-                request.userEmail(), searches, status, pipeline.model(), t.retrievalMs(), t.firstTokenMs(), t.totalMs(),
-                t.promptTokens(), t.completionTokens());
-        recordWrite = RecordWrite.start(pipeline, steps, record, tokens).andThen(ar -> phase = Phase.DONE);
+                request.userEmail(), searches, status, shared.parts().generator().model(), t.retrievalMs(),
+                t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens(), observer.traceId());
+        recordWrite = RecordWrite.start(shared, observer, record, tokens).andThen(ar -> phase = Phase.DONE);
         return recordWrite;
     }
 

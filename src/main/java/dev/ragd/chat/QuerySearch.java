@@ -2,8 +2,8 @@ package dev.ragd.chat;
 
 import dev.ragd.chatlog.SearchResult;
 import dev.ragd.llm.Message;
-import dev.ragd.ops.StepLog;
-import dev.ragd.ops.StepLog.Step;
+import dev.ragd.observe.Retrieval;
+import dev.ragd.observe.RunObserver;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.Retrieved;
 import io.vertx.core.Context;
@@ -11,8 +11,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * The search half of a run: rewrites the question into queries (on a virtual thread, bounded by a
@@ -37,20 +37,9 @@ final class QuerySearch {
             return failed == queries.size();
         }
 
-        /** Logs the {@code retrieval} step: at WARN with the failure when a query failed. */
-        void log(StepLog.Request steps, long retrievalMs, boolean relevant) {
-            if (allFailed()) {
-                steps.stepWarn(Step.RETRIEVAL, retrievalMs).with("outcome", "failed").with("queries", queries.size())
-                        .error(failure).log();
-                return;
-            }
-            StepLog.Line line = failure == null ? steps.step(Step.RETRIEVAL, retrievalMs)
-                    : steps.stepWarn(Step.RETRIEVAL, retrievalMs).with("failed_queries", failed).error(failure);
-            if (!Double.isNaN(similarity)) {
-                line.with("similarity", Math.round(similarity * 1000) / 1000.0);
-            }
-            line.with("passages", passages.size()).with("queries", queries.size()).with("relevant", relevant)
-                    .content("search_queries", queries).log();
+        /** What the observer is told about this search. */
+        Retrieval report(long retrievalMs, boolean relevant) {
+            return new Retrieval(retrievalMs, queries, passages.size(), similarity, relevant, failed, failure);
         }
 
         /** True when nothing measured says the passages are irrelevant. */
@@ -59,19 +48,29 @@ final class QuerySearch {
         }
     }
 
-    private final ChatPipeline pipeline;
+    private final RunParts shared;
     private final Context context;
+    private final RunObserver observer;
+    private final long startNanos;
 
-    QuerySearch(ChatPipeline pipeline, Context context) {
-        this.pipeline = pipeline;
+    /** @param startNanos when the run started, for the observer's times */
+    QuerySearch(RunParts shared, Context context, RunObserver observer, long startNanos) {
+        this.shared = shared;
         this.context = context;
+        this.observer = observer;
+        this.startNanos = startNanos;
     }
 
-    /** @param rewriteFailed told (on the context) why rewriting was abandoned, before searching */
-    Future<Outcome> run(String question, List<Message> history, Consumer<Throwable> rewriteFailed) {
+    /** Rewrites (telling the observer how long it took, or why it was abandoned), then searches. */
+    Future<Outcome> run(String question, List<Message> history) {
         return rewrite(question, history)
+                .andThen(ar -> {
+                    if (ar.succeeded()) {
+                        observer.rewritten(sinceStartMs(), ar.result() == null ? 0 : ar.result().size());
+                    }
+                })
                 .otherwise(e -> {
-                    rewriteFailed.accept(e);
+                    observer.rewriteFailed(sinceStartMs(), e);
                     return List.of(question);
                 })
                 .compose(queries -> search(queries == null || queries.isEmpty() ? List.of(question) : queries));
@@ -83,22 +82,22 @@ final class QuerySearch {
      * A guard timer on the context fails it when the rewriter overruns its own timeout.
      */
     private Future<List<String>> rewrite(String question, List<Message> history) {
-        if (!pipeline.rewriter().blocking()) {
+        if (!shared.parts().rewriter().blocking()) {
             try {
-                return Future.succeededFuture(List.copyOf(pipeline.rewriter().rewrite(question, history)));
+                return Future.succeededFuture(List.copyOf(shared.parts().rewriter().rewrite(question, history)));
             } catch (RuntimeException e) {
                 return Future.failedFuture(e);
             }
         }
         Promise<List<String>> promise = Promise.promise();
-        long guardMs = pipeline.rewriteGuardMs();
+        long guardMs = shared.rewriteGuardMs();
         long timer = context.owner().setTimer(guardMs, id -> promise.tryFail(
                 new TimeoutException("query rewrite took longer than " + guardMs + " ms")));
         promise.future().onComplete(ar -> context.owner().cancelTimer(timer));
         try {
-            pipeline.rewriteExecutor().execute(() -> {
+            shared.rewriteExecutor().execute(() -> {
                 try {
-                    List<String> queries = List.copyOf(pipeline.rewriter().rewrite(question, history));
+                    List<String> queries = List.copyOf(shared.parts().rewriter().rewrite(question, history));
                     context.runOnContext(v -> promise.tryComplete(queries));
                 } catch (Throwable e) {
                     context.runOnContext(v -> promise.tryFail(e));
@@ -111,10 +110,10 @@ final class QuerySearch {
     }
 
     private Future<Outcome> search(List<String> queries) {
-        int topK = pipeline.config().topK();
+        int topK = shared.settings().topK();
         List<Future<Retrieved>> runs = new ArrayList<>();
         for (String q : queries) {
-            runs.add(context.executeBlocking(() -> pipeline.retriever().search(q, topK), false));
+            runs.add(context.executeBlocking(() -> shared.parts().retriever().search(q, topK), false));
         }
         return Future.join(runs).transform(ar -> Future.succeededFuture(outcome(queries, runs, topK)));
     }
@@ -140,6 +139,10 @@ final class QuerySearch {
         List<Passage> fused = lists.isEmpty() ? List.of() : QueryFusion.fuse(lists, topK);
         return new Outcome(List.copyOf(queries), List.copyOf(results), fused, similarity, runs.size() - lists.size(),
                 failure);
+    }
+
+    private long sinceStartMs() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
     static List<SearchResult.Hit> hits(List<Passage> ps) {

@@ -14,6 +14,8 @@ import java.util.List;
  * @param requestId the id the client gave its request (a per-connection correlation id, echoed in
  *                  its frames; any two clients may pick the same), or {@code null} in records
  *                  written before ragd kept it
+ * @param traceId   the W3C trace id of the request (its spans and log lines carry the same), or
+ *                  {@code null} when it was not traced
  */
 public record ChatRecord(
         String id,
@@ -29,12 +31,21 @@ public record ChatRecord(
         long firstTokenMs,
         long totalMs,
         int promptTokens,
-        int completionTokens) {
+        int completionTokens,
+        String traceId) {
 
     public enum Status { completed, cancelled, failed }
 
     public ChatRecord {
         agentsSearchResults = List.copyOf(agentsSearchResults);
+    }
+
+    /** A record without a trace id. */
+    public ChatRecord(String id, String requestId, String userQuestion, Instant timestamp, String finalAnswer,
+            String userEmail, List<SearchResult> agentsSearchResults, Status status, String model, long retrievalMs,
+            long firstTokenMs, long totalMs, int promptTokens, int completionTokens) {
+        this(id, requestId, userQuestion, timestamp, finalAnswer, userEmail, agentsSearchResults, status, model,
+                retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, null);
     }
 
     /** A record without a client request id (as ragd wrote them before it kept one). */
@@ -48,6 +59,6 @@ public record ChatRecord(
     /** This record with another {@code user_email} (e.g. hashed). */
     public ChatRecord withUserEmail(String email) {
         return new ChatRecord(id, requestId, userQuestion, timestamp, finalAnswer, email, agentsSearchResults, status,
-                model, retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens);
+                model, retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, traceId);
     }
 }

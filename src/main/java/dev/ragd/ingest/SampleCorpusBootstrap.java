@@ -2,7 +2,7 @@ package dev.ragd.ingest;
 
 import dev.ragd.config.RagdConfig;
 import dev.ragd.retrieval.LuceneIndex;
-import dev.ragd.retrieval.RetrievalStack;
+import dev.ragd.retrieval.LuceneStack;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +27,7 @@ public final class SampleCorpusBootstrap {
      *
      * @return what was ingested, or empty when the index was not new
      */
-    public static Optional<IngestStats> seedIfNew(RetrievalStack stack, RagdConfig config) {
+    public static Optional<IngestStats> seedIfNew(LuceneStack stack, RagdConfig config) {
         LuceneIndex index = stack.index();
         if (!index.createdNow()) {
             return Optional.empty();

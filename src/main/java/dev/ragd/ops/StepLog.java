@@ -57,17 +57,30 @@ public final class StepLog {
 
     /** The step lines of one request, each tagged with these ids. */
     public Request request(String logId, String requestId) {
-        return new Request(logId, requestId);
+        return new Request(logId, requestId, null);
+    }
+
+    /** As {@link #request(String, String)}, with the request's trace id on every line (when not null). */
+    public Request request(String logId, String requestId, String traceId) {
+        return new Request(logId, requestId, traceId);
     }
 
     /** Builds the step lines of one request. */
     public final class Request {
         private final String logId;
         private final String requestId;
+        private final String traceId;
 
-        private Request(String logId, String requestId) {
+        private Request(String logId, String requestId, String traceId) {
             this.logId = logId;
             this.requestId = requestId;
+            this.traceId = traceId;
+        }
+
+        /** {@code event} (another logger's line about this request) with the request's ids added. */
+        public LoggingEventBuilder ids(LoggingEventBuilder event) {
+            event.addKeyValue("log_id", logId).addKeyValue("request_id", requestId);
+            return traceId == null ? event : event.addKeyValue("trace_id", traceId);
         }
 
         /** Starts an INFO line for {@code step}; add fields, then call {@link Line#log()}. */
@@ -93,8 +106,7 @@ public final class StepLog {
 
         private Line(LoggingEventBuilder event, Request request, Step step, long durationMs) {
             this.message = step.key();
-            this.event = event.addKeyValue("log_id", request.logId).addKeyValue("request_id", request.requestId)
-                    .addKeyValue("step", step.key())
+            this.event = request.ids(event).addKeyValue("step", step.key())
                     .addKeyValue("duration_ms", durationMs);
         }
 

@@ -26,12 +26,12 @@ public final class Retrieval {
      * {@code dataDir/index}) with the configured embedder ({@link Embedders#from}), honouring
      * {@code RAGD_STATELESS}. Blocking (loads the model): call it off any event loop.
      */
-    public static RetrievalStack open(RagdConfig config) {
+    public static LuceneStack open(RagdConfig config) {
         return open(config, config.stateless(), Embedders.from(config.llm()).withQueryCache(config.queryCacheSize()));
     }
 
     /** {@link #open(RagdConfig, StatelessConfig, Embedder)} with the configuration's stateless settings. */
-    public static RetrievalStack open(RagdConfig config, Embedder embedder) {
+    public static LuceneStack open(RagdConfig config, Embedder embedder) {
         return open(config, config.stateless(), embedder);
     }
 
@@ -52,14 +52,14 @@ public final class Retrieval {
      *
      * @throws IllegalStateException when the index was built by another embedder
      */
-    public static RetrievalStack open(RagdConfig config, StatelessConfig stateless, Embedder embedder) {
+    public static LuceneStack open(RagdConfig config, StatelessConfig stateless, Embedder embedder) {
         Path dir = stateless.indexDir(config.dataDir());
         if (stateless.enabled() || readOnlyDirectory(dir)) {
             return openReadOnly(dir, stateless.enabled(), embedder);
         }
         LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension());
         try {
-            return new RetrievalStack(new LuceneRetriever(index, embedder, SearchMode.HYBRID), index, embedder);
+            return new LuceneStack(new LuceneRetriever(index, embedder, SearchMode.HYBRID), index, embedder);
         } catch (RuntimeException e) {
             index.close();
             throw e;
@@ -75,7 +75,7 @@ public final class Retrieval {
         }
     }
 
-    private static RetrievalStack openReadOnly(Path dir, boolean stateless, Embedder embedder) {
+    private static LuceneStack openReadOnly(Path dir, boolean stateless, Embedder embedder) {
         if (!LuceneIndex.exists(dir)) {
             String why = Files.isDirectory(dir) ? " holds no index" : " does not exist";
             throw new ConfigException("RAGD_INDEX_DIR=" + dir + why
@@ -85,6 +85,6 @@ public final class Retrieval {
         LuceneIndex index = LuceneIndex.openReadOnly(dir, embedder.name(), embedder.dimension());
         log.atInfo().addKeyValue("index", dir).addKeyValue("stateless", stateless)
                 .log("index opened read-only");
-        return new RetrievalStack(new LuceneRetriever(index, embedder, SearchMode.HYBRID), index, embedder);
+        return new LuceneStack(new LuceneRetriever(index, embedder, SearchMode.HYBRID), index, embedder);
     }
 }

@@ -5,6 +5,7 @@ import dev.ragd.chat.ChatEvents;
 import dev.ragd.chat.ChatHandle;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ChatRequest;
+import dev.ragd.chat.RequestOrigin;
 import dev.ragd.chat.ClientErrors;
 import dev.ragd.chat.EndInfo;
 import dev.ragd.chat.ErrorCodes;
@@ -32,6 +33,7 @@ final class BookSocket implements ChatEvents {
 
     private final ServerWebSocket ws;
     private final ChatPipeline pipeline;
+    private final RequestOrigin origin;
     private final boolean wholeAnswer;
     /** The book's {@code uuid} of this connection's one request: the id of its chat-log record. */
     private final String uuid = ChatPipeline.newLogId();
@@ -40,11 +42,12 @@ final class BookSocket implements ChatEvents {
     private ChatHandle handle;
     private boolean received;
 
-    private BookSocket(ServerWebSocket ws, ChatPipeline pipeline) {
+    private BookSocket(ServerWebSocket ws, ChatPipeline pipeline, ServerSettings settings, RequestOrigin origin) {
         this.ws = ws;
         this.pipeline = pipeline;
-        this.wholeAnswer = pipeline.config().testMode();
-        this.drain = DrainSignal.webSocket(ws, pipeline.config().edge().writeStallTimeoutMs(), () -> {
+        this.origin = origin;
+        this.wholeAnswer = settings.testMode();
+        this.drain = DrainSignal.webSocket(ws, settings.edge().writeStallTimeoutMs(), () -> {
             if (handle != null) {
                 handle.cancel();
             }
@@ -53,8 +56,8 @@ final class BookSocket implements ChatEvents {
     }
 
     /** Serves {@code ws}; the returned socket tells whether its question is being answered ({@link #busy()}). */
-    static BookSocket attach(ServerWebSocket ws, ChatPipeline pipeline) {
-        BookSocket s = new BookSocket(ws, pipeline);
+    static BookSocket attach(ServerWebSocket ws, ChatPipeline pipeline, ServerSettings settings, RequestOrigin origin) {
+        BookSocket s = new BookSocket(ws, pipeline, settings, origin);
         ws.textMessageHandler(s::onText);
         ws.binaryMessageHandler(b -> s.close(UNSUPPORTED_DATA,
                 "binary frames are not supported; send a JSON text frame"));
@@ -92,7 +95,7 @@ final class BookSocket implements ChatEvents {
             return;
         }
         try {
-            handle = pipeline.run(request, uuid, this);
+            handle = pipeline.run(request, origin, uuid, this);
         } catch (RuntimeException e) {
             log.atError().addKeyValue("request_id", uuid).setCause(e).log("request failed unexpectedly");
             onError(ClientErrors.internal());

@@ -3,14 +3,9 @@ package dev.ragd.server;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ErrorCodes;
 import dev.ragd.config.EdgeConfig;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.ServerWebSocketHandshake;
-import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keeps other web sites' pages out: a page on any site a user visits could otherwise open a
@@ -28,9 +23,7 @@ import org.slf4j.LoggerFactory;
  * pass. {@code /healthz} and {@code /readyz} are exempt from the host check: probes name the pod's
  * address.
  */
-final class CrossSiteGuard implements Handler<RoutingContext> {
-
-    private static final Logger log = LoggerFactory.getLogger(CrossSiteGuard.class);
+final class CrossSiteGuard implements AdmissionCheck {
 
     private final EdgeConfig edge;
 
@@ -39,38 +32,21 @@ final class CrossSiteGuard implements Handler<RoutingContext> {
     }
 
     @Override
-    public void handle(RoutingContext ctx) {
-        String path = ctx.normalizedPath();
-        MultiMap headers = ctx.request().headers();
+    public ChatError refusal(AdmissionRequest request) {
+        String path = request.path();
+        MultiMap headers = request.headers();
         boolean probe = path.equals("/healthz") || path.equals("/readyz");
         ChatError refusal = probe ? null : hostProblem(headers.get("host"));
-        if (refusal == null && ctx.request().method() == HttpMethod.POST) {
+        if (refusal == null && request.upgrade()) {
+            refusal = originProblem(headers);
+        } else if (refusal == null && request.method() == HttpMethod.POST) {
             refusal = originProblem(headers);
             if (refusal == null && path.equals(HttpVerticle.NATIVE_PATH) && !isJson(headers.get("content-type"))) {
                 refusal = ChatError.of(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, "POST /v1/chat needs Content-Type: "
                         + "application/json, not " + describe(headers.get("content-type")), false);
             }
         }
-        if (refusal != null) {
-            log.atDebug().addKeyValue("path", path).addKeyValue("code", refusal.code()).log(refusal.message());
-            EarlyRefusal.answer(ctx, refusal, HttpVerticle.MAX_DISCARD_BYTES);
-            return;
-        }
-        ctx.next();
-    }
-
-    /** True when the upgrade may go on; otherwise rejects it (421 or 403) and returns false. */
-    boolean admits(ServerWebSocketHandshake h) {
-        ChatError refusal = hostProblem(h.headers().get("host"));
-        if (refusal == null) {
-            refusal = originProblem(h.headers());
-        }
-        if (refusal == null) {
-            return true;
-        }
-        log.atDebug().addKeyValue("path", h.path()).addKeyValue("code", refusal.code()).log(refusal.message());
-        h.reject(Wire.httpStatus(refusal));
-        return false;
+        return refusal;
     }
 
     ChatError hostProblem(String hostHeader) {

@@ -7,6 +7,7 @@ import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ChatRequest;
 import dev.ragd.chat.EndInfo;
 import dev.ragd.chat.ErrorCodes;
+import dev.ragd.chat.RequestOrigin;
 import dev.ragd.retrieval.Passage;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -26,9 +27,11 @@ final class HttpChat implements Handler<RoutingContext> {
     static final String JSON = "application/json; charset=utf-8";
 
     private final ChatPipeline pipeline;
+    private final ServerSettings settings;
 
-    HttpChat(ChatPipeline pipeline) {
+    HttpChat(ChatPipeline pipeline, ServerSettings settings) {
         this.pipeline = pipeline;
+        this.settings = settings;
     }
 
     @Override
@@ -45,9 +48,9 @@ final class HttpChat implements Handler<RoutingContext> {
             sendError(response, ChatError.of(ErrorCodes.BAD_REQUEST, e.getMessage(), false));
             return;
         }
-        boolean whole = !request.stream() || pipeline.config().testMode();
-        SseEvents sse = whole ? null : new SseEvents(request.id(), response, pipeline.config().edge().writeStallTimeoutMs());
-        ChatHandle handle = pipeline.run(request, whole ? new JsonEvents(request.id(), response) : sse);
+        boolean whole = !request.stream() || settings.testMode();
+        SseEvents sse = whole ? null : new SseEvents(request.id(), response, settings.edge().writeStallTimeoutMs());
+        ChatHandle handle = pipeline.run(request, Admission.origin(ctx.request().headers(), RequestOrigin.HTTP), whole ? new JsonEvents(request.id(), response) : sse);
         if (sse != null) {
             // A client that leaves the stream unread past the bound: the run is cancelled (and logged),
             // and the connection dropped with what it has not read.

@@ -3,6 +3,7 @@ package dev.ragd.server;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ErrorCodes;
+import dev.ragd.chat.RequestOrigin;
 import dev.ragd.config.EdgeConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -10,12 +11,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP server instance: routes, the two WebSocket protocols and health endpoints. Several
- * instances share the port (Vert.x spreads connections across their event loops).
+ * instances share the port (Vert.x spreads connections across their event loops). Every request,
+ * plain or WebSocket upgrade, passes the {@link Admission} checks first.
  */
 final class HttpVerticle extends VerticleBase {
 
@@ -35,14 +39,17 @@ final class HttpVerticle extends VerticleBase {
     static final String NATIVE_PATH = "/v1/chat";
 
     private final ChatPipeline pipeline;
-    private final String host;
+    private final ServerSettings settings;
     private final int port;
     private final BooleanSupplier ready;
     private final Map<String, ReadinessCheck> checks;
-    private final CrossSiteGuard crossSite;
+    private final Admission admission;
     private final EdgeConfig edge;
     private final ConnectionLimiter perAddress;
+    private final List<Endpoint> endpoints;
     private HttpServer server;
+    /** How long a closing WebSocket waits for the client's close frame. */
+    private long wsLingerMs;
 
     /**
      * @param ready  false while starting and from the moment the server starts stopping
@@ -50,16 +57,17 @@ final class HttpVerticle extends VerticleBase {
      * @param edge       the timeouts and limits each connection is held to ({@link ConnectionGuard})
      * @param perAddress the open-connection count per client address, shared by all instances
      */
-    HttpVerticle(ChatPipeline pipeline, String host, int port, BooleanSupplier ready, Map<String, ReadinessCheck> checks,
-                 EdgeConfig edge, ConnectionLimiter perAddress) {
+    HttpVerticle(ChatPipeline pipeline, ServerSettings settings, int port, BooleanSupplier ready,
+                 Map<String, ReadinessCheck> checks, List<Endpoint> endpoints, ConnectionLimiter perAddress) {
+        this.endpoints = endpoints;
         this.pipeline = pipeline;
-        this.host = host;
+        this.settings = settings;
         this.port = port;
         this.ready = ready;
         this.checks = Map.copyOf(checks);
-        this.edge = edge;
+        this.edge = settings.edge();
         this.perAddress = perAddress;
-        this.crossSite = new CrossSiteGuard(edge);
+        this.admission = new Admission(List.of(new CrossSiteGuard(edge)));
     }
 
     @Override
@@ -67,22 +75,18 @@ final class HttpVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         // While stopping, a connection whose response just ended is closed: Vert.x's graceful
         // shutdown otherwise keeps a keep-alive connection that was busy when it began.
-        router.route().handler(ctx -> {
-            ctx.addEndHandler(ar -> {
-                if (!ready.getAsBoolean()) {
-                    ctx.request().connection().close();
-                }
-            });
-            ctx.next();
-        });
-        router.route().handler(crossSite);
+        router.route().handler(this::closeWhenStopping);
+        router.route().handler(admission.handler());
         router.route("/healthz").method(HttpMethod.GET).method(HttpMethod.HEAD)
                 .handler(ctx -> json(ctx, 200, new JsonObject().put("status", "live")));
         router.route("/readyz").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::readyz);
         router.post(NATIVE_PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-                .handler(new HttpChat(pipeline))
+                .handler(new HttpChat(pipeline, settings))
                 .failureHandler(this::chatFailure);
+        for (Endpoint e : endpoints) {
+            router.route(e.path()).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> serve(ctx, e));
+        }
         router.route("/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(PageAssets.load());
 
         // No WebSocket compression: Vert.x then has Netty's decoder refuse RSV bits (no extension can
@@ -93,7 +97,7 @@ final class HttpVerticle extends VerticleBase {
                 .setMaxWebSocketFrameSize(MAX_BODY_BYTES)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false);
-        long wsLingerMs = TimeUnit.SECONDS.toMillis(options.getWebSocketClosingTimeout());
+        wsLingerMs = TimeUnit.SECONDS.toMillis(options.getWebSocketClosingTimeout());
         // HTTP/1.1 only. With cleartext HTTP/2 on (Vert.x's default), a connection's HTTP/1.x pipeline,
         // and so its ConnectionGuard, is set up only after its first request has been read: a slow or
         // refused first request would slip past the guard.
@@ -101,25 +105,52 @@ final class HttpVerticle extends VerticleBase {
         server = vertx.createHttpServer(options)
                 .connectionHandler(connection -> ConnectionGuard.install(connection, edge, perAddress))
                 .webSocketHandshakeHandler(this::handshake)
-                .webSocketHandler(ws -> {
-                    // Protocol errors, bad UTF-8 and oversized messages get a close frame naming them.
-                    WebSocketGuard.install(ws, MAX_BODY_BYTES, MAX_DISCARD_BYTES, wsLingerMs);
-                    // On a graceful shutdown, keep the socket open until the answers in flight are
-                    // done (their end frames sent), then say goodbye; the shutdown timeout caps it.
-                    // awaitIdle completes as a request's record is written, just before its end frame
-                    // is handed to the socket in the same event-loop task; closing one task later on
-                    // the socket's context lets that frame go out first.
-                    Context connection = vertx.getOrCreateContext();
-                    ws.shutdownHandler(v -> pipeline.awaitIdle().onComplete(ar -> connection.runOnContext(
-                            x -> ws.close((short) 1001, "server shutting down"))));
-                    if (NATIVE_PATH.equals(ws.path())) {
-                        ConnectionGuard.webSocket(ws, NativeSocket.attach(ws, pipeline)::busy);
-                    } else {
-                        ConnectionGuard.webSocket(ws, BookSocket.attach(ws, pipeline)::busy);
-                    }
-                })
+                .webSocketHandler(ws -> serve(ws, Admission.origin(ws.headers(),
+                        NATIVE_PATH.equals(ws.path()) ? RequestOrigin.WS_NATIVE : RequestOrigin.WS_BOOK)))
                 .requestHandler(router);
-        return server.listen(port, host);
+        return server.listen(port, settings.host());
+    }
+
+    /** While stopping, a connection whose response just ended is closed: Vert.x's graceful shutdown
+     * otherwise keeps a keep-alive connection that was busy when it began. */
+    private void closeWhenStopping(RoutingContext ctx) {
+        ctx.addEndHandler(ar -> {
+            if (!ready.getAsBoolean()) {
+                ctx.request().connection().close();
+            }
+        });
+        ctx.next();
+    }
+
+    private void handshake(ServerWebSocketHandshake h) {
+        String path = h.path();
+        if (!ready.getAsBoolean()) {
+            h.reject(503);
+        } else if (!admission.admits(h)) {
+            return;
+        } else if (BOOK_PATH.equals(path) || path.isEmpty() || NATIVE_PATH.equals(path)) {
+            h.accept();
+        } else {
+            h.reject(404);
+        }
+    }
+
+    /** Serves an accepted WebSocket; called before it reads its first frame. */
+    private void serve(ServerWebSocket ws, RequestOrigin origin) {
+        // Protocol errors, bad UTF-8 and oversized messages get a close frame naming them.
+        WebSocketGuard.install(ws, MAX_BODY_BYTES, MAX_DISCARD_BYTES, wsLingerMs);
+        // On a graceful shutdown, keep the socket open until the answers in flight are done (their
+        // end frames sent), then say goodbye; the shutdown timeout caps it. awaitIdle completes as a
+        // request's record is written, just before its end frame is handed to the socket in the same
+        // event-loop task; closing one task later on the socket's context lets that frame go out first.
+        Context connection = vertx.getOrCreateContext();
+        ws.shutdownHandler(v -> pipeline.awaitIdle().onComplete(ar -> connection.runOnContext(
+                x -> ws.close((short) 1001, "server shutting down"))));
+        if (RequestOrigin.WS_NATIVE.equals(origin.protocol())) {
+            ConnectionGuard.webSocket(ws, NativeSocket.attach(ws, pipeline, settings, origin)::busy);
+        } else {
+            ConnectionGuard.webSocket(ws, BookSocket.attach(ws, pipeline, settings, origin)::busy);
+        }
     }
 
     int actualPort() {
@@ -133,19 +164,6 @@ final class HttpVerticle extends VerticleBase {
      */
     Future<Void> shutdown(long graceMs) {
         return server == null ? Future.succeededFuture() : server.shutdown(graceMs, TimeUnit.MILLISECONDS);
-    }
-
-    private void handshake(ServerWebSocketHandshake h) {
-        String path = h.path();
-        if (!ready.getAsBoolean()) {
-            h.reject(503);
-        } else if (!crossSite.admits(h)) {
-            return;
-        } else if (BOOK_PATH.equals(path) || path.isEmpty() || NATIVE_PATH.equals(path)) {
-            h.accept();
-        } else {
-            h.reject(404);
-        }
     }
 
     private void readyz(RoutingContext ctx) {
@@ -167,7 +185,7 @@ final class HttpVerticle extends VerticleBase {
         json(ctx, ok ? 200 : 503, body
                 .put("retriever", pipeline.retrieverName()).put("model", pipeline.model())
                 .put("language_model", pipeline.languageModel()).put("chat_log", pipeline.chatLogName())
-                .put("test_mode", pipeline.config().testMode()));
+                .put("test_mode", settings.testMode()));
     }
 
     /**
@@ -196,6 +214,20 @@ final class HttpVerticle extends VerticleBase {
             return;
         }
         HttpChat.sendError(ctx.response(), error);
+    }
+
+    /** An extra endpoint's body, made on a worker thread (a metrics scrape can take milliseconds). */
+    private void serve(RoutingContext ctx, Endpoint e) {
+        vertx.executeBlocking(e.body()::get, false).onComplete(ar -> {
+            if (ar.failed()) {
+                log.atError().setCause(ar.cause()).addKeyValue("path", e.path()).log("endpoint failed");
+                ctx.fail(500);
+                return;
+            }
+            ctx.response().setStatusCode(200).putHeader("content-type", e.contentType())
+                    .putHeader("cache-control", "no-store");
+            PageAssets.end(ctx, io.vertx.core.buffer.Buffer.buffer(ar.result()));
+        });
     }
 
     /** Answers {@code body} (for {@code HEAD}: its headers only). */

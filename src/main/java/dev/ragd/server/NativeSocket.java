@@ -6,6 +6,7 @@ import dev.ragd.chat.ChatHandle;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ChatRequest;
 import dev.ragd.chat.ClientErrors;
+import dev.ragd.chat.RequestOrigin;
 import dev.ragd.chat.EndInfo;
 import dev.ragd.chat.ErrorCodes;
 import dev.ragd.retrieval.Passage;
@@ -30,18 +31,23 @@ final class NativeSocket {
 
     private final ServerWebSocket ws;
     private final ChatPipeline pipeline;
+    private final ServerSettings settings;
+    private final RequestOrigin origin;
     private final DrainSignal drain;
     private final Map<String, ChatHandle> inflight = new HashMap<>();
 
-    private NativeSocket(ServerWebSocket ws, ChatPipeline pipeline) {
+    private NativeSocket(ServerWebSocket ws, ChatPipeline pipeline, ServerSettings settings, RequestOrigin origin) {
         this.ws = ws;
         this.pipeline = pipeline;
-        this.drain = DrainSignal.webSocket(ws, pipeline.config().edge().writeStallTimeoutMs(), this::cancelAll);
+        this.settings = settings;
+        this.origin = origin;
+        this.drain = DrainSignal.webSocket(ws, settings.edge().writeStallTimeoutMs(), this::cancelAll);
     }
 
     /** Serves {@code ws}; the returned socket tells whether a request is in flight ({@link #busy()}). */
-    static NativeSocket attach(ServerWebSocket ws, ChatPipeline pipeline) {
-        NativeSocket s = new NativeSocket(ws, pipeline);
+    static NativeSocket attach(ServerWebSocket ws, ChatPipeline pipeline, ServerSettings settings,
+            RequestOrigin origin) {
+        NativeSocket s = new NativeSocket(ws, pipeline, settings, origin);
         ws.textMessageHandler(s::onText);
         ws.binaryMessageHandler(b -> s.send(Wire.errorFrame(null, ChatError.of(ErrorCodes.BAD_REQUEST,
                 "binary frames are not supported; send JSON text frames", false))));
@@ -69,16 +75,16 @@ final class NativeSocket {
                     "request id " + id + " is already in flight on this socket", false)));
             return;
         }
-        int limit = pipeline.config().maxInflightPerSocket();
+        int limit = settings.maxInflightPerSocket();
         if (inflight.size() >= limit) {
             send(Wire.errorFrame(id, ChatError.of(ErrorCodes.TOO_MANY_REQUESTS, "at most " + limit
                     + " requests may be in flight on one socket; wait for an end or error frame", true)));
             return;
         }
-        boolean whole = !request.stream() || pipeline.config().testMode();
+        boolean whole = !request.stream() || settings.testMode();
         inflight.put(id, ChatHandle.DONE); // reserved before run: run may end the request synchronously
         try {
-            ChatHandle handle = pipeline.run(request, new Events(id, whole));
+            ChatHandle handle = pipeline.run(request, origin, new Events(id, whole));
             inflight.computeIfPresent(id, (k, v) -> handle);
         } catch (RuntimeException e) {
             // A bug must not cost the socket its slot for good, nor leave the client waiting.

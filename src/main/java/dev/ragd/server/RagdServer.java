@@ -1,7 +1,6 @@
 package dev.ragd.server;
 
 import dev.ragd.chat.ChatPipeline;
-import dev.ragd.config.RagdConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -50,45 +49,32 @@ public final class RagdServer {
         this.ready = ready;
     }
 
-    /** Starts with one instance per available processor and no readiness checks beyond "not stopping". */
-    public static Future<RagdServer> start(Vertx vertx, RagdConfig config, ChatPipeline pipeline) {
-        return start(vertx, config, pipeline, Map.of());
+    /** Starts with one instance per available processor, no readiness checks beyond "not stopping", no extra endpoints. */
+    public static Future<RagdServer> start(Vertx vertx, ServerSettings settings, ChatPipeline pipeline) {
+        return start(vertx, settings, pipeline, Map.of(), List.of(), Runtime.getRuntime().availableProcessors());
     }
 
     /**
-     * Starts with one instance per available processor; {@code /readyz} answers 503 with the reasons
-     * while any of {@code checks} (by name, e.g. {@code "chat_log"}) reports one, and while stopping.
+     * Binds {@code settings.host()}:{@code settings.port()} ({@code 0} picks a free port, see
+     * {@link #actualPort()}) with {@code instances} server instances; {@code /readyz} answers 503 with
+     * the reasons while any of {@code checks} (by name, e.g. {@code "chat_log"}) reports one, and
+     * while stopping; {@code endpoints} are served as given. Fails when the port cannot be bound.
      */
-    public static Future<RagdServer> start(Vertx vertx, RagdConfig config, ChatPipeline pipeline,
-                                           Map<String, ReadinessCheck> checks) {
-        return start(vertx, config, pipeline, checks, Runtime.getRuntime().availableProcessors());
-    }
-
-    /** {@link #start(Vertx, RagdConfig, ChatPipeline, Map, int)} without readiness checks. */
-    public static Future<RagdServer> start(Vertx vertx, RagdConfig config, ChatPipeline pipeline, int instances) {
-        return start(vertx, config, pipeline, Map.of(), instances);
-    }
-
-    /**
-     * Binds {@code config.host()}:{@code config.port()} ({@code 0} picks a free port, see
-     * {@link #actualPort()}) with {@code instances} server instances. Fails when the port cannot be
-     * bound.
-     */
-    public static Future<RagdServer> start(Vertx vertx, RagdConfig config, ChatPipeline pipeline,
-                                           Map<String, ReadinessCheck> checks, int instances) {
+    public static Future<RagdServer> start(Vertx vertx, ServerSettings settings, ChatPipeline pipeline,
+                                           Map<String, ReadinessCheck> checks, List<Endpoint> endpoints, int instances) {
         if (instances < 1) {
             throw new IllegalArgumentException("instances must be at least 1, was " + instances);
         }
         AtomicBoolean ready = new AtomicBoolean(false);
         // Port 0 would give every instance its own random port; Vert.x shares one random port
         // among servers that ask for the same negative port.
-        int bindPort = config.port() == 0 ? -1 : config.port();
+        int bindPort = settings.port() == 0 ? -1 : settings.port();
         List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
         // One count for the whole server: the instances share the port, a client's connections spread over them.
-        ConnectionLimiter perAddress = new ConnectionLimiter(config.edge().maxConnectionsPerIp());
+        ConnectionLimiter perAddress = new ConnectionLimiter(settings.edge().maxConnectionsPerIp());
         return vertx.deployVerticle(() -> {
-            HttpVerticle v = new HttpVerticle(pipeline, config.host(), bindPort, ready::get, new LinkedHashMap<>(checks),
-                    config.edge(), perAddress);
+            HttpVerticle v = new HttpVerticle(pipeline, settings, bindPort, ready::get, new LinkedHashMap<>(checks),
+                    List.copyOf(endpoints), perAddress);
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(instances)).map(id -> {
@@ -96,12 +82,12 @@ public final class RagdServer {
             return new RagdServer(vertx, pipeline, List.of(id), List.copyOf(verticles), port, ready);
         }).onSuccess(s -> {
             ready.set(true);
-            if (config.edge().anyOrigin()) {
+            if (settings.edge().anyOrigin()) {
                 log.atWarn().log("RAGD_ALLOWED_ORIGINS=* lets a page on any web site use this server with its"
                         + " visitors' browsers; list your sites' origins instead");
             }
-            log.atInfo().addKeyValue("host", config.host()).addKeyValue("port", s.port)
-                    .addKeyValue("instances", instances).addKeyValue("test_mode", config.testMode())
+            log.atInfo().addKeyValue("host", settings.host()).addKeyValue("port", s.port)
+                    .addKeyValue("instances", instances).addKeyValue("test_mode", settings.testMode())
                     .addKeyValue("model", pipeline.model()).addKeyValue("retriever", pipeline.retrieverName())
                     .log("ragd listening");
         });

@@ -1,5 +1,6 @@
 package dev.ragd.chat;
 
+import dev.ragd.testsupport.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.chatlog.ChatRecord;
@@ -48,7 +49,7 @@ class ChatPipelineTest {
     }
 
     private ChatPipeline pipeline(Map<String, String> env) {
-        return new ChatPipeline(vertx, RagdConfig.from(new Env(env)), retriever, generator, chatLog);
+        return Pipelines.create(vertx, RagdConfig.from(new Env(env)), retriever, generator, chatLog);
     }
 
     private Context ctx;

@@ -1,5 +1,6 @@
 package dev.ragd.chat;
 
+import dev.ragd.testsupport.Pipelines;
 import dev.ragd.config.Env;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.llm.Generator;
@@ -22,7 +23,7 @@ final class PipelineHarness {
 
     static ChatPipeline pipeline(Vertx vertx, Map<String, String> env, Retriever retriever, Generator generator,
             InMemoryChatLog chatLog, QueryRewriter rewriter) {
-        return new ChatPipeline(vertx, RagdConfig.from(new Env(env)), retriever, generator, chatLog, rewriter);
+        return Pipelines.create(vertx, RagdConfig.from(new Env(env)), retriever, generator, chatLog, rewriter);
     }
 
     static ChatHandle run(Vertx vertx, ChatPipeline pipeline, ChatRequest request, ChatEvents events)

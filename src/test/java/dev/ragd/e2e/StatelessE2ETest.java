@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.ingest.SampleCorpusBootstrap;
 import dev.ragd.retrieval.Retrieval;
-import dev.ragd.retrieval.RetrievalStack;
+import dev.ragd.retrieval.LuceneStack;
 import dev.ragd.testsupport.TestEmbedders;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -68,7 +68,7 @@ class StatelessE2ETest {
         Path data = Files.createDirectories(base.resolve("data"));
         Path index = data.resolve("index");
         RagdConfig builder = RagdConfig.defaults().withDataDir(data);
-        try (RetrievalStack built = Retrieval.open(builder, TestEmbedders.local())) {
+        try (LuceneStack built = Retrieval.open(builder, TestEmbedders.local())) {
             SampleCorpusBootstrap.seedIfNew(built, builder);
             assertThat(built.index().chunkCount()).isGreaterThan(60);
         }

@@ -7,7 +7,7 @@ import dev.ragd.retrieval.Embedder;
 import dev.ragd.retrieval.LuceneIndex;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.Retrieval;
-import dev.ragd.retrieval.RetrievalStack;
+import dev.ragd.retrieval.LuceneStack;
 import dev.ragd.testsupport.TestEmbedders;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +22,7 @@ class SampleCorpusBootstrapTest {
     @Test
     void aNewIndexGetsTheSampleCorpusAndAnswersAboutIt() {
         RagdConfig config = RagdConfig.defaults().withDataDir(dataDir);
-        try (RetrievalStack stack = Retrieval.open(config, TestEmbedders.local())) {
+        try (LuceneStack stack = Retrieval.open(config, TestEmbedders.local())) {
             IngestStats stats = SampleCorpusBootstrap.seedIfNew(stack, config).orElseThrow();
             assertThat(stats.chunks()).isEqualTo(stack.index().chunkCount()).isGreaterThan(60);
             List<Passage> hits = stack.retriever().retrieve("What is the warranty of the Cinder Kettle?", 3);
@@ -31,7 +31,7 @@ class SampleCorpusBootstrapTest {
             assertThat(hits.get(0).title()).isEqualTo("Cinder Kettle");
             assertThat(hits.get(0).text()).contains("Warranty: 5 years");
         }
-        try (RetrievalStack again = Retrieval.open(config, TestEmbedders.local())) {
+        try (LuceneStack again = Retrieval.open(config, TestEmbedders.local())) {
             int chunks = again.index().chunkCount();
             assertThat(SampleCorpusBootstrap.seedIfNew(again, config)).isEmpty();
             assertThat(again.index().chunkCount()).isEqualTo(chunks);
@@ -47,7 +47,7 @@ class SampleCorpusBootstrapTest {
             ingestor.accept(SourceDocument.of("own.md", "Our own page", "Nothing about kettles at all."));
             ingestor.finish();
         }
-        try (RetrievalStack stack = Retrieval.open(config, e)) {
+        try (LuceneStack stack = Retrieval.open(config, e)) {
             assertThat(SampleCorpusBootstrap.seedIfNew(stack, config)).isEmpty();
             assertThat(stack.index().chunkCount()).isEqualTo(1);
             assertThat(stack.retriever().retrieve("Cinder Kettle warranty", 3))
@@ -59,7 +59,7 @@ class SampleCorpusBootstrapTest {
     void afterSeedingAnotherWriterMayUpdateTheIndexWhileItIsSearched() {
         RagdConfig config = RagdConfig.defaults().withDataDir(dataDir);
         Embedder e = TestEmbedders.fake("fake-hash");
-        try (RetrievalStack stack = Retrieval.open(config, e)) {
+        try (LuceneStack stack = Retrieval.open(config, e)) {
             SampleCorpusBootstrap.seedIfNew(stack, config).orElseThrow();
             try (LuceneIndex writer = LuceneIndex.open(Retrieval.indexDir(config), e.name(), e.dimension())) {
                 Ingestor ingestor = new Ingestor(writer, e, new Chunker(1000, 150));

@@ -6,7 +6,7 @@ import dev.ragd.config.RagdConfig;
 import dev.ragd.ingest.SampleCorpusBootstrap;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.Retrieval;
-import dev.ragd.retrieval.RetrievalStack;
+import dev.ragd.retrieval.LuceneStack;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ class ExtractiveAnswererSampleCorpusTest {
     private static final Pattern CITATION = Pattern.compile("\\[(\\d+)]");
 
     private Vertx vertx;
-    private RetrievalStack retrieval;
+    private LuceneStack retrieval;
     private ExtractiveAnswerer answerer;
 
     @BeforeAll

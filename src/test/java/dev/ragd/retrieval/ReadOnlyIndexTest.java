@@ -96,7 +96,7 @@ class ReadOnlyIndexTest {
         Map<String, String> before = snapshot(indexDir);
         RagdConfig config = RagdConfig.defaults().withDataDir(dataDir);
 
-        try (RetrievalStack stack = Retrieval.open(config, new StatelessConfig(true, indexDir), FAKE)) {
+        try (LuceneStack stack = Retrieval.open(config, new StatelessConfig(true, indexDir), FAKE)) {
             assertThat(SampleCorpusBootstrap.seedIfNew(stack, config)).isEmpty();
             assertThat(stack.index().readOnly()).isTrue();
             assertThat(stack.index().path()).isEqualTo(indexDir);
@@ -137,7 +137,7 @@ class ReadOnlyIndexTest {
         Path elsewhere = dataDir.resolve("elsewhere");
         RagdConfig config = RagdConfig.defaults().withDataDir(dataDir);
 
-        try (RetrievalStack stack = Retrieval.open(config, new StatelessConfig(false, elsewhere), FAKE)) {
+        try (LuceneStack stack = Retrieval.open(config, new StatelessConfig(false, elsewhere), FAKE)) {
             SampleCorpusBootstrap.seedIfNew(stack, config).orElseThrow();
             assertThat(stack.index().readOnly()).isFalse();
             assertThat(stack.index().path()).isEqualTo(elsewhere);

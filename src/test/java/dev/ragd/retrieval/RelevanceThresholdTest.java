@@ -36,7 +36,7 @@ class RelevanceThresholdTest {
 
     @TempDir
     static Path dir;
-    static RetrievalStack stack;
+    static LuceneStack stack;
 
     @BeforeAll
     static void open() {

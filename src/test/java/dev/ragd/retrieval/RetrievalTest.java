@@ -22,13 +22,13 @@ class RetrievalTest {
     @Test
     void anEmptyDataDirGetsANewEmptyIndexSearchedByTheHybridRetriever() {
         RagdConfig config = RagdConfig.defaults().withDataDir(dataDir);
-        try (RetrievalStack stack = Retrieval.open(config, embedder)) {
+        try (LuceneStack stack = Retrieval.open(config, embedder)) {
             assertThat(stack.retriever().name()).isEqualTo("lucene-hybrid");
             assertThat(stack.index().createdNow()).isTrue();
             assertThat(stack.index().chunkCount()).isZero();
             assertThat(stack.index().path()).isEqualTo(Retrieval.indexDir(config));
         }
-        try (RetrievalStack again = Retrieval.open(config, embedder)) {
+        try (LuceneStack again = Retrieval.open(config, embedder)) {
             assertThat(again.index().createdNow()).isFalse();
         }
     }
@@ -41,7 +41,7 @@ class RetrievalTest {
             ingestor.accept(SourceDocument.of("own.md", "Our own page", "Nothing about kettles at all."));
             ingestor.finish();
         }
-        try (RetrievalStack stack = Retrieval.open(config, embedder)) {
+        try (LuceneStack stack = Retrieval.open(config, embedder)) {
             assertThat(stack.index().createdNow()).isFalse();
             assertThat(stack.index().chunkCount()).isEqualTo(1);
             assertThat(stack.retriever().retrieve("kettles", 3)).extracting(Passage::docId).containsOnly("own.md");

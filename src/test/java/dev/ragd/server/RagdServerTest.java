@@ -1,5 +1,6 @@
 package dev.ragd.server;
 
+import dev.ragd.testsupport.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,9 +58,9 @@ class RagdServerTest {
             try {
                 RagdConfig config = RagdConfig.from(new Env(Map.of("RAGD_HOST", "127.0.0.1",
                         "PORT", Integer.toString(f.port()))));
-                ChatPipeline pipeline = new ChatPipeline(other, config, new FakeRetriever(),
+                ChatPipeline pipeline = Pipelines.create(other, config, new FakeRetriever(),
                         FakeGenerator.text("x", 0), new InMemoryChatLog());
-                assertThatThrownBy(() -> RagdServer.start(other, config, pipeline, 1).await(10, TimeUnit.SECONDS))
+                assertThatThrownBy(() -> RagdServer.start(other, ServerSettings.from(config), pipeline, java.util.Map.of(), java.util.List.of(), 1).await(10, TimeUnit.SECONDS))
                         .hasMessageContaining("in use");
             } finally {
                 other.close().await(10, TimeUnit.SECONDS);

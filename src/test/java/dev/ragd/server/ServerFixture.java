@@ -1,5 +1,6 @@
 package dev.ragd.server;
 
+import dev.ragd.testsupport.Pipelines;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chatlog.ChatLog;
 import dev.ragd.config.Env;
@@ -38,8 +39,8 @@ public final class ServerFixture implements AutoCloseable {
         this.retriever = retriever;
         this.generator = generator;
         this.chatLog = chatLog;
-        this.pipeline = new ChatPipeline(vertx, config, retriever, generator, chatLog);
-        this.server = RagdServer.start(vertx, config, pipeline, instances).await(20, TimeUnit.SECONDS);
+        this.pipeline = Pipelines.create(vertx, config, retriever, generator, chatLog);
+        this.server = RagdServer.start(vertx, ServerSettings.from(config), pipeline, java.util.Map.of(), java.util.List.of(), instances).await(20, TimeUnit.SECONDS);
     }
 
     public static Builder builder() {

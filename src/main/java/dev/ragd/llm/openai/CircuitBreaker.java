@@ -2,6 +2,7 @@ package dev.ragd.llm.openai;
 
 import dev.ragd.llm.UpstreamException;
 import dev.ragd.llm.UpstreamException.Kind;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,6 +26,7 @@ public final class CircuitBreaker {
     private final int failureThreshold;
     private final long resetMs;
     private final LongSupplier clockMs;
+    private final Consumer<String> changes;
 
     private State state = State.CLOSED;
     private int consecutiveFailures;
@@ -32,6 +34,15 @@ public final class CircuitBreaker {
     private boolean trialInFlight;
 
     public CircuitBreaker(int failureThreshold, long resetMs, LongSupplier clockMs) {
+        this(failureThreshold, resetMs, clockMs, state -> { });
+    }
+
+    /**
+     * @param changes told each new state ({@code closed}, {@code open}, {@code half_open}) while the
+     *                lock is held: it must be quick and must not call back into the breaker
+     */
+    public CircuitBreaker(int failureThreshold, long resetMs, LongSupplier clockMs, Consumer<String> changes) {
+        this.changes = changes;
         if (failureThreshold < 1 || resetMs < 1) {
             throw new IllegalArgumentException("failureThreshold and resetMs must be >= 1");
         }
@@ -52,7 +63,7 @@ public final class CircuitBreaker {
     public synchronized Permit tryAcquire() {
         long now = clockMs.getAsLong();
         if (state == State.OPEN && now - openedAt >= resetMs) {
-            state = State.HALF_OPEN;
+            become(State.HALF_OPEN);
             trialInFlight = false;
         }
         return switch (state) {
@@ -71,7 +82,7 @@ public final class CircuitBreaker {
     public synchronized void onSuccess(Permit permit) {
         consecutiveFailures = 0;
         if (permit.trial() || state != State.OPEN) {
-            state = State.CLOSED;
+            become(State.CLOSED);
             trialInFlight = false;
         }
     }
@@ -116,8 +127,19 @@ public final class CircuitBreaker {
         return Math.max(0, resetMs - (clockMs.getAsLong() - openedAt));
     }
 
+    private void become(State next) {
+        if (state != next) {
+            state = next;
+            try {
+                changes.accept(next.name().toLowerCase(java.util.Locale.ROOT));
+            } catch (RuntimeException ignored) {
+                // a listener's failure must not break the breaker
+            }
+        }
+    }
+
     private void open() {
-        state = State.OPEN;
+        become(State.OPEN);
         openedAt = clockMs.getAsLong();
         trialInFlight = false;
         consecutiveFailures = 0;

@@ -4,6 +4,8 @@ import dev.ragd.config.LlmConfig;
 import dev.ragd.llm.GenerationRequest;
 import dev.ragd.llm.Generator;
 import dev.ragd.llm.TokenStream;
+import dev.ragd.observe.ChatObserver;
+import dev.ragd.observe.ModelCall;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,20 +46,32 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
     private final UpstreamErrors errors;
     private final RetryPolicy retryPolicy;
     private final Prompts prompts;
+    /** What every call of this generator is, for observers (GenAI semantic-convention attributes). */
+    private final ModelCall call;
 
     /** For {@code RAGD_LLM=openai|azure-openai}; with {@code AZURE_OPENAI_AUTH=entra} tokens come from {@link EntraTokenSource}. */
     public OpenAiStreamingGenerator(Vertx vertx, LlmConfig config) {
+        this(vertx, config, ChatObserver.NONE);
+    }
+
+    /** As {@link #OpenAiStreamingGenerator(Vertx, LlmConfig)}; the breaker's state changes are told to {@code observer}. */
+    public OpenAiStreamingGenerator(Vertx vertx, LlmConfig config, ChatObserver observer) {
         this(vertx, config, "entra".equals(config.azureAuth()) && "azure-openai".equals(config.provider())
-                ? new EntraTokenSource(vertx) : null);
+                ? new EntraTokenSource(vertx) : null, options -> { }, observer);
     }
 
     /** @param tokens bearer tokens for Azure with Entra auth; may be {@code null} otherwise */
     public OpenAiStreamingGenerator(Vertx vertx, LlmConfig config, AccessTokenSource tokens) {
-        this(vertx, config, tokens, options -> { });
+        this(vertx, config, tokens, options -> { }, ChatObserver.NONE);
     }
 
     /** As above; {@code tweak} adjusts the HTTP client options (tests: trust a self-signed upstream). */
     OpenAiStreamingGenerator(Vertx vertx, LlmConfig config, AccessTokenSource tokens, Consumer<HttpClientOptions> tweak) {
+        this(vertx, config, tokens, tweak, ChatObserver.NONE);
+    }
+
+    OpenAiStreamingGenerator(Vertx vertx, LlmConfig config, AccessTokenSource tokens, Consumer<HttpClientOptions> tweak,
+            ChatObserver observer) {
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.config = Objects.requireNonNull(config, "config");
         this.endpoint = UpstreamEndpoint.from(config);
@@ -82,7 +96,11 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
                 .setHttp1MaxSize(Math.max(1024, config.maxConcurrentGenerations()))
                 .setMaxWaitQueueSize(-1);
         this.sharedClient = newClient();
-        this.breaker = new CircuitBreaker(config.breakerFailures(), config.breakerResetMs(), System::currentTimeMillis);
+        String upstream = endpoint.name();
+        this.breaker = new CircuitBreaker(config.breakerFailures(), config.breakerResetMs(), System::currentTimeMillis,
+                state -> observer.breakerChanged(upstream, state));
+        this.call = new ModelCall("chat", "azure-openai".equals(config.provider()) ? "azure.ai.openai" : "openai",
+                endpoint.model(), upstream, host(endpoint.url()));
         this.errors = new UpstreamErrors(System::currentTimeMillis,
                 Arrays.asList(config.openAiApiKey(), config.azureApiKey()));
         this.retryPolicy = RetryPolicy.of(config.maxRetries(), config.retryBudgetMs());
@@ -103,7 +121,8 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
     public TokenStream stream(GenerationRequest request, Context context) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(context, "context");
-        return new OpenAiTokenStream(this, context, endpoint.body(prompts.messages(request)));
+        return new OpenAiTokenStream(this, context, endpoint.body(prompts.messages(request)),
+                request.calls().modelCall(call));
     }
 
     /** The state of this upstream for readiness checks (this generator). */
@@ -149,6 +168,14 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
             return sharedClient;
         }
         return loopClients.computeIfAbsent(Thread.currentThread(), t -> newClient());
+    }
+
+    private static String host(String url) {
+        try {
+            return java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     Vertx vertx() { return vertx; }

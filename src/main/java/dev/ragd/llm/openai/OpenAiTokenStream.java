@@ -7,9 +7,11 @@ import dev.ragd.llm.Usage;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.ragd.observe.ModelCallObserver;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * One streamed chat completion. All work happens on the caller's {@link Context}: requests are
@@ -26,16 +28,18 @@ import org.slf4j.LoggerFactory;
  * <p>Tokens parsed while paused are queued and delivered (with the end or failure after them) on
  * resume; pausing also pauses the HTTP response, pushing back into TCP. Without upstream usage, the
  * end reports {@code Usage(0, number of content chunks)} (one chunk is about one token).
+ *
+ * <p>What happens is told to the call's {@link ModelCallObserver} (retries, rate-limit headroom,
+ * first chunk, how it ended); the observer also gives the headers that join the call to a trace.
  */
 final class OpenAiTokenStream implements TokenStream, UpstreamExchange.Listener {
-
-    private static final Logger log = LoggerFactory.getLogger(OpenAiTokenStream.class);
 
     private final OpenAiStreamingGenerator up;
     private final Vertx vertx;
     private final Context context;
     private final Buffer body;
     private final Watchdog watchdog;
+    private final ModelCallObserver observer;
     private final TokenQueue queue = new TokenQueue(() -> this.paused || this.cancelled);
 
     private Handler<Usage> endHandler;
@@ -55,8 +59,9 @@ final class OpenAiTokenStream implements TokenStream, UpstreamExchange.Listener 
     private Usage usage;
     private String finishReason;
 
-    OpenAiTokenStream(OpenAiStreamingGenerator up, Context context, Buffer body) {
+    OpenAiTokenStream(OpenAiStreamingGenerator up, Context context, Buffer body, ModelCallObserver observer) {
         this.up = up;
+        this.observer = observer;
         this.vertx = up.vertx();
         this.context = context;
         this.body = body;
@@ -116,6 +121,9 @@ final class OpenAiTokenStream implements TokenStream, UpstreamExchange.Listener 
             if (!wasFinished && permit != null) {
                 up.breaker().onAbandon(permit);
             }
+            if (!wasFinished && started) {
+                observer.cancelled();
+            }
         });
     }
 
@@ -166,8 +174,11 @@ final class OpenAiTokenStream implements TokenStream, UpstreamExchange.Listener 
         }
         watchdog.touch();
         if (chunk.content() != null) {
-            if (tokenCount++ == 0 && !paused) {
-                armWatchdog(); // from now on the (shorter) stall timeout applies
+            if (tokenCount++ == 0) {
+                observer.firstChunk();
+                if (!paused) {
+                    armWatchdog(); // from now on the (shorter) stall timeout applies
+                }
             }
             queue.offer(chunk.content());
         }
@@ -207,9 +218,7 @@ final class OpenAiTokenStream implements TokenStream, UpstreamExchange.Listener 
         int retries = attempts - 1;
         long delay = up.retryPolicy().delayMs(retries, e.retryAfterMs());
         if (retryable && up.retryPolicy().allows(retries, System.currentTimeMillis() - startedAt, delay)) {
-            log.atInfo().addKeyValue("upstream", up.name()).addKeyValue("kind", e.kind())
-                    .addKeyValue("status", e.status()).addKeyValue("attempt", attempts).addKeyValue("delay_ms", delay)
-                    .log("llm upstream retry");
+            observer.retrying(kind(e), e.status(), attempts, delay, UpstreamErrors.detail(e));
             retryTimer = vertx.setTimer(Math.max(1, delay), t -> {
                 retryTimer = -1;
                 attempt();
@@ -234,12 +243,10 @@ final class OpenAiTokenStream implements TokenStream, UpstreamExchange.Listener 
             finished = true;
             stopAll();
             up.breaker().onSuccess(permit);
-            if (finishReason != null && !"stop".equals(finishReason)) {
-                log.atInfo().addKeyValue("upstream", up.name()).addKeyValue("finish_reason", finishReason)
-                        .addKeyValue("tokens", tokenCount).log("llm answer ended early");
-            }
+            Usage told = usage != null ? usage : new Usage(0, tokenCount);
+            observer.succeeded(told.promptTokens(), told.completionTokens(), finishReason);
             if (endHandler != null) {
-                endHandler.handle(usage != null ? usage : new Usage(0, tokenCount));
+                endHandler.handle(told);
             }
         });
     }
@@ -253,13 +260,39 @@ final class OpenAiTokenStream implements TokenStream, UpstreamExchange.Listener 
         if (permit != null) {
             up.breaker().onFailure(permit, e.kind());
         }
-        var event = e.kind() == Kind.CIRCUIT_OPEN ? log.atDebug() : log.atWarn();
-        event.addKeyValue("upstream", up.name()).addKeyValue("kind", e.kind()).addKeyValue("status", e.status())
-                .addKeyValue("attempts", attempts).addKeyValue("tokens", tokenCount)
-                .addKeyValue("detail", UpstreamErrors.detail(e)).log("llm upstream failed");
+        observer.failed(kind(e), e.status(), attempts, tokenCount, UpstreamErrors.detail(e));
         if (exceptionHandler != null) {
             exceptionHandler.handle(e);
         }
+    }
+
+    @Override
+    public Map<String, String> extraHeaders() {
+        return observer.headers();
+    }
+
+    @Override
+    public void onHeaders(MultiMap headers) {
+        Long requests = number(headers.get("x-ratelimit-remaining-requests"));
+        Long tokens = number(headers.get("x-ratelimit-remaining-tokens"));
+        if (requests != null || tokens != null) {
+            observer.rateLimit(requests, tokens);
+        }
+    }
+
+    private static Long number(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(header.strip());
+        } catch (NumberFormatException e) {
+            return null; // a header we cannot read tells us nothing
+        }
+    }
+
+    private static String kind(UpstreamException e) {
+        return e.kind().name().toLowerCase(Locale.ROOT);
     }
 
     private void armWatchdog() {

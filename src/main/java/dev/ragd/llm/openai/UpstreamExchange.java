@@ -30,6 +30,14 @@ final class UpstreamExchange {
 
         /** The 2xx body broke off with an I/O error. */
         void onBroken(UpstreamException e);
+
+        /** Headers to add to the request (trace context). */
+        default java.util.Map<String, String> extraHeaders() {
+            return java.util.Map.of();
+        }
+
+        /** The response's headers, whatever its status (rate-limit headroom). */
+        default void onHeaders(MultiMap headers) {}
     }
 
     private final OpenAiStreamingGenerator up;
@@ -68,6 +76,7 @@ final class UpstreamExchange {
     private void send(String bearer) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         up.endpoint().addHeaders(headers, bearer);
+        listener.extraHeaders().forEach(headers::set);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(up.endpoint().url()).setHeaders(headers)
                 .setConnectTimeout(up.config().connectTimeoutMs());
@@ -99,6 +108,7 @@ final class UpstreamExchange {
     private void onResponse(HttpClientResponse resp) {
         response = resp;
         int status = resp.statusCode();
+        listener.onHeaders(resp.headers());
         if (status < 200 || status > 299) {
             resp.body().onComplete(b -> {
                 completed = true;

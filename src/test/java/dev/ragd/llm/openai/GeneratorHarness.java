@@ -3,6 +3,8 @@ package dev.ragd.llm.openai;
 import dev.ragd.config.Env;
 import dev.ragd.config.LlmConfig;
 import dev.ragd.llm.GenerationRequest;
+import dev.ragd.observe.RequestInfo;
+import dev.ragd.ops.StepLogObserver;
 import dev.ragd.llm.Message;
 import dev.ragd.llm.TokenStream;
 import dev.ragd.llm.UpstreamException;
@@ -26,7 +28,10 @@ final class GeneratorHarness implements AutoCloseable {
 
     static final GenerationRequest REQUEST = new GenerationRequest("How long is the warranty?",
             List.of(Message.user("Hello"), Message.assistant("Hi, ask me about the manual.")),
-            List.of(new Passage("manual", "manual#4", "Warranty", "The warranty lasts two years.", null, 1.0)));
+            List.of(new Passage("manual", "manual#4", "Warranty", "The warranty lasts two years.", null, 1.0)),
+            // observed as in the server: the step log reports retries and failures with the request's ids
+            new StepLogObserver(false).admitted(new RequestInfo("internal", "log-1", "request-1",
+                    "How long is the warranty?", null, 2, null, null)));
 
     /** What the handlers of one stream saw. */
     static final class Run {

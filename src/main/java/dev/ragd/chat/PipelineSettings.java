@@ -1,0 +1,22 @@
+package dev.ragd.chat;
+
+import dev.ragd.config.RagdConfig;
+
+/**
+ * The chat pipeline's own settings.
+ *
+ * @param topK                     passages per query ({@code RAGD_TOP_K})
+ * @param historyMessages          messages kept from the conversation ({@code RAGD_HISTORY_MESSAGES})
+ * @param maxQuestionChars         longest question accepted ({@code RAGD_MAX_QUESTION_CHARS})
+ * @param streamCoalesceMs         token-frame coalescing window ({@code RAGD_STREAM_COALESCE_MS})
+ * @param minRelevance             below this similarity the fixed not-found answer is given ({@code RAGD_MIN_RELEVANCE})
+ * @param maxConcurrentGenerations admission cap ({@code RAGD_MAX_CONCURRENT_GENERATIONS})
+ */
+public record PipelineSettings(int topK, int historyMessages, int maxQuestionChars, int streamCoalesceMs,
+        double minRelevance, int maxConcurrentGenerations) {
+
+    public static PipelineSettings from(RagdConfig config) {
+        return new PipelineSettings(config.topK(), config.historyMessages(), config.maxQuestionChars(),
+                config.streamCoalesceMs(), config.llm().minRelevance(), config.llm().maxConcurrentGenerations());
+    }
+}

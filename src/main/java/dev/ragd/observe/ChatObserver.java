@@ -1,0 +1,40 @@
+package dev.ragd.observe;
+
+import java.util.List;
+
+/**
+ * Hears every request of a replica: the pipeline calls {@link #admitted} for each request it
+ * starts (the returned {@link RunObserver} hears the rest of that request) and {@link #rejected}
+ * for each it refuses; the model client calls {@link #breakerChanged}. Implementations are shared
+ * by all event loops (thread-safe), must not block and must not throw; compose several with
+ * {@link #compose}.
+ */
+public interface ChatObserver {
+
+    ChatObserver NONE = new ChatObserver() {};
+
+    /** A request is admitted. Called on the request's context. */
+    default RunObserver admitted(RequestInfo request) {
+        return RunObserver.NONE;
+    }
+
+    /**
+     * A request was refused before it started (no record, no log id).
+     *
+     * @param code   the error code the client got ({@code busy}, {@code question_too_long}…)
+     * @param detail a short operational detail (counts, limits), never user content; may be empty
+     */
+    default void rejected(RequestInfo request, String code, String detail) {}
+
+    /** An upstream's circuit breaker changed state: {@code closed}, {@code open} or {@code half_open}. */
+    default void breakerChanged(String upstream, String state) {}
+
+    /**
+     * All of {@code observers}, called in order. The first one that reports a trace id for a
+     * request (the tracer, placed first) makes it known to those after it.
+     */
+    static ChatObserver compose(List<ChatObserver> observers) {
+        List<ChatObserver> all = List.copyOf(observers);
+        return all.size() == 1 ? all.getFirst() : new CompositeObserver(all);
+    }
+}

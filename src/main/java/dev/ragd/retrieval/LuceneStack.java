@@ -1,0 +1,23 @@
+package dev.ragd.retrieval;
+
+/**
+ * The Lucene backend, opened: a hybrid {@link Retriever} over a {@link LuceneIndex}, with the index
+ * and embedder that ingestion (the sample-corpus bootstrap) writes with. The pipeline only ever
+ * sees the {@link Retriever}. Closing it closes the index (the embedder's in-process model needs
+ * no closing).
+ *
+ * @param retriever the hybrid retriever to call with the configured top K
+ * @param index     the index it searches
+ * @param embedder  the embedder used for queries (and ingestion)
+ */
+public record LuceneStack(Retriever retriever, LuceneIndex index, Embedder embedder) implements AutoCloseable {
+
+    @Override
+    public void close() {
+        try {
+            retriever.close();
+        } finally {
+            index.close();
+        }
+    }
+}
