@@ -2,9 +2,10 @@
 """One hostile WebSocket client: sends many tiny invalid frames to ragd's native socket and never
 reads a reply. Prints name=value lines: how many frames the server let it send before it stopped
 reading (back-pressure), and when the server dropped the connection. Loopback only; bounded in
-frames and seconds. Standard library only.
+frames and seconds. Standard library only; computes no percentiles (the Java clients share one
+routine, dev.ragd.ops.bench.Percentiles). bench/flood.sh runs it.
 
-Usage: flood.py PORT [--frames N] [--frame-bytes B] [--seconds S] [--path /v1/chat]
+Usage: flood.py PORT [--frames N] [--frame-bytes B] [--payload TEXT] [--seconds S] [--path /v1/chat]
 """
 import argparse, base64, os, socket, struct, sys, time
 

@@ -14,6 +14,7 @@
 # Defaults: --frames 300000 --frame-bytes 1 --seconds 90 --stall-ms 30000 (RAGD_WRITE_STALL_TIMEOUT_MS)
 # --jar runs another build (e.g. an older release, for a before/after) instead of target/ragd.jar;
 # --payload sends that text in every frame instead of 'x' (e.g. '{x': malformed JSON the parser must read).
+# --compare prints bench/compare.sh's table against a saved run on stderr at the end.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bin/lib/java.sh"
@@ -26,13 +27,14 @@ while [ $# -gt 0 ]; do
     --frame-bytes) frame_bytes="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --stall-ms) stall_ms="$2"; shift 2 ;;
-    --compare) compare="$2"; shift 2 ;;
+    --compare) compare="${2:?--compare needs a file}"; shift 2 ;;
     --jar) jar="$2"; shift 2 ;;
     --payload) payload="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "flood.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+[ -z "$compare" ] || [ -r "$compare" ] || { echo "flood.sh: cannot read $compare" >&2; exit 2; }
 
 if [ -z "$jar" ]; then
   "$root/bin/ragd" --version >/dev/null   # builds the jar when needed
@@ -93,9 +95,6 @@ ok=$(curl -fs -o /dev/null -w '%{http_code}' -H 'content-type: application/json'
   echo "answer_after_flood_http=$ok"
   echo "write_stall_ms=$stall_ms"
 } | tee -a "$work/out.txt"
-if [ -n "$compare" ]; then
-  echo "--- compared with $compare (name: before -> now)"
-  awk -F= 'NR==FNR { before[$1]=$2; next } ($1 in before) { print $1 ": " before[$1] " -> " $2 }' "$compare" "$work/out.txt"
-fi
 sent=$(sed -n 's/^frames_sent=//p' "$work/out.txt")
 echo "flood rss_growth_mb=$((peak - before)) heap_retained_mb=$((heap_during - heap_before)) frames_sent=$sent frames_total=$frames"
+[ -z "$compare" ] || { echo "--- compared with $compare" >&2; "$root/bench/compare.sh" "$compare" "$work/out.txt" >&2; }

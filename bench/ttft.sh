@@ -6,6 +6,7 @@
 #
 # Usage: bench/ttft.sh [--streams N[,N...]] [--ttft-ms MS] [--token-ms MS] [--tokens N] [--ramp-ms MS]
 #                      [--chatlog file|none] [--warm-up-s S] [--rounds R] [--compare PREVIOUS_OUTPUT]
+# --compare prints bench/compare.sh's table against a saved run on stderr at the end.
 # Defaults: --streams 1,100,1000 --ttft-ms 500 --token-ms 20 --tokens 40 --ramp-ms 1000 --chatlog file
 #           --warm-up-s 90 --rounds 3
 # Each measurement is R rounds of N streams, pooled, after unmeasured warm-up rounds of the same size
@@ -27,14 +28,15 @@ while [ $# -gt 0 ]; do
     --token-ms) token_ms="$2"; shift 2 ;;
     --tokens) tokens="$2"; shift 2 ;;
     --ramp-ms) ramp_ms="$2"; shift 2 ;;
-    --compare) compare="$2"; shift 2 ;;
+    --compare) compare="${2:?--compare needs a file}"; shift 2 ;;
     --chatlog) chatlog="$2"; shift 2 ;;
     --warm-up-s) warm_s="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "ttft.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+[ -z "$compare" ] || [ -r "$compare" ] || { echo "ttft.sh: cannot read $compare" >&2; exit 2; }
 
 "$root/bin/ragd" --version >/dev/null   # builds the jar when needed
 jar="$root/target/ragd.jar"
@@ -64,8 +66,9 @@ wait_http "$ragd_port" /readyz
 # prompt, passages, question), so the upstream does the same work in both and the difference is ragd's.
 curl -fsS -H 'content-type: application/json' -d '{"stream":false,"messages":[{"role":"user","content":"What is the warranty of the Cinder Kettle?"}]}' \
   "http://127.0.0.1:$ragd_port/v1/chat" > /dev/null
-echo "mock_ttft_ms=$ttft_ms mock_token_ms=$token_ms mock_tokens=$tokens ramp_ms=$ramp_ms chatlog=$chatlog warm_up_s=$warm_s rounds=$rounds coalesce_ms=${RAGD_STREAM_COALESCE_MS:-30} cores=$(nproc)"
 out="$work/out.txt"
+printf '%s\n' "mock_ttft_ms=$ttft_ms" "mock_token_ms=$token_ms" "mock_tokens=$tokens" "ramp_ms=$ramp_ms" "chatlog=$chatlog" \
+  "warm_up_s=$warm_s" "rounds=$rounds" "coalesce_ms=${RAGD_STREAM_COALESCE_MS:-30}" "cores=$(nproc)" | tee "$out"
 IFS=, read -ra ns <<< "$streams"
 last=""
 for n in "${ns[@]}"; do
@@ -78,8 +81,5 @@ for n in "${ns[@]}"; do
   echo "ttft_p95_ratio_$n=$ratio" | tee -a "$out"
   last="ttft_p95_ratio=$ratio streams=$n"
 done
-if [ -n "$compare" ]; then
-  echo "--- compared with $compare (name: before -> now)"
-  awk -F= 'NR==FNR { before[$1]=$2; next } ($1 in before) { print $1 ": " before[$1] " -> " $2 }' "$compare" "$out"
-fi
-echo "$last"
+echo "$last" | tee -a "$out"
+[ -z "$compare" ] || { echo "--- compared with $compare" >&2; "$root/bench/compare.sh" "$compare" "$out" >&2; }

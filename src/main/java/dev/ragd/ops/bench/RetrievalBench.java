@@ -23,28 +23,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * Retrieval benchmark over the bundled sample corpus: recall@1 and recall@3 of each search mode on
  * a question set (JSON lines {@code {"q": ..., "doc_id": ..., "kind": ...}}), and ingestion
- * throughput. Prints {@code name=value} lines; {@code --compare FILE} adds the change against a
- * previous run's output.
+ * throughput. Prints {@code name=value} lines ({@code bench/retrieval.sh --compare} compares them
+ * with a saved run through {@link Compare}).
  *
- * <p>Options: {@code --questions FILE} (required), {@code --compare FILE}, {@code --analyzer
- * english|standard}, {@code --query-prefix}, {@code --candidates N}, {@code --title-boost F},
- * {@code --keyword-weight W}, {@code --vector-weight W}, {@code --by-kind}.
+ * <p>Options: {@code --questions FILE} (required), {@code --analyzer english|standard},
+ * {@code --query-prefix}, {@code --candidates N}, {@code --title-boost F}, {@code --keyword-weight W},
+ * {@code --vector-weight W}, {@code --by-kind}, {@code --misses}.
  */
 public final class RetrievalBench {
 
     private record Question(String q, String docId, String kind) {}
+
+    private static final Set<String> FLAGS = Set.of("query-prefix", "by-kind", "misses");
+    private static final Set<String> VALUED = Set.of("questions", "analyzer", "candidates", "title-boost",
+            "keyword-weight", "vector-weight");
 
     private RetrievalBench() {}
 
     public static void main(String[] args) throws IOException {
         Map<String, String> opt = parse(args);
         if (!opt.containsKey("questions")) {
-            System.err.println("usage: RetrievalBench --questions FILE [--compare FILE] [--analyzer english|standard]"
+            System.err.println("usage: RetrievalBench --questions FILE [--analyzer english|standard]"
                     + " [--query-prefix] [--misses] [--candidates N] [--title-boost F] [--keyword-weight W] [--vector-weight W] [--by-kind]");
             System.exit(2);
         }
@@ -122,8 +127,7 @@ public final class RetrievalBench {
         double h3 = Double.parseDouble(out.get("hybrid_recall@3"));
         out.put("hybrid_beats_both_at3", String.valueOf(h3 > Double.parseDouble(out.get("keyword_recall@3"))
                 && h3 > Double.parseDouble(out.get("vector_recall@3"))));
-        Map<String, String> previous = opt.containsKey("compare") ? readRun(Path.of(opt.get("compare"))) : Map.of();
-        out.forEach((k, v) -> System.out.println(k + "=" + v + compare(previous.get(k), v)));
+        out.forEach((k, v) -> System.out.println(k + "=" + v));
     }
 
     private static int rankOf(List<Passage> top, String docId) {
@@ -133,31 +137,6 @@ public final class RetrievalBench {
             }
         }
         return -1;
-    }
-
-    private static String compare(String before, String now) {
-        if (before == null) {
-            return "";
-        }
-        try {
-            double delta = Double.parseDouble(now) - Double.parseDouble(before);
-            return String.format(Locale.ROOT, "  (was %s, %+.3f)", before, delta);
-        } catch (NumberFormatException notNumber) {
-            return before.equals(now) ? "" : "  (was " + before + ")";
-        }
-    }
-
-    private static Map<String, String> readRun(Path file) throws IOException {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String line : Files.readAllLines(file)) {
-            int eq = line.indexOf('=');
-            if (eq > 0) {
-                String v = line.substring(eq + 1).strip();
-                int sp = v.indexOf(' ');
-                m.put(line.substring(0, eq).strip(), sp < 0 ? v : v.substring(0, sp));
-            }
-        }
-        return m;
     }
 
     private static List<Question> readQuestions(Path file) throws IOException {
@@ -180,9 +159,10 @@ public final class RetrievalBench {
                 throw new IllegalArgumentException("unexpected argument " + a);
             }
             String key = a.substring(2);
-            boolean flag = key.equals("query-prefix") || key.equals("by-kind") || key.equals("misses");
-            if (flag) {
+            if (FLAGS.contains(key)) {
                 m.put(key, "true");
+            } else if (!VALUED.contains(key)) {
+                throw new IllegalArgumentException("unknown option " + a); // not silently ignored
             } else if (i + 1 < args.length) {
                 m.put(key, args[++i]);
             } else {

@@ -1,8 +1,7 @@
-package dev.ragd.chatlog.bench;
+package dev.ragd.ops.bench;
 
 import static dev.ragd.ops.bench.Percentiles.ms;
 
-import dev.ragd.ops.bench.Percentiles;
 import dev.ragd.chatlog.ChatLogQuery;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.PostgresChatLog;

@@ -1,4 +1,4 @@
-package dev.ragd.mock.bench;
+package dev.ragd.ops.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Opens N concurrent streaming chat requests against a running {@code ragd mock-llm} and reports, as
- * name=value lines, how many finished, their time to first byte and total time, and the server's
- * {@code /mock/stats}. Usage: {@code MockLlmCapacity BASE_URL STREAMS}.
+ * name=value lines, how many finished, their time to first byte and total time (percentiles of
+ * the finished streams, by {@link Percentiles}), and the server's {@code /mock/stats}. Usage:
+ * {@code MockLlmCapacity BASE_URL STREAMS}; {@code bench/mock-llm-capacity.sh} runs it.
  */
 public final class MockLlmCapacity {
 
@@ -34,7 +35,6 @@ public final class MockLlmCapacity {
             exit = 1;
         }
         System.exit(exit); // Vert.x threads are not daemons
-
     }
 
     private static void run(String[] args) throws Exception {
@@ -51,8 +51,9 @@ public final class MockLlmCapacity {
                                 "[1] Title: Tomatoes\nTomatoes grow best in full sun. Water them in the morning."))
                         .add(new JsonObject().put("role", "user").put("content", "How much sun do tomatoes need?")))
                 .encode();
-        long[] firstByteMs = new long[streams];
-        long[] totalMs = new long[streams];
+        // nanoseconds, at least 1 once set: 0 marks a stream that did not get that far
+        long[] firstByte = new long[streams];
+        long[] total = new long[streams];
         AtomicInteger completed = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
@@ -69,15 +70,15 @@ public final class MockLlmCapacity {
                             return Future.failedFuture("status " + resp.statusCode());
                         }
                         resp.handler((Buffer b) -> {
-                            if (firstByteMs[n] == 0) {
-                                firstByteMs[n] = Math.max(1, (System.nanoTime() - t0) / 1_000_000);
+                            if (firstByte[n] == 0) {
+                                firstByte[n] = Math.max(1, System.nanoTime() - t0);
                             }
                             bytes.addAndGet(b.length());
                         });
                         return resp.end();
                     })
                     .onSuccess(v -> {
-                        totalMs[n] = (System.nanoTime() - t0) / 1_000_000;
+                        total[n] = Math.max(1, System.nanoTime() - t0);
                         completed.incrementAndGet();
                     })
                     .onFailure(e -> failed.incrementAndGet())
@@ -92,21 +93,22 @@ public final class MockLlmCapacity {
         System.out.println("failed=" + failed.get());
         System.out.println("wall_ms=" + wallMs);
         System.out.println("bytes=" + bytes.get());
-        printPercentiles("first_byte_ms", firstByteMs);
-        printPercentiles("total_ms", totalMs);
+        printPercentiles("first_byte_ms", firstByte);
+        printPercentiles("total_ms", total);
         System.out.println("server_stats=" + stats.encode());
         client.close().await(30, TimeUnit.SECONDS);
         vertx.close().await(30, TimeUnit.SECONDS);
     }
 
-    private static void printPercentiles(String name, long[] values) {
-        long[] done = Arrays.stream(values).filter(v -> v > 0).sorted().toArray();
+    private static void printPercentiles(String name, long[] nanos) {
+        long[] done = Arrays.stream(nanos).filter(v -> v > 0).sorted().toArray();
         if (done.length == 0) {
             System.out.println(name + "_p50=n/a");
             return;
         }
-        System.out.println(name + "_p50=" + done[done.length / 2]);
-        System.out.println(name + "_p99=" + done[Math.min(done.length - 1, (int) (done.length * 0.99))]);
-        System.out.println(name + "_max=" + done[done.length - 1]);
+        for (int pct : new int[] {50, 95, 99, 100}) {
+            String label = pct == 100 ? "max" : "p" + pct;
+            System.out.println(name + "_" + label + "=" + Percentiles.ms(Percentiles.of(done, pct)));
+        }
     }
 }

@@ -1,8 +1,7 @@
-package dev.ragd.chatlog.bench;
+package dev.ragd.ops.bench;
 
 import static dev.ragd.ops.bench.Percentiles.ms;
 
-import dev.ragd.ops.bench.Percentiles;
 import com.sun.management.OperatingSystemMXBean;
 import dev.ragd.chatlog.ChatLogQuery;
 import dev.ragd.chatlog.ChatRecord;
@@ -32,7 +31,7 @@ import java.util.stream.Stream;
  * after a warm-up store. Prints {@code name=value} lines: records/s, p50/p95/p99 latency, and CPU
  * per record, both for the writer threads alone ({@code writer_cpu_ms_per_record}, what the
  * {@code ragd-chatlog} threads pay) and for the whole process over the run
- * ({@code process_cpu_ms_per_record}: writers plus H2's background threads, GC and JIT).
+ * ({@code process_cpu_ms_per_record}: writers plus the store's background threads, GC and JIT).
  *
  * <p>With {@code --rounds R} each writer count runs R times (a fresh store each) and the summary
  * lines give the median round, the other rounds in brackets: on a shared 2-core box one round's
@@ -111,7 +110,7 @@ public final class FileChatLogBench {
 
     private static String median(List<String[]> rows, int column) {
         double[] v = rows.stream().mapToDouble(r -> Double.parseDouble(r[column])).sorted().toArray();
-        return String.format(Locale.ROOT, "%.3f %s", v[v.length / 2], Arrays.toString(v));
+        return String.format(Locale.ROOT, "%.3f %s", Percentiles.of(v, 50), Arrays.toString(v));
     }
 
     private static Result run(Path dir, int writers, int records, String prefix) throws Exception {

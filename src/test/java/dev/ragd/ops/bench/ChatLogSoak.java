@@ -1,4 +1,4 @@
-package dev.ragd.chatlog.bench;
+package dev.ragd.ops.bench;
 
 import static dev.ragd.ops.bench.Percentiles.ms;
 
@@ -8,7 +8,6 @@ import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.ChatRecordJson;
 import dev.ragd.config.Env;
 import dev.ragd.config.RagdConfig;
-import dev.ragd.ops.bench.Percentiles;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
