@@ -16,6 +16,8 @@ import dev.ragd.llm.openai.UpstreamHealth;
 import dev.ragd.observe.ChatObserver;
 import dev.ragd.ops.StartupLog;
 import dev.ragd.ops.StepLogObserver;
+import dev.ragd.ops.metrics.Metrics;
+import dev.ragd.ops.metrics.MetricsObserver;
 import dev.ragd.retrieval.LuceneStack;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.rewrite.QueryRewriter;
@@ -55,10 +57,12 @@ public final class App implements AutoCloseable {
     private final QueuedChatLog chatLog;
     private final RagdServer server;
     private final DurabilityConfig durability;
+    private final Metrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private App(Vertx vertx, LuceneStack retrieval, QueuedChatLog chatLog, RagdServer server,
-                DurabilityConfig durability) {
+                DurabilityConfig durability, Metrics metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.retrieval = retrieval;
         this.chatLog = chatLog;
@@ -90,22 +94,31 @@ public final class App implements AutoCloseable {
         LuceneStack retrieval = null;
         ChatLog store = null;
         QueuedChatLog chatLog = null;
+        Metrics metrics = config.observability().metrics() ? new Metrics(config.observability()) : null;
         try {
-            ChatObserver observer = observer(config);
+            MetricsObserver metered = metrics == null ? null : new MetricsObserver(metrics.registry());
+            ChatObserver observer = observers(config, metered);
             retrieval = Retrieval.open(config);
             SampleCorpusBootstrap.seedIfNew(retrieval, config);
             store = storeWrapper.apply(ChatLogs.open(config));
             chatLog = new QueuedChatLog(store, durability.queueCapacity(), durability.queueReadyThreshold());
             Generator generator = generator(vertx, config, observer);
+            if (metered != null && generator instanceof UpstreamHealth upstream) {
+                metered.knownUpstream(upstream.name());
+            }
             PipelineParts parts = new PipelineParts(retrieval.retriever(), generator, chatLog, rewriter(config),
                     observer);
             ChatPipeline pipeline = new ChatPipeline(vertx, PipelineSettings.from(config), parts);
             RagdServer server = RagdServer.start(vertx, ServerSettings.from(config), pipeline,
-                            readinessChecks(chatLog, generator, pipeline), endpoints(),
+                            readinessChecks(chatLog, generator, pipeline), endpoints(metrics),
                             Runtime.getRuntime().availableProcessors())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            return new App(vertx, retrieval, chatLog, server, durability);
+            if (metrics != null) {
+                gauges(metrics, pipeline, chatLog, server);
+            }
+            return new App(vertx, retrieval, chatLog, server, durability, metrics);
         } catch (Exception e) {
+            closeQuietly(metrics);
             closeQuietly(chatLog == null ? store : chatLog);
             closeQuietly(retrieval);
             vertx.close();
@@ -116,16 +129,44 @@ public final class App implements AutoCloseable {
         }
     }
 
-    /** Who hears what happens to requests: the step log. */
+    /** Who hears what happens to requests as tests build pipelines: the step log. */
     public static ChatObserver observer(RagdConfig config) {
+        return observers(config, null);
+    }
+
+    /** Who hears what happens to requests: the step log, and the metrics when on. */
+    static ChatObserver observers(RagdConfig config, MetricsObserver metrics) {
         List<ChatObserver> observers = new ArrayList<>();
         observers.add(new StepLogObserver(config.logContent()));
+        if (metrics != null) {
+            observers.add(metrics);
+        }
         return ChatObserver.compose(observers);
     }
 
-    /** The extra endpoints: none yet. */
-    static List<Endpoint> endpoints() {
-        return List.of();
+    /** The extra endpoints: {@code /metrics} when metrics are on. */
+    static List<Endpoint> endpoints(Metrics metrics) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        if (metrics != null) {
+            endpoints.add(new Endpoint("/metrics", Metrics.CONTENT_TYPE, metrics.scraper()));
+        }
+        return endpoints;
+    }
+
+    /** Gauges read from the parts on each scrape (the rest is counted by the {@link MetricsObserver}). */
+    static void gauges(Metrics m, ChatPipeline pipeline, QueuedChatLog chatLog, RagdServer server) {
+        m.gauge("ragd.chat.active.generations", "Requests admitted and not finished", pipeline::activeGenerations);
+        m.gauge("ragd.chat.max.concurrent.generations", "RAGD_MAX_CONCURRENT_GENERATIONS",
+                pipeline::maxConcurrentGenerations);
+        m.gauge("ragd.chatlog.queue.depth", "Chat-log records waiting for the store", chatLog::queued);
+        m.gauge("ragd.chatlog.queue.capacity", "RAGD_CHATLOG_QUEUE_CAPACITY", chatLog::capacity);
+        m.gauge("ragd.connections.open", "Open TCP connections", server::openConnections);
+        m.counter("ragd.connections.refused", "Connections refused over RAGD_MAX_CONNECTIONS_PER_IP since start",
+                server::refusedConnections);
+        for (String protocol : List.of(dev.ragd.chat.RequestOrigin.WS_BOOK, dev.ragd.chat.RequestOrigin.WS_NATIVE)) {
+            m.gauge("ragd.websockets.open", "Open WebSockets", () -> server.openWebSockets(protocol),
+                    "protocol", protocol);
+        }
     }
 
     static QueryRewriter rewriter(RagdConfig config) {
@@ -216,6 +257,7 @@ public final class App implements AutoCloseable {
             }
             closeQuietly(chatLog);
             closeQuietly(retrieval);
+            closeQuietly(metrics);
             log.atInfo().addKeyValue("duration_ms", elapsedMs(start)).log("shutdown: done");
         }
     }

@@ -80,6 +80,17 @@ public final class Env {
         return out;
     }
 
+    /** Every set variable whose name starts with {@code prefix}, by name. */
+    public java.util.SortedMap<String, String> withPrefix(String prefix) {
+        java.util.SortedMap<String, String> m = new java.util.TreeMap<>();
+        vars.forEach((k, v) -> {
+            if (k.startsWith(prefix) && v != null && !v.isBlank()) {
+                m.put(k, v.strip());
+            }
+        });
+        return m;
+    }
+
     public String raw(String name) {
         String v = vars.get(name);
         return v == null || v.isBlank() ? null : v.strip();

@@ -30,7 +30,8 @@ public record RagdConfig(
         String logLevel,
         StatelessConfig stateless,
         DurabilityConfig durability,
-        EdgeConfig edge) {
+        EdgeConfig edge,
+        ObservabilityConfig observability) {
 
     /**
      * Tokens arriving within this many milliseconds of the last token frame share the next frame: a
@@ -39,7 +40,8 @@ public record RagdConfig(
     public static final int DEFAULT_STREAM_COALESCE_MS = 30;
 
     /** Variables whose values are never printed or logged. */
-    public static final Set<String> SECRETS = union(LlmConfig.SECRETS, ChatLogConfig.SECRETS);
+    public static final Set<String> SECRETS = union(union(LlmConfig.SECRETS, ChatLogConfig.SECRETS),
+            ObservabilityConfig.SECRETS);
 
     public RagdConfig {
         if (chunkOverlap >= chunkChars) {
@@ -70,7 +72,8 @@ public record RagdConfig(
                 env.oneOf("RAGD_LOG_LEVEL", "info", Set.of("trace", "debug", "info", "warn", "error")),
                 StatelessConfig.from(env),
                 DurabilityConfig.from(env),
-                EdgeConfig.from(env));
+                EdgeConfig.from(env),
+                ObservabilityConfig.from(env));
     }
 
     /** Defaults only; for tests and tools. */
@@ -81,13 +84,13 @@ public record RagdConfig(
     public RagdConfig withPort(int newPort) {
         return new RagdConfig(host, newPort, dataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless, durability, edge);
+                logFormat, logLevel, stateless, durability, edge, observability);
     }
 
     public RagdConfig withDataDir(Path newDataDir) {
         return new RagdConfig(host, port, newDataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless, durability, edge);
+                logFormat, logLevel, stateless, durability, edge, observability);
     }
 
     /** Hides secrets from {@code toString()}. */
@@ -120,6 +123,7 @@ public record RagdConfig(
         m.putAll(durability.describe());
         m.putAll(edge.describe());
         m.putAll(llm.describe());
+        m.putAll(observability.describe());
         return m;
     }
 

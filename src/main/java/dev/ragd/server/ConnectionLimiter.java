@@ -23,6 +23,8 @@ final class ConnectionLimiter {
     private final int maxPerAddress;
     private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
     private final AtomicLong refusedSinceLog = new AtomicLong();
+    private final AtomicLong refusedTotal = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger total = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
 
     ConnectionLimiter(int maxPerAddress) {
@@ -52,13 +54,32 @@ final class ConnectionLimiter {
         });
         if (!taken[0]) {
             refused(address);
+        } else {
+            total.incrementAndGet();
         }
         return taken[0];
     }
 
     /** Gives back the place of a closed connection from {@code address}. */
     void release(String address) {
-        open.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+        boolean[] released = {false};
+        open.computeIfPresent(address, (a, n) -> {
+            released[0] = true;
+            return n <= 1 ? null : n - 1;
+        });
+        if (released[0]) {
+            total.decrementAndGet();
+        }
+    }
+
+    /** Open connections from all addresses. */
+    int open() {
+        return total.get();
+    }
+
+    /** Connections refused since start. */
+    long refusedTotal() {
+        return refusedTotal.get();
     }
 
     /** The error a connection over the limit is answered with (429). */
@@ -68,6 +89,7 @@ final class ConnectionLimiter {
     }
 
     private void refused(String address) {
+        refusedTotal.incrementAndGet();
         long refused = refusedSinceLog.incrementAndGet();
         long now = System.nanoTime();
         long next = nextLogNanos.get();

@@ -47,6 +47,7 @@ final class HttpVerticle extends VerticleBase {
     private final EdgeConfig edge;
     private final ConnectionLimiter perAddress;
     private final List<Endpoint> endpoints;
+    private final OpenSockets sockets;
     private HttpServer server;
     /** How long a closing WebSocket waits for the client's close frame. */
     private long wsLingerMs;
@@ -58,7 +59,9 @@ final class HttpVerticle extends VerticleBase {
      * @param perAddress the open-connection count per client address, shared by all instances
      */
     HttpVerticle(ChatPipeline pipeline, ServerSettings settings, int port, BooleanSupplier ready,
-                 Map<String, ReadinessCheck> checks, List<Endpoint> endpoints, ConnectionLimiter perAddress) {
+                 Map<String, ReadinessCheck> checks, List<Endpoint> endpoints, ConnectionLimiter perAddress,
+                 OpenSockets sockets) {
+        this.sockets = sockets;
         this.endpoints = endpoints;
         this.pipeline = pipeline;
         this.settings = settings;
@@ -139,6 +142,7 @@ final class HttpVerticle extends VerticleBase {
     private void serve(ServerWebSocket ws, RequestOrigin origin) {
         // Protocol errors, bad UTF-8 and oversized messages get a close frame naming them.
         WebSocketGuard.install(ws, MAX_BODY_BYTES, MAX_DISCARD_BYTES, wsLingerMs);
+        sockets.opened(origin.protocol(), ws);
         // On a graceful shutdown, keep the socket open until the answers in flight are done (their
         // end frames sent), then say goodbye; the shutdown timeout caps it. awaitIdle completes as a
         // request's record is written, just before its end frame is handed to the socket in the same

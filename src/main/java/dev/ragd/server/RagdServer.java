@@ -37,10 +37,14 @@ public final class RagdServer {
     private final List<HttpVerticle> verticles;
     private final int port;
     private final AtomicBoolean ready;
+    private final ConnectionLimiter connections;
+    private final OpenSockets sockets;
     private Future<Void> closing;
 
     private RagdServer(Vertx vertx, ChatPipeline pipeline, List<String> deployments, List<HttpVerticle> verticles,
-                       int port, AtomicBoolean ready) {
+                       int port, AtomicBoolean ready, ConnectionLimiter connections, OpenSockets sockets) {
+        this.connections = connections;
+        this.sockets = sockets;
         this.vertx = vertx;
         this.pipeline = pipeline;
         this.deployments = deployments;
@@ -72,14 +76,15 @@ public final class RagdServer {
         List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
         // One count for the whole server: the instances share the port, a client's connections spread over them.
         ConnectionLimiter perAddress = new ConnectionLimiter(settings.edge().maxConnectionsPerIp());
+        OpenSockets sockets = new OpenSockets();
         return vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(pipeline, settings, bindPort, ready::get, new LinkedHashMap<>(checks),
-                    List.copyOf(endpoints), perAddress);
+                    List.copyOf(endpoints), perAddress, sockets);
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(instances)).map(id -> {
             int port = verticles.getFirst().actualPort();
-            return new RagdServer(vertx, pipeline, List.of(id), List.copyOf(verticles), port, ready);
+            return new RagdServer(vertx, pipeline, List.of(id), List.copyOf(verticles), port, ready, perAddress, sockets);
         }).onSuccess(s -> {
             ready.set(true);
             if (settings.edge().anyOrigin()) {
@@ -91,6 +96,21 @@ public final class RagdServer {
                     .addKeyValue("model", pipeline.model()).addKeyValue("retriever", pipeline.retrieverName())
                     .log("ragd listening");
         });
+    }
+
+    /** Open TCP connections (HTTP and WebSocket), for metrics. */
+    public int openConnections() {
+        return connections.open();
+    }
+
+    /** Connections refused since start because their address held too many ({@code RAGD_MAX_CONNECTIONS_PER_IP}). */
+    public long refusedConnections() {
+        return connections.refusedTotal();
+    }
+
+    /** Open WebSockets of {@code protocol} ({@code ws_book} or {@code ws_native}), for metrics. */
+    public int openWebSockets(String protocol) {
+        return sockets.open(protocol);
     }
 
     /** The bound port (the chosen one when the configured port was 0). */

@@ -6,6 +6,12 @@ import java.util.function.BooleanSupplier;
 public final class Await {
     private Await() {}
 
+    /** A check that may throw (an assertion, an I/O call). */
+    @FunctionalInterface
+    public interface Check {
+        void run() throws Exception;
+    }
+
     public static void until(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
@@ -13,6 +19,22 @@ public final class Await {
                 throw new AssertionError("condition not met within 10 s");
             }
             Thread.sleep(5);
+        }
+    }
+
+    /** Runs {@code check} until it passes; after 10 s its last failure is thrown. */
+    public static void untilPasses(Check check) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError | Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(20);
+            }
         }
     }
 }
