@@ -20,7 +20,7 @@ import java.util.Locale;
  * {@code POST /v1/chat} must be {@code Content-Type: application/json} (415): the content types a
  * cross-site HTML form can send without asking first ({@code text/plain}, form encodings) are
  * exactly the ones refused. Requests without {@code Origin} (curl, SDKs, the book's Python client)
- * pass. {@code /healthz} and {@code /readyz} are exempt from the host check: probes name the pod's
+ * pass. {@code /healthz}, {@code /readyz} and {@code /metrics} are exempt from the host check: probes and scrapers name the pod's
  * address.
  */
 final class CrossSiteGuard implements AdmissionCheck {
@@ -35,7 +35,7 @@ final class CrossSiteGuard implements AdmissionCheck {
     public ChatError refusal(AdmissionRequest request) {
         String path = request.path();
         MultiMap headers = request.headers();
-        boolean probe = path.equals("/healthz") || path.equals("/readyz");
+        boolean probe = path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics");
         ChatError refusal = probe ? null : hostProblem(headers.get("host"));
         if (refusal == null && request.upgrade()) {
             refusal = originProblem(headers);
