@@ -18,6 +18,8 @@ import dev.ragd.ops.StartupLog;
 import dev.ragd.ops.StepLogObserver;
 import dev.ragd.ops.metrics.Metrics;
 import dev.ragd.ops.metrics.MetricsObserver;
+import dev.ragd.ops.tracing.Tracing;
+import dev.ragd.ops.tracing.TracingObserver;
 import dev.ragd.retrieval.LuceneStack;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.rewrite.QueryRewriter;
@@ -58,11 +60,13 @@ public final class App implements AutoCloseable {
     private final RagdServer server;
     private final DurabilityConfig durability;
     private final Metrics metrics;
+    private final Tracing tracing;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private App(Vertx vertx, LuceneStack retrieval, QueuedChatLog chatLog, RagdServer server,
-                DurabilityConfig durability, Metrics metrics) {
+                DurabilityConfig durability, Metrics metrics, Tracing tracing) {
         this.metrics = metrics;
+        this.tracing = tracing;
         this.vertx = vertx;
         this.retrieval = retrieval;
         this.chatLog = chatLog;
@@ -95,9 +99,12 @@ public final class App implements AutoCloseable {
         ChatLog store = null;
         QueuedChatLog chatLog = null;
         Metrics metrics = config.observability().metrics() ? new Metrics(config.observability()) : null;
+        Tracing tracing = null;
         try {
+            tracing = config.observability().tracing() ? Tracing.start(config.observability()) : null;
             MetricsObserver metered = metrics == null ? null : new MetricsObserver(metrics.registry());
-            ChatObserver observer = observers(config, metered);
+            ChatObserver observer = observers(config, metered,
+                    tracing == null ? null : new TracingObserver(tracing.tracer(), config.logContent()));
             retrieval = Retrieval.open(config);
             SampleCorpusBootstrap.seedIfNew(retrieval, config);
             store = storeWrapper.apply(ChatLogs.open(config));
@@ -116,9 +123,10 @@ public final class App implements AutoCloseable {
             if (metrics != null) {
                 gauges(metrics, pipeline, chatLog, server);
             }
-            return new App(vertx, retrieval, chatLog, server, durability, metrics);
+            return new App(vertx, retrieval, chatLog, server, durability, metrics, tracing);
         } catch (Exception e) {
             closeQuietly(metrics);
+            closeQuietly(tracing);
             closeQuietly(chatLog == null ? store : chatLog);
             closeQuietly(retrieval);
             vertx.close();
@@ -131,12 +139,18 @@ public final class App implements AutoCloseable {
 
     /** Who hears what happens to requests as tests build pipelines: the step log. */
     public static ChatObserver observer(RagdConfig config) {
-        return observers(config, null);
+        return observers(config, null, null);
     }
 
-    /** Who hears what happens to requests: the step log, and the metrics when on. */
-    static ChatObserver observers(RagdConfig config, MetricsObserver metrics) {
+    /**
+     * Who hears what happens to requests: the tracer first when on (so its trace id reaches the
+     * others: the step log writes it on every line), the step log, the metrics when on.
+     */
+    static ChatObserver observers(RagdConfig config, MetricsObserver metrics, TracingObserver tracer) {
         List<ChatObserver> observers = new ArrayList<>();
+        if (tracer != null) {
+            observers.add(tracer);
+        }
         observers.add(new StepLogObserver(config.logContent()));
         if (metrics != null) {
             observers.add(metrics);
@@ -258,6 +272,7 @@ public final class App implements AutoCloseable {
             closeQuietly(chatLog);
             closeQuietly(retrieval);
             closeQuietly(metrics);
+            closeQuietly(tracing);
             log.atInfo().addKeyValue("duration_ms", elapsedMs(start)).log("shutdown: done");
         }
     }

@@ -130,7 +130,7 @@ public final class ChatPipeline {
         try {
             RunObserver watcher = observer.admitted(info.withLogId(logId));
             chat = new ChatRun(run, context, request, logId, question, List.copyOf(recent.subList(0, q)), events,
-                    watcher);
+                    watcher, info.traceId());
         } catch (RuntimeException e) {
             active.decrementAndGet();
             throw e;

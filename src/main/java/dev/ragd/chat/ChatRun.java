@@ -60,9 +60,12 @@ final class ChatRun implements ChatHandle {
     private Usage lastUsage = Usage.NONE;
 
     private String errorCode;
+    /** The trace id the caller sent, kept in the record when no observer traces the request. */
+    private final String callerTraceId;
 
     ChatRun(RunParts shared, Context context, ChatRequest request, String logId, String question,
-            List<Message> history, ChatEvents events, RunObserver observer) {
+            List<Message> history, ChatEvents events, RunObserver observer, String callerTraceId) {
+        this.callerTraceId = callerTraceId;
         this.shared = shared;
         this.context = context;
         this.request = request;
@@ -307,7 +310,8 @@ final class ChatRun implements ChatHandle {
         Timings t = timings(usage);
         ChatRecord record = new ChatRecord(logId, request.id(), question, timestamp, answer.toString(),
                 request.userEmail(), searches, status, shared.parts().generator().model(), t.retrievalMs(),
-                t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens(), observer.traceId());
+                t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens(),
+                observer.traceId() != null ? observer.traceId() : callerTraceId);
         recordWrite = RecordWrite.start(shared, observer, record, tokens).andThen(ar -> phase = Phase.DONE);
         return recordWrite;
     }

@@ -4,6 +4,7 @@ import dev.ragd.chatlog.SearchResult;
 import dev.ragd.llm.Message;
 import dev.ragd.observe.Retrieval;
 import dev.ragd.observe.RunObserver;
+import dev.ragd.observe.TraceHeaders;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.Retrieved;
 import io.vertx.core.Context;
@@ -11,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -30,7 +32,7 @@ final class QuerySearch {
      * @param failure    the last query failure, or {@code null}
      */
     record Outcome(List<String> queries, List<SearchResult> searches, List<Passage> passages, double similarity,
-            int failed, Throwable failure) {
+            int failed, Throwable failure, long embeddingNanos, String embedder) {
 
         /** True when every query failed: nothing to answer from. */
         boolean allFailed() {
@@ -39,7 +41,8 @@ final class QuerySearch {
 
         /** What the observer is told about this search. */
         Retrieval report(long retrievalMs, boolean relevant) {
-            return new Retrieval(retrievalMs, queries, passages.size(), similarity, relevant, failed, failure);
+            return new Retrieval(retrievalMs, queries, passages.size(), similarity, relevant, failed, failure,
+                    embeddingNanos / 1e6, embedder);
         }
 
         /** True when nothing measured says the passages are irrelevant. */
@@ -112,8 +115,13 @@ final class QuerySearch {
     private Future<Outcome> search(List<String> queries) {
         int topK = shared.settings().topK();
         List<Future<Retrieved>> runs = new ArrayList<>();
+        Map<String, String> headers = observer.searchHeaders();
         for (String q : queries) {
-            runs.add(context.executeBlocking(() -> shared.parts().retriever().search(q, topK), false));
+            runs.add(context.executeBlocking(() -> {
+                try (TraceHeaders.Scope scope = TraceHeaders.use(headers)) {
+                    return shared.parts().retriever().search(q, topK);
+                }
+            }, false));
         }
         return Future.join(runs).transform(ar -> Future.succeededFuture(outcome(queries, runs, topK)));
     }
@@ -123,6 +131,8 @@ final class QuerySearch {
         List<SearchResult> results = new ArrayList<>();
         double similarity = Double.NaN;
         Throwable failure = null;
+        long embedding = 0;
+        String embedder = null;
         for (int i = 0; i < runs.size(); i++) {
             Future<Retrieved> run = runs.get(i);
             if (run.failed()) {
@@ -131,6 +141,8 @@ final class QuerySearch {
             }
             Retrieved r = run.result() == null ? Retrieved.unmeasured(List.of()) : run.result();
             lists.add(r.passages());
+            embedding = Math.max(embedding, r.embeddingNanos());
+            embedder = r.embedder() != null ? r.embedder() : embedder;
             results.add(new SearchResult(queries.get(i), hits(r.passages())));
             if (r.measured()) {
                 similarity = Double.isNaN(similarity) ? r.similarity() : Math.max(similarity, r.similarity());
@@ -138,7 +150,7 @@ final class QuerySearch {
         }
         List<Passage> fused = lists.isEmpty() ? List.of() : QueryFusion.fuse(lists, topK);
         return new Outcome(List.copyOf(queries), List.copyOf(results), fused, similarity, runs.size() - lists.size(),
-                failure);
+                failure, embedding, embedder);
     }
 
     private long sinceStartMs() {

@@ -169,6 +169,8 @@ public final class MockLlmServer {
         return router;
     }
 
+    private final RateLimitHeaders rateLimits = new RateLimitHeaders(System::currentTimeMillis);
+
     private void api(RoutingContext ctx, MockRoute route) {
         stats.request();
         HttpServerResponse response = ctx.response();
@@ -179,6 +181,7 @@ public final class MockLlmServer {
             response.putHeader("apim-request-id", requestId);
         }
         recorded.put(route, Requests.record(ctx));
+        rateLimits.add(response, options.tokens());
         ApiError refused = Requests.authorize(ctx.request(), azure, options.apiKey());
         if (refused != null) {
             send(response, refused);

@@ -81,6 +81,13 @@ final class CompositeObserver implements ChatObserver {
             return null;
         }
 
+        @Override
+        public Map<String, String> searchHeaders() {
+            Map<String, String> all = new HashMap<>();
+            each(runs, r -> all.putAll(r.searchHeaders()));
+            return all;
+        }
+
         @Override public void rewriteFailed(long ms, Throwable cause) { each(runs, r -> r.rewriteFailed(ms, cause)); }
 
         @Override public void rewritten(long ms, int queries) { each(runs, r -> r.rewritten(ms, queries)); }

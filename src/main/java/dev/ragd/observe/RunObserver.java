@@ -1,5 +1,7 @@
 package dev.ragd.observe;
 
+import java.util.Map;
+
 /**
  * Hears one admitted request, in this order: {@link #rewriteFailed} (only if the rewrite failed),
  * {@link #retrieved}, then either model calls ({@link #modelCall}) and {@link #firstToken}, or
@@ -14,6 +16,14 @@ public interface RunObserver extends ModelCalls {
     /** The trace this request is part of, if this observer traces it; else {@code null}. */
     default String traceId() {
         return null;
+    }
+
+    /**
+     * Headers for the calls a search makes (the embedding request), so they join the request's
+     * trace; empty when nobody traces. Asked once, when searching starts.
+     */
+    default Map<String, String> searchHeaders() {
+        return Map.of();
     }
 
     /** Query rewriting failed or timed out; the question is searched as asked. */

@@ -4,6 +4,7 @@ import dev.langchain4j.model.azure.AzureOpenAiEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
 import dev.langchain4j.model.openai.OpenAiEmbeddingModel;
 import dev.ragd.config.LlmConfig;
+import dev.ragd.observe.TraceHeaders;
 import java.time.Duration;
 
 /** Factory of the embedders ragd knows: the local BGE model, OpenAI and Azure OpenAI. */
@@ -59,6 +60,7 @@ public final class Embedders {
                 .dimensions(config.embeddingDimensions())
                 .timeout(REMOTE_TIMEOUT)
                 .maxRetries(REMOTE_RETRIES)
+                .customHeaders(TraceHeaders::current) // the request's trace context, set around the search
                 .build();
         return new Embedder("openai:" + config.embeddingModel(), model, config.embeddingDimensions(), "");
     }

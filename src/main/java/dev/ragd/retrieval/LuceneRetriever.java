@@ -96,12 +96,18 @@ public final class LuceneRetriever implements Retriever {
         return switch (mode) {
             case KEYWORD -> Retrieved.unmeasured(keyword(q, topK));
             case VECTOR -> {
-                List<Passage> v = vector(q, topK);
-                yield new Retrieved(v, similarity(v));
+                long start = System.nanoTime();
+                float[] e = embedder.embedQuery(q);
+                long embedding = System.nanoTime() - start;
+                List<Passage> v = vector(e, topK);
+                yield new Retrieved(v, similarity(v), embedding, embedder.name());
             }
             case HYBRID -> {
-                List<Passage> v = vector(q, n);
-                yield new Retrieved(fuse(keyword(q, n), v, topK), similarity(v));
+                long start = System.nanoTime();
+                float[] e = embedder.embedQuery(q);
+                long embedding = System.nanoTime() - start;
+                List<Passage> v = vector(e, n);
+                yield new Retrieved(fuse(keyword(q, n), v, topK), similarity(v), embedding, embedder.name());
             }
         };
     }
@@ -157,7 +163,10 @@ public final class LuceneRetriever implements Retriever {
 
     /** Nearest chunks to the query embedding. */
     List<Passage> vector(String text, int n) {
-        float[] v = embedder.embedQuery(text);
+        return vector(embedder.embedQuery(text), n);
+    }
+
+    private List<Passage> vector(float[] v, int n) {
         Query query = new KnnFloatVectorQuery(LuceneIndex.VECTOR, v, n);
         return index.search(s -> toPassages(s.search(query, n), s.storedFields()));
     }

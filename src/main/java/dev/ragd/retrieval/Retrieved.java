@@ -10,11 +10,17 @@ import java.util.List;
  *                   chunk's embedding; {@link Double#NaN} when the retriever does not measure it
  *                   (keyword-only search, test retrievers). Unlike the fused RRF scores, which are
  *                   rank-based and always look alike, it says whether anything relevant was found.
+ * @param embeddingNanos how long embedding the query took (0 when it was not embedded, e.g. cached or keyword-only)
+ * @param embedder       the embedder's name, or {@code null} when none was used
  */
-public record Retrieved(List<Passage> passages, double similarity) {
+public record Retrieved(List<Passage> passages, double similarity, long embeddingNanos, String embedder) {
 
     public Retrieved {
         passages = List.copyOf(passages);
+    }
+
+    public Retrieved(List<Passage> passages, double similarity) {
+        this(passages, similarity, 0, null);
     }
 
     /** A result without a similarity measure. */
