@@ -132,6 +132,10 @@ public final class MetricsObserver implements ChatObserver {
         public void retrieved(Retrieval r) {
             timer("ragd.chat.retrieval.duration", "Searching the index (after rewriting)", Buckets.STEP)
                     .record(Math.max(0, r.durationMs() - rewriteMs), TimeUnit.MILLISECONDS);
+            if (r.embedder() != null) {
+                timer("ragd.chat.embedding.duration", "Embedding the search query (the longest of a request's queries)",
+                        Buckets.STEP, "embedder", r.embedder()).record(Math.round(r.embeddingMs() * 1e6), TimeUnit.NANOSECONDS);
+            }
         }
 
         @Override

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.ragd.mock.MockRoute;
 import dev.ragd.observe.TraceParent;
 import dev.ragd.testsupport.Await;
+import dev.ragd.testsupport.MetricNames;
 import dev.ragd.testsupport.OtlpReceiver;
 import dev.ragd.testsupport.OtlpReceiver.ReceivedSpan;
 import dev.ragd.testsupport.RecordedLog;
@@ -95,6 +96,10 @@ class ModelTelemetryE2ETest {
             assertThat(remaining).isBetween(0.0, 9_999.0);
             assertThat(s.value("ragd_upstream_ratelimit_remaining_tokens")).isPositive();
             assertThat(s.value("ragd_upstream_circuit_state")).isZero();
+            // every ragd and GenAI series served is in the names contract (and so documented)
+            var listed = MetricNames.listed();
+            assertThat(s.names().stream().filter(n -> n.startsWith("ragd_") || n.startsWith("gen_ai_"))
+                    .map(n -> MetricNames.family(n, listed))).allSatisfy(n -> assertThat(listed).containsKey(n));
         });
     }
 
