@@ -5,7 +5,7 @@
 # and the ratio of the p95s. The last line is `ttft_p95_ratio=<x> streams=<n>` for the largest N.
 #
 # Usage: bench/ttft.sh [--streams N[,N...]] [--ttft-ms MS] [--token-ms MS] [--tokens N] [--ramp-ms MS]
-#                      [--chatlog file|none] [--warm-up-s S] [--rounds R] [--compare PREVIOUS_OUTPUT]
+#                      [--chatlog file|none] [--warm-up-s S] [--rounds R] [--tracing] [--compare PREVIOUS_OUTPUT]
 # --compare prints bench/compare.sh's table against a saved run on stderr at the end.
 # Defaults: --streams 1,100,1000 --ttft-ms 500 --token-ms 20 --tokens 40 --ramp-ms 1000 --chatlog file
 #           --warm-up-s 90 --rounds 3
@@ -14,13 +14,16 @@
 # connection pools). On 2 cores under this load, ragd (Lucene, H2, Netty server and client, Jackson)
 # needs 60-90 s of it before the JIT settles (each warm-up round's p95 is printed on stderr);
 # --warm-up-s 0 shows the cold-ish numbers. RAGD_STREAM_COALESCE_MS in the environment reaches ragd
-# (default 30, as in production; 0 = one frame per token).
+# (default 30, as in production; 0 = one frame per token); so does RAGD_METRICS (default true: the
+# Prometheus registry is always in the measurement unless RAGD_METRICS=false).
+# --tracing also traces every request (OTEL_TRACES_SAMPLER=always_on) and pushes metrics every 10 s,
+# exporting over OTLP/HTTP to bench/otlp_sink.py on loopback (its request and byte counts are printed).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bin/lib/java.sh"
 ragd_find_java
 
-streams="1,100,1000"; ttft_ms=500; token_ms=20; tokens=40; ramp_ms=1000; compare=""; chatlog=file; warm_s=90; rounds=3
+streams="1,100,1000"; ttft_ms=500; token_ms=20; tokens=40; ramp_ms=1000; compare=""; chatlog=file; warm_s=90; rounds=3; tracing=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --streams) streams="$2"; shift 2 ;;
@@ -32,6 +35,7 @@ while [ $# -gt 0 ]; do
     --chatlog) chatlog="$2"; shift 2 ;;
     --warm-up-s) warm_s="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
+    --tracing) tracing=1; shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "ttft.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -55,8 +59,17 @@ RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx1g -jar "$jar" mock-llm --port "$mock_port"
 pids+=($!)
 wait_http "$mock_port" /mock/stats
 
+otel=()
+if [ "$tracing" = 1 ]; then
+  sink_port=$(free_port)
+  /usr/bin/python3 "$root/bench/otlp_sink.py" "$sink_port" "$work/otlp.txt" &
+  sink_pid=$!
+  pids+=($sink_pid)
+  otel=(OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$sink_port" OTEL_TRACES_SAMPLER=always_on OTEL_METRIC_EXPORT_INTERVAL=10000)
+fi
+
 ragd_port=$(free_port)
-PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
+env ${otel[@]+"${otel[@]}"} PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
   OPENAI_API_KEY=bench-key RAGD_QUERY_REWRITE=false RAGD_MAX_CONCURRENT_GENERATIONS=100000 RAGD_MAX_CONNECTIONS_PER_IP=100000 RAGD_CHATLOG=$chatlog \
   RAGD_STREAM_COALESCE_MS=${RAGD_STREAM_COALESCE_MS:-30} RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx2g -jar "$jar" serve > "$work/ragd.log" 2>&1 &
 pids+=($!)
@@ -68,7 +81,8 @@ curl -fsS -H 'content-type: application/json' -d '{"stream":false,"messages":[{"
   "http://127.0.0.1:$ragd_port/v1/chat" > /dev/null
 out="$work/out.txt"
 printf '%s\n' "mock_ttft_ms=$ttft_ms" "mock_token_ms=$token_ms" "mock_tokens=$tokens" "ramp_ms=$ramp_ms" "chatlog=$chatlog" \
-  "warm_up_s=$warm_s" "rounds=$rounds" "coalesce_ms=${RAGD_STREAM_COALESCE_MS:-30}" "cores=$(nproc)" | tee "$out"
+  "warm_up_s=$warm_s" "rounds=$rounds" "coalesce_ms=${RAGD_STREAM_COALESCE_MS:-30}" "metrics=${RAGD_METRICS:-true}" \
+  "tracing=$tracing" "cores=$(nproc)" | tee "$out"
 IFS=, read -ra ns <<< "$streams"
 last=""
 for n in "${ns[@]}"; do
@@ -81,5 +95,9 @@ for n in "${ns[@]}"; do
   echo "ttft_p95_ratio_$n=$ratio" | tee -a "$out"
   last="ttft_p95_ratio=$ratio streams=$n"
 done
+if [ "$tracing" = 1 ]; then
+  kill "$sink_pid" 2>/dev/null || true; wait "$sink_pid" 2>/dev/null || true
+  cat "$work/otlp.txt" | tee -a "$out"
+fi
 echo "$last" | tee -a "$out"
 [ -z "$compare" ] || { echo "--- compared with $compare" >&2; "$root/bench/compare.sh" "$compare" "$out" >&2; }
