@@ -43,7 +43,11 @@ class ServeStdoutE2ETest {
 
     @Test
     void inJsonModeEveryStdoutLineOfAWholeRunIsOneJsonObject() throws Exception {
-        Run run = serveOneChatAndOneErrorThenSigterm("json");
+        // Traces and the metrics push on, to a collector that is not there: the exporters' failure
+        // lines (OpenTelemetry logs through java.util.logging) must be JSON lines too.
+        Run run = serveOneChatAndOneErrorThenSigterm("json", Map.of(
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + ServeProcess.freePort(),
+                "OTEL_BSP_SCHEDULE_DELAY", "100", "OTEL_METRIC_EXPORT_INTERVAL", "1000"));
 
         List<JsonNode> lines = new ArrayList<>();
         for (int i = 0; i < run.stdout().size(); i++) {
@@ -66,13 +70,16 @@ class ServeStdoutE2ETest {
                 .anyMatch(n -> n.path("logger").asText().startsWith("org.apache.lucene."));
         assertThat(run.stderr()).as("Lucene's line is not also printed by java.util.logging's console handler")
                 .doesNotContain("org.apache.lucene");
+        assertThat(lines).as("an exporter's failure to reach the collector, as a JSON line")
+                .anyMatch(n -> n.path("logger").asText().startsWith("io.opentelemetry.")
+                        || n.path("logger").asText().startsWith("io.micrometer."));
         assertThat(messages).as("non-actionable library noise is silenced")
                 .noneMatch(m -> m.contains("Failed to detect GPU count") || m.contains("maxLength is not explicitly specified"));
     }
 
     @Test
     void inTextModeTheLinesAreForPeople() throws Exception {
-        Run run = serveOneChatAndOneErrorThenSigterm("text");
+        Run run = serveOneChatAndOneErrorThenSigterm("text", Map.of());
 
         assertThat(run.stdout()).anyMatch(l -> l.startsWith("ragd is serving on http://127.0.0.1:"));
         assertThat(run.stdout()).as("every other line is ts LEVEL [thread] logger - message")
@@ -84,13 +91,15 @@ class ServeStdoutE2ETest {
                 .anyMatch(l -> l.contains(" - shutdown: done "));
     }
 
-    private Run serveOneChatAndOneErrorThenSigterm(String format) throws Exception {
+    private Run serveOneChatAndOneErrorThenSigterm(String format, Map<String, String> extra) throws Exception {
         int port = ServeProcess.freePort();
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PORT", Integer.toString(port),
+                "RAGD_HOST", "127.0.0.1", "RAGD_DATA_DIR", dir.resolve("data").toString(),
+                "RAGD_LOG_FORMAT", format, "RAGD_LOG_LEVEL", "INFO"));
+        env.putAll(extra);
         Path stdout = dir.resolve("stdout.txt");
         Path stderr = dir.resolve("stderr.txt");
-        Process process = ServeProcess.startShippedLogging(Map.of("PORT", Integer.toString(port),
-                "RAGD_HOST", "127.0.0.1", "RAGD_DATA_DIR", dir.resolve("data").toString(),
-                "RAGD_LOG_FORMAT", format, "RAGD_LOG_LEVEL", "INFO"), stdout, stderr);
+        Process process = ServeProcess.startShippedLogging(env, stdout, stderr);
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             HttpResponse<String> answer = post(http, port, "{\"id\":\"q-1\",\"stream\":false,"
@@ -98,6 +107,9 @@ class ServeStdoutE2ETest {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             HttpResponse<String> refused = post(http, port, "{\"id\":\"q-2\",");
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            if (!extra.isEmpty()) {
+                Thread.sleep(2_500); // a few failed exports
+            }
 
             assertThat(process.toHandle().destroy()).as("SIGTERM sent").isTrue();
             assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("process exits").isTrue();
