@@ -9,7 +9,7 @@ import dev.ragd.chatlog.QueuedChatLog;
 import dev.ragd.config.DurabilityConfig;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.ingest.SampleCorpusBootstrap;
-import dev.ragd.llm.ExtractiveAnswerer;
+import dev.ragd.llm.extractive.ExtractiveAnswerer;
 import dev.ragd.llm.Generator;
 import dev.ragd.llm.openai.OpenAiStreamingGenerator;
 import dev.ragd.llm.openai.UpstreamHealth;

@@ -1,6 +1,6 @@
-package dev.ragd.llm;
+package dev.ragd.llm.extractive;
 
-import dev.ragd.llm.Candidate.Kind;
+import dev.ragd.llm.extractive.Candidate.Kind;
 import java.text.BreakIterator;
 import java.util.ArrayList;
 import java.util.List;

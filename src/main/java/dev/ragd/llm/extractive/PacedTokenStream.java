@@ -1,5 +1,7 @@
-package dev.ragd.llm;
+package dev.ragd.llm.extractive;
 
+import dev.ragd.llm.Usage;
+import dev.ragd.llm.TokenStream;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package dev.ragd.llm;
+package dev.ragd.llm.extractive;
 
 import java.util.ArrayList;
 import java.util.List;

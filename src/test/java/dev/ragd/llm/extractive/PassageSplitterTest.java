@@ -1,8 +1,8 @@
-package dev.ragd.llm;
+package dev.ragd.llm.extractive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ragd.llm.Candidate.Kind;
+import dev.ragd.llm.extractive.Candidate.Kind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
-package dev.ragd.llm;
+package dev.ragd.llm.extractive;
 
+import dev.ragd.llm.Usage;
+import dev.ragd.llm.TokenStream;
+import dev.ragd.llm.GenerationRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Context;

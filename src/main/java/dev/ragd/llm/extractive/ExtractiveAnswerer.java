@@ -1,5 +1,11 @@
-package dev.ragd.llm;
+package dev.ragd.llm.extractive;
 
+import dev.ragd.llm.Usage;
+import dev.ragd.llm.TokenStream;
+import dev.ragd.llm.Message;
+import dev.ragd.llm.Generator;
+import dev.ragd.llm.GenerationRequest;
+import dev.ragd.llm.FollowUps;
 import dev.ragd.retrieval.Passage;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;

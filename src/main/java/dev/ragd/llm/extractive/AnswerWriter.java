@@ -1,4 +1,4 @@
-package dev.ragd.llm;
+package dev.ragd.llm.extractive;
 
 import dev.ragd.retrieval.Passage;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
-package dev.ragd.llm;
+package dev.ragd.llm.extractive;
 
+import dev.ragd.llm.Message;
+import dev.ragd.llm.GenerationRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.retrieval.Passage;
