@@ -51,4 +51,17 @@ class StartupLogTest {
                 .containsEntry("AZURE_COSMOS_KEY", "****").containsEntry("DB_PASSWORD", "****")
                 .containsEntry("RAGD_EXTRACTIVE_TOKEN_MS", "15").containsEntry("RAGD_EMPTY_SECRET", "");
     }
+
+    @Test
+    void otlpHeadersCarryApiKeysAndAreMaskedInTheEffectiveConfiguration() {
+        RagdConfig config = RagdConfig.from(new dev.ragd.config.Env(Map.of(
+                "OTEL_EXPORTER_OTLP_ENDPOINT", "https://otlp.example.com",
+                "OTEL_EXPORTER_OTLP_HEADERS", "api-key=" + SECRET,
+                "OTEL_EXPORTER_OTLP_TRACES_HEADERS", "x-honeycomb-team=" + SECRET)));
+
+        String out = CapturedLog.capture(Map.of(), ctx -> new StartupLog(ctx.getLogger("dev.ragd.startup")).logConfig(config));
+
+        assertThat(out).doesNotContain(SECRET).contains("OTEL_EXPORTER_OTLP_HEADERS").contains("https://otlp.example.com");
+        assertThat(config.toString()).doesNotContain(SECRET);
+    }
 }
