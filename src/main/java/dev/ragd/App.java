@@ -18,6 +18,9 @@ import dev.ragd.ops.StartupLog;
 import dev.ragd.ops.StepLogObserver;
 import dev.ragd.ops.metrics.Metrics;
 import dev.ragd.ops.metrics.MetricsObserver;
+import dev.ragd.ops.status.StatusGauges;
+import dev.ragd.ops.status.StatusPage;
+import dev.ragd.ops.status.StatusWindow;
 import dev.ragd.retrieval.LuceneStack;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.rewrite.QueryRewriter;
@@ -95,9 +98,10 @@ public final class App implements AutoCloseable {
         ChatLog store = null;
         QueuedChatLog chatLog = null;
         Metrics metrics = config.observability().metrics() ? new Metrics(config.observability()) : null;
+        StatusWindow status = new StatusWindow(); // GET /status: always on, whatever RAGD_METRICS says
         try {
             MetricsObserver metered = metrics == null ? null : new MetricsObserver(metrics.registry());
-            ChatObserver observer = observers(config, metered);
+            ChatObserver observer = observers(config, metered, status);
             retrieval = Retrieval.open(config);
             SampleCorpusBootstrap.seedIfNew(retrieval, config);
             store = storeWrapper.apply(ChatLogs.open(config));
@@ -106,16 +110,20 @@ public final class App implements AutoCloseable {
             if (metered != null && generator instanceof UpstreamHealth upstream) {
                 metered.knownUpstream(upstream.name());
             }
+            if (generator instanceof UpstreamHealth upstream) {
+                status.knownUpstream(upstream.name());
+            }
             PipelineParts parts = new PipelineParts(retrieval.retriever(), generator, chatLog, rewriter(config),
                     observer);
             ChatPipeline pipeline = new ChatPipeline(vertx, PipelineSettings.from(config), parts);
             RagdServer server = RagdServer.start(vertx, ServerSettings.from(config), pipeline,
-                            readinessChecks(chatLog, generator, pipeline), endpoints(metrics),
+                            readinessChecks(chatLog, generator, pipeline), endpoints(metrics, status),
                             Runtime.getRuntime().availableProcessors())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             if (metrics != null) {
                 gauges(metrics, pipeline, chatLog, server);
             }
+            status.gauges(statusGauges(pipeline, chatLog, server));
             return new App(vertx, retrieval, chatLog, server, durability, metrics);
         } catch (Exception e) {
             closeQuietly(metrics);
@@ -131,26 +139,43 @@ public final class App implements AutoCloseable {
 
     /** Who hears what happens to requests as tests build pipelines: the step log. */
     public static ChatObserver observer(RagdConfig config) {
-        return observers(config, null);
+        return observers(config, null, null);
     }
 
-    /** Who hears what happens to requests: the step log, and the metrics when on. */
-    static ChatObserver observers(RagdConfig config, MetricsObserver metrics) {
+    /** Who hears what happens to requests: the step log, the metrics when on, and the status page's window. */
+    static ChatObserver observers(RagdConfig config, MetricsObserver metrics, StatusWindow status) {
         List<ChatObserver> observers = new ArrayList<>();
         observers.add(new StepLogObserver(config.logContent()));
         if (metrics != null) {
             observers.add(metrics);
         }
+        if (status != null) {
+            observers.add(status);
+        }
         return ChatObserver.compose(observers);
     }
 
-    /** The extra endpoints: {@code /metrics} when metrics are on. */
-    static List<Endpoint> endpoints(Metrics metrics) {
+    /** The extra endpoints: {@code /metrics} when metrics are on; the status page and its data. */
+    static List<Endpoint> endpoints(Metrics metrics, StatusWindow status) {
         List<Endpoint> endpoints = new ArrayList<>();
         if (metrics != null) {
             endpoints.add(new Endpoint("/metrics", Metrics.CONTENT_TYPE, metrics.scraper()));
         }
+        if (status != null) {
+            StatusPage page = StatusPage.load();
+            endpoints.add(new Endpoint("/status", StatusPage.CONTENT_TYPE, page::html, page.headers()));
+            endpoints.add(new Endpoint("/status/data", StatusWindow.CONTENT_TYPE, status::json, StatusPage.DATA_HEADERS));
+        }
         return endpoints;
+    }
+
+    /** What the status page reads from the parts on each poll (the rest the {@link StatusWindow} hears). */
+    static StatusGauges statusGauges(ChatPipeline pipeline, QueuedChatLog chatLog, RagdServer server) {
+        return new StatusGauges(pipeline::activeGenerations, pipeline::maxConcurrentGenerations, chatLog::queued,
+                chatLog::capacity, server::openConnections,
+                () -> server.openWebSockets(dev.ragd.chat.RequestOrigin.WS_BOOK)
+                        + server.openWebSockets(dev.ragd.chat.RequestOrigin.WS_NATIVE),
+                server::refusedConnections);
     }
 
     /** Gauges read from the parts on each scrape (the rest is counted by the {@link MetricsObserver}). */
