@@ -15,16 +15,11 @@ import dev.ragd.llm.openai.OpenAiStreamingGenerator;
 import dev.ragd.llm.openai.UpstreamHealth;
 import dev.ragd.observe.ChatObserver;
 import dev.ragd.ops.StartupLog;
-import dev.ragd.ops.StepLogObserver;
-import dev.ragd.ops.metrics.Metrics;
-import dev.ragd.ops.metrics.MetricsObserver;
-import dev.ragd.ops.tracing.Tracing;
-import dev.ragd.ops.tracing.TracingObserver;
+import dev.ragd.ops.Observability;
 import dev.ragd.retrieval.LuceneStack;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.rewrite.QueryRewriter;
 import dev.ragd.rewrite.QueryRewriters;
-import dev.ragd.server.Endpoint;
 import dev.ragd.server.RagdServer;
 import dev.ragd.server.ReadinessCheck;
 import dev.ragd.server.ServerSettings;
@@ -32,7 +27,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,14 +53,12 @@ public final class App implements AutoCloseable {
     private final QueuedChatLog chatLog;
     private final RagdServer server;
     private final DurabilityConfig durability;
-    private final Metrics metrics;
-    private final Tracing tracing;
+    private final Observability observability;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private App(Vertx vertx, LuceneStack retrieval, QueuedChatLog chatLog, RagdServer server,
-                DurabilityConfig durability, Metrics metrics, Tracing tracing) {
-        this.metrics = metrics;
-        this.tracing = tracing;
+                DurabilityConfig durability, Observability observability) {
+        this.observability = observability;
         this.vertx = vertx;
         this.retrieval = retrieval;
         this.chatLog = chatLog;
@@ -98,35 +90,29 @@ public final class App implements AutoCloseable {
         LuceneStack retrieval = null;
         ChatLog store = null;
         QueuedChatLog chatLog = null;
-        Metrics metrics = config.observability().metrics() ? new Metrics(config.observability()) : null;
-        Tracing tracing = null;
+        Observability observability = null;
         try {
-            tracing = config.observability().tracing() ? Tracing.start(config.observability()) : null;
-            MetricsObserver metered = metrics == null ? null : new MetricsObserver(metrics.registry());
-            ChatObserver observer = observers(config, metered,
-                    tracing == null ? null : new TracingObserver(tracing.tracer(), config.logContent()));
+            observability = observability(config);
+            ChatObserver observer = observability.observer();
             retrieval = Retrieval.open(config);
             SampleCorpusBootstrap.seedIfNew(retrieval, config);
             store = storeWrapper.apply(ChatLogs.open(config));
             chatLog = new QueuedChatLog(store, durability.queueCapacity(), durability.queueReadyThreshold());
             Generator generator = generator(vertx, config, observer);
-            if (metered != null && generator instanceof UpstreamHealth upstream) {
-                metered.knownUpstream(upstream.name());
+            if (generator instanceof UpstreamHealth upstream) {
+                observability.knownUpstream(upstream.name());
             }
             PipelineParts parts = new PipelineParts(retrieval.retriever(), generator, chatLog, rewriter(config),
                     observer);
             ChatPipeline pipeline = new ChatPipeline(vertx, PipelineSettings.from(config), parts);
             RagdServer server = RagdServer.start(vertx, ServerSettings.from(config), pipeline,
-                            readinessChecks(chatLog, generator, pipeline), endpoints(metrics),
+                            readinessChecks(chatLog, generator, pipeline), observability.endpoints(),
                             Runtime.getRuntime().availableProcessors())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            if (metrics != null) {
-                gauges(metrics, pipeline, chatLog, server);
-            }
-            return new App(vertx, retrieval, chatLog, server, durability, metrics, tracing);
+            observability.watch(pipeline, chatLog, server);
+            return new App(vertx, retrieval, chatLog, server, durability, observability);
         } catch (Exception e) {
-            closeQuietly(metrics);
-            closeQuietly(tracing);
+            closeQuietly(observability);
             closeQuietly(chatLog == null ? store : chatLog);
             closeQuietly(retrieval);
             vertx.close();
@@ -137,50 +123,14 @@ public final class App implements AutoCloseable {
         }
     }
 
-    /** Who hears what happens to requests as tests build pipelines: the step log. */
+    /** Who hears what happens to requests as tests build pipelines by hand: the step log. */
     public static ChatObserver observer(RagdConfig config) {
-        return observers(config, null, null);
+        return Observability.stepLog(config.logContent());
     }
 
-    /**
-     * Who hears what happens to requests: the tracer first when on (so its trace id reaches the
-     * others: the step log writes it on every line), the step log, the metrics when on.
-     */
-    static ChatObserver observers(RagdConfig config, MetricsObserver metrics, TracingObserver tracer) {
-        List<ChatObserver> observers = new ArrayList<>();
-        if (tracer != null) {
-            observers.add(tracer);
-        }
-        observers.add(new StepLogObserver(config.logContent()));
-        if (metrics != null) {
-            observers.add(metrics);
-        }
-        return ChatObserver.compose(observers);
-    }
-
-    /** The extra endpoints: {@code /metrics} when metrics are on. */
-    static List<Endpoint> endpoints(Metrics metrics) {
-        List<Endpoint> endpoints = new ArrayList<>();
-        if (metrics != null) {
-            endpoints.add(new Endpoint("/metrics", Metrics.CONTENT_TYPE, metrics.scraper()));
-        }
-        return endpoints;
-    }
-
-    /** Gauges read from the parts on each scrape (the rest is counted by the {@link MetricsObserver}). */
-    static void gauges(Metrics m, ChatPipeline pipeline, QueuedChatLog chatLog, RagdServer server) {
-        m.gauge("ragd.chat.active.generations", "Requests admitted and not finished", pipeline::activeGenerations);
-        m.gauge("ragd.chat.max.concurrent.generations", "RAGD_MAX_CONCURRENT_GENERATIONS",
-                pipeline::maxConcurrentGenerations);
-        m.gauge("ragd.chatlog.queue.depth", "Chat-log records waiting for the store", chatLog::queued);
-        m.gauge("ragd.chatlog.queue.capacity", "RAGD_CHATLOG_QUEUE_CAPACITY", chatLog::capacity);
-        m.gauge("ragd.connections.open", "Open TCP connections", server::openConnections);
-        m.counter("ragd.connections.refused", "Connections refused over RAGD_MAX_CONNECTIONS_PER_IP since start",
-                server::refusedConnections);
-        for (String protocol : List.of(dev.ragd.chat.RequestOrigin.WS_BOOK, dev.ragd.chat.RequestOrigin.WS_NATIVE)) {
-            m.gauge("ragd.websockets.open", "Open WebSockets", () -> server.openWebSockets(protocol),
-                    "protocol", protocol);
-        }
+    /** Who watches the replica: tracer, step log, metrics, status window ({@link Observability}). */
+    static Observability observability(RagdConfig config) {
+        return Observability.start(config.observability(), config.logContent());
     }
 
     static QueryRewriter rewriter(RagdConfig config) {
@@ -271,8 +221,7 @@ public final class App implements AutoCloseable {
             }
             closeQuietly(chatLog);
             closeQuietly(retrieval);
-            closeQuietly(metrics);
-            closeQuietly(tracing);
+            closeQuietly(observability);
             log.atInfo().addKeyValue("duration_ms", elapsedMs(start)).log("shutdown: done");
         }
     }

@@ -1,5 +1,6 @@
 package dev.ragd.server;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -9,5 +10,16 @@ import java.util.function.Supplier;
  * @param path        the exact path, e.g. {@code /metrics}
  * @param contentType the response's content type
  * @param body        makes the body on each request; thread-safe
+ * @param headers     further response headers (e.g. a Content-Security-Policy); may be empty
  */
-public record Endpoint(String path, String contentType, Supplier<String> body) {}
+public record Endpoint(String path, String contentType, Supplier<String> body, Map<String, String> headers) {
+
+    public Endpoint {
+        headers = Map.copyOf(headers);
+    }
+
+    /** An endpoint with no further headers. */
+    public Endpoint(String path, String contentType, Supplier<String> body) {
+        this(path, contentType, body, Map.of());
+    }
+}

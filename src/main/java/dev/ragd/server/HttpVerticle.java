@@ -230,6 +230,7 @@ final class HttpVerticle extends VerticleBase {
             }
             ctx.response().setStatusCode(200).putHeader("content-type", e.contentType())
                     .putHeader("cache-control", "no-store");
+            e.headers().forEach(ctx.response()::putHeader);
             PageAssets.end(ctx, io.vertx.core.buffer.Buffer.buffer(ar.result()));
         });
     }
