@@ -6,13 +6,17 @@ import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.testsupport.Await;
 import dev.ragd.testsupport.SharedApp;
 import dev.ragd.testsupport.WsSession;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,32 +71,35 @@ class CancellationE2ETest {
         assertCancelledWithPrefix("native-leaver", firstToken);
     }
 
+    /**
+     * Read with the JDK client, line by line, and closed after the first token: Vert.x's pooled
+     * client can hand over a body's first chunks before the response handler is set
+     * (eclipse-vertx/vert.x#5825), which made this test see a later token as the first.
+     */
     @Test
     void sseClientDisconnectingAfterTheFirstTokenCancelsItsRequest() throws Exception {
-        HttpClient http = APP.get().clientVertx().createHttpClient();
-        try {
-            CompletableFuture<String> firstEvents = new CompletableFuture<>();
-            HttpClientResponse response = http.request(HttpMethod.POST, APP.get().port(), "127.0.0.1", "/v1/chat")
-                    .compose(req -> req.putHeader("content-type", "application/json").send(Buffer.buffer(
-                            NativeSocketE2ETest.request("sse-leaver", BookSocketE2ETest.QUESTION).encode())))
-                    .await(10, TimeUnit.SECONDS);
-            StringBuilder seen = new StringBuilder();
-            response.handler(chunk -> {
-                seen.append(chunk.toString());
-                if (seen.indexOf("event: token") >= 0 && !firstEvents.isDone()) {
-                    firstEvents.complete(seen.toString());
-                    response.request().connection().close();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(APP.get().baseUrl() + "/v1/chat"))
+                .header("content-type", "application/json").timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        NativeSocketE2ETest.request("sse-leaver", BookSocketE2ETest.QUESTION).encode())).build();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String firstToken = null;
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while (firstToken == null && (line = lines.readLine()) != null) {
+                if (line.startsWith("data: ")) {
+                    JsonObject data = new JsonObject(line.substring("data: ".length()));
+                    if ("token".equals(data.getString("type"))) {
+                        firstToken = data.getString("text");
+                    }
                 }
-            });
-            String received = firstEvents.get(10, TimeUnit.SECONDS);
-            String firstToken = HttpChatE2ETest.events(received.substring(0, received.lastIndexOf("\n\n") + 2))
-                    .stream().filter(e -> "token".equals(e.getString("type"))).findFirst().orElseThrow()
-                    .getString("text");
+            }
+        } // closing the body before its end drops the connection
+        http.close();
+        assertThat(firstToken).isNotNull();
 
-            assertCancelledWithPrefix("sse-leaver", firstToken);
-        } finally {
-            http.close().await(10, TimeUnit.SECONDS);
-        }
+        assertCancelledWithPrefix("sse-leaver", firstToken);
     }
 
     private static void assertCancelledWithPrefix(String id, String firstToken) throws InterruptedException {
