@@ -16,6 +16,7 @@ import dev.ragd.llm.openai.UpstreamHealth;
 import dev.ragd.observe.ChatObserver;
 import dev.ragd.ops.StartupLog;
 import dev.ragd.ops.Observability;
+import dev.ragd.ops.warmup.WarmUp;
 import dev.ragd.retrieval.LuceneStack;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.rewrite.QueryRewriter;
@@ -105,11 +106,16 @@ public final class App implements AutoCloseable {
             PipelineParts parts = new PipelineParts(retrieval.retriever(), generator, chatLog, rewriter(config),
                     observer);
             ChatPipeline pipeline = new ChatPipeline(vertx, PipelineSettings.from(config), parts);
+            WarmUp warmUp = new WarmUp(Duration.ofMillis(config.warmupMs()));
+            Map<String, ReadinessCheck> checks = readinessChecks(chatLog, generator, pipeline);
+            checks.put("warmup", warmUp::notReadyReason);
             RagdServer server = RagdServer.start(vertx, ServerSettings.from(config), pipeline,
-                            readinessChecks(chatLog, generator, pipeline), observability.endpoints(),
+                            checks, observability.endpoints(),
                             Runtime.getRuntime().availableProcessors())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             observability.watch(pipeline, chatLog, server);
+            warmUp.run(vertx, PipelineSettings.from(config), ServerSettings.from(config), retrieval.retriever(),
+                    warmUpGenerator(vertx, generator));
             return new App(vertx, retrieval, chatLog, server, durability, observability);
         } catch (Exception e) {
             closeQuietly(observability);
@@ -157,6 +163,12 @@ public final class App implements AutoCloseable {
     static String saturation(int active, int max) {
         return active < max ? null : "saturated: " + active + " of RAGD_MAX_CONCURRENT_GENERATIONS=" + max
                 + " generations in flight; new questions get busy";
+    }
+
+    /** What the warm-up answers with: the model client's path on a canned answer, never a paid model call. */
+    static Generator warmUpGenerator(Vertx vertx, Generator generator) {
+        return generator instanceof OpenAiStreamingGenerator model ? model.warmUpGenerator()
+                : new ExtractiveAnswerer(vertx, 0);
     }
 
     static Generator generator(Vertx vertx, RagdConfig config, ChatObserver observer) {

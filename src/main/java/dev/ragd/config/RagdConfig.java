@@ -31,13 +31,20 @@ public record RagdConfig(
         StatelessConfig stateless,
         DurabilityConfig durability,
         EdgeConfig edge,
-        ObservabilityConfig observability) {
+        ObservabilityConfig observability,
+        int warmupMs) {
 
     /**
      * Tokens arriving within this many milliseconds of the last token frame share the next frame: a
      * person cannot see 30 ms, a 2-core replica streaming 50,000 tokens/s feels every write.
      */
     public static final int DEFAULT_STREAM_COALESCE_MS = 30;
+
+    /**
+     * How long a starting replica drives its own request path before it turns ready: long enough
+     * for the JIT to compile the hot paths (see the README's warm-up measurement).
+     */
+    public static final int DEFAULT_WARMUP_MS = 30_000;
 
     /** Variables whose values are never printed or logged. */
     public static final Set<String> SECRETS = union(union(LlmConfig.SECRETS, ChatLogConfig.SECRETS),
@@ -73,7 +80,8 @@ public record RagdConfig(
                 StatelessConfig.from(env),
                 DurabilityConfig.from(env),
                 EdgeConfig.from(env),
-                ObservabilityConfig.from(env));
+                ObservabilityConfig.from(env),
+                env.integer("RAGD_WARMUP_MS", DEFAULT_WARMUP_MS, 0, 600_000));
     }
 
     /** Defaults only; for tests and tools. */
@@ -84,13 +92,13 @@ public record RagdConfig(
     public RagdConfig withPort(int newPort) {
         return new RagdConfig(host, newPort, dataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless, durability, edge, observability);
+                logFormat, logLevel, stateless, durability, edge, observability, warmupMs);
     }
 
     public RagdConfig withDataDir(Path newDataDir) {
         return new RagdConfig(host, port, newDataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless, durability, edge, observability);
+                logFormat, logLevel, stateless, durability, edge, observability, warmupMs);
     }
 
     /** Hides secrets from {@code toString()}. */
@@ -123,6 +131,7 @@ public record RagdConfig(
         m.putAll(durability.describe());
         m.putAll(edge.describe());
         m.putAll(llm.describe());
+        m.put("RAGD_WARMUP_MS", Integer.toString(warmupMs));
         m.putAll(observability.describe());
         return m;
     }

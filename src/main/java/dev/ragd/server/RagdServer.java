@@ -28,6 +28,13 @@ public final class RagdServer {
 
     private static final Logger log = LoggerFactory.getLogger(RagdServer.class);
 
+    /**
+     * A port setting that binds a random free port not shared with the server that asked for port 0
+     * (Vert.x shares one random port among servers that ask for the same negative port, and port 0
+     * is mapped to -1).
+     */
+    public static final int PRIVATE_RANDOM_PORT = -2;
+
     /** How long {@link #close()} waits for interrupted requests to write their records. */
     static final long CLOSE_WAIT_SECONDS = 10;
 

@@ -51,7 +51,7 @@ class DrainE2ETest {
 
     static RagdConfig config(Path dataDir, Map<String, String> extra) {
         Map<String, String> vars = new HashMap<>(Map.of("RAGD_DATA_DIR", dataDir.toString(), "PORT", "0",
-                "RAGD_HOST", "127.0.0.1", "RAGD_EXTRACTIVE_TOKEN_MS", "30", "RAGD_WS_MAX_INFLIGHT", "10"));
+                "RAGD_HOST", "127.0.0.1", "RAGD_EXTRACTIVE_TOKEN_MS", "30", "RAGD_WS_MAX_INFLIGHT", "10", "RAGD_WARMUP_MS", "0"));
         vars.putAll(extra);
         return RagdConfig.from(new Env(vars));
     }

@@ -128,7 +128,7 @@ class StatelessE2ETest {
         pb.environment().keySet().removeIf(k -> k.startsWith("RAGD_") || k.equals("PORT"));
         pb.environment().putAll(Map.of("RAGD_STATELESS", "true", "RAGD_INDEX_DIR", index.toString(),
                 "RAGD_DATA_DIR", data.toString(), "RAGD_CHATLOG", "none", "RAGD_HOST", "127.0.0.1",
-                "RAGD_EXTRACTIVE_TOKEN_MS", "0", "RAGD_LOG_FORMAT", "text"));
+                "RAGD_EXTRACTIVE_TOKEN_MS", "0", "RAGD_LOG_FORMAT", "text", "RAGD_WARMUP_MS", "0"));
         server = pb.start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {

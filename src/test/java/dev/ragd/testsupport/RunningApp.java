@@ -36,7 +36,7 @@ public final class RunningApp implements AutoCloseable {
     /**
      * Starts ragd with {@code RAGD_HOST=127.0.0.1}, {@code PORT=0}, a fresh temporary
      * {@code RAGD_DATA_DIR}, {@code RAGD_EXTRACTIVE_TOKEN_MS=0} and {@code RAGD_STREAM_COALESCE_MS=0}
-     * (one token frame per token, so tests can check frame by frame); {@code env} adds or overrides
+     * (one token frame per token, so tests can check frame by frame), {@code RAGD_WARMUP_MS=0} (ready at once); {@code env} adds or overrides
      * variables. Blocks until the server listens.
      */
     public static RunningApp start(Map<String, String> env) {
@@ -47,7 +47,8 @@ public final class RunningApp implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         Map<String, String> vars = new HashMap<>(Map.of("RAGD_DATA_DIR", dir.toString(), "PORT", "0",
-                "RAGD_HOST", "127.0.0.1", "RAGD_EXTRACTIVE_TOKEN_MS", "0", "RAGD_STREAM_COALESCE_MS", "0"));
+                "RAGD_HOST", "127.0.0.1", "RAGD_EXTRACTIVE_TOKEN_MS", "0", "RAGD_STREAM_COALESCE_MS", "0",
+                "RAGD_WARMUP_MS", "0"));
         vars.putAll(env);
         try {
             return new RunningApp(dir, App.start(RagdConfig.from(new Env(vars))), Vertx.vertx());

@@ -42,6 +42,7 @@ public final class ServeProcess {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.ragd.Main", "serve"));
         ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().put("RAGD_WARMUP_MS", "0"); // ready at once unless a test asks for a warm-up
         pb.environment().putAll(env);
         return pb;
     }

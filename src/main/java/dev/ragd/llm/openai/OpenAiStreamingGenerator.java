@@ -178,6 +178,16 @@ public final class OpenAiStreamingGenerator implements Generator, UpstreamHealth
         }
     }
 
+    /**
+     * A generator for the start-up warm-up: the same prompt building and stream parsing as this
+     * one, on a canned answer, with no network call (so no cost at the model).
+     */
+    public Generator warmUpGenerator() {
+        return new CannedStreamGenerator(this);
+    }
+
+    Prompts prompts() { return prompts; }
+
     Vertx vertx() { return vertx; }
 
     LlmConfig config() { return config; }
