@@ -237,7 +237,8 @@ public final class MockLlmServer {
         Decision decision = decisions.next(streaming);
         String operation = route.chat() ? "ChatCompletions_Create" : "Embeddings_Create";
         if (decision.kind() == Decision.Kind.RATE_LIMITED || !admit()) {
-            rateLimited(response, azure, operation, ctx.request().getParam("api-version"));
+            send(response, RateLimitHeaders.refused(response, azure, operation, ctx.request().getParam("api-version"),
+                    options.retryAfterS()));
             return;
         }
         Runnable done = once(openRequests::decrementAndGet);
@@ -246,7 +247,7 @@ public final class MockLlmServer {
         headroom.put(response);
         if (!headroom.admitted()) {
             done.run();
-            overQuota(response, azure, operation, ctx.request().getParam("api-version"), headroom);
+            send(response, headroom.refusal(response, azure, operation, ctx.request().getParam("api-version")));
             return;
         }
         switch (decision.kind()) {
@@ -274,30 +275,6 @@ public final class MockLlmServer {
             return false;
         }
         return true;
-    }
-
-    private void rateLimited(HttpServerResponse response, boolean azure, String operation, String apiVersion) {
-        int seconds = options.retryAfterS();
-        response.putHeader("retry-after", String.valueOf(seconds))
-                .putHeader("x-ratelimit-remaining-requests", "0");
-        if (azure) {
-            response.putHeader("retry-after-ms", String.valueOf(seconds * 1000L));
-        } else {
-            response.putHeader("x-ratelimit-reset-requests", seconds + "s");
-        }
-        send(response, ApiError.rateLimited(azure, operation, apiVersion, seconds));
-    }
-
-    /** A 429 for the per-minute quota: retry when the minute resets, as Azure OpenAI answers. */
-    private void overQuota(HttpServerResponse response, boolean azure, String operation, String apiVersion,
-            RateLimitHeaders.Headroom headroom) {
-        int seconds = headroom.retryAfterS();
-        response.putHeader("retry-after", String.valueOf(seconds));
-        if (azure) {
-            response.putHeader("retry-after-ms", String.valueOf(headroom.resetMs()));
-        }
-        send(response, ApiError.quotaExceeded(azure, operation, apiVersion, seconds, headroom.tokensRefused(),
-                headroom.tokensRefused() ? headroom.limitTokens() : headroom.limitRequests()));
     }
 
     private void send(HttpServerResponse response, ApiError error) {

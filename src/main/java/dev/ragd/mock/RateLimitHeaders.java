@@ -36,6 +36,17 @@ final class RateLimitHeaders {
             return (int) Math.max(1, (resetMs + 999) / 1000);
         }
 
+        /** The 429 of this refusal, with its retry headers put on {@code response}: retry when the minute resets. */
+        ApiError refusal(HttpServerResponse response, boolean azure, String operation, String apiVersion) {
+            int seconds = retryAfterS();
+            response.putHeader("retry-after", String.valueOf(seconds));
+            if (azure) {
+                response.putHeader("retry-after-ms", String.valueOf(resetMs));
+            }
+            return ApiError.quotaExceeded(azure, operation, apiVersion, seconds, tokensRefused,
+                    tokensRefused ? limitTokens : limitRequests);
+        }
+
         void put(HttpServerResponse response) {
             long resetS = retryAfterS();
             response.putHeader("x-ratelimit-limit-requests", Long.toString(limitRequests))
@@ -45,6 +56,17 @@ final class RateLimitHeaders {
                     .putHeader("x-ratelimit-reset-requests", resetS + "s")
                     .putHeader("x-ratelimit-reset-tokens", resetS + "s");
         }
+    }
+
+    /** The 429 of a drawn rate limit ({@code --rate-429}), with its retry headers put on {@code response}. */
+    static ApiError refused(HttpServerResponse response, boolean azure, String operation, String apiVersion, int seconds) {
+        response.putHeader("retry-after", String.valueOf(seconds)).putHeader("x-ratelimit-remaining-requests", "0");
+        if (azure) {
+            response.putHeader("retry-after-ms", String.valueOf(seconds * 1000L));
+        } else {
+            response.putHeader("x-ratelimit-reset-requests", seconds + "s");
+        }
+        return ApiError.rateLimited(azure, operation, apiVersion, seconds);
     }
 
     private final LongSupplier clockMs;

@@ -34,7 +34,7 @@ final class ReportData {
             latency.add(new Series("model alone TTFT p95", aligned(steps, direct, StepResult::ttftP95Ms), false, true));
         }
         List<Series> throughput = List.of(series("questions/s", steps, StepResult::throughput),
-                new Series("tokens/s", ReportHtml.column(steps, StepResult::tokensPerS), true, false));
+                new Series("tokens/s", ReportHtml.column(steps, StepResult::tokensPerS), true, true));
         List<Series> errors = new ArrayList<>();
         for (String kind : new TreeSet<>(steps.stream().flatMap(s -> s.errorsByKind().keySet().stream()).toList())) {
             errors.add(series(kind, steps, s -> s.errorsByKind().getOrDefault(kind, 0L)));

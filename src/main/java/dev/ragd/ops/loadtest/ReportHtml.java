@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +43,7 @@ public final class ReportHtml {
      */
     public static String render(Run run, List<StepResult> steps, List<StepResult> direct, Knee knee,
             List<Finding> findings, int cores) {
-        List<StepResult> sorted = steps.stream().sorted(java.util.Comparator.comparingInt(StepResult::users)).toList();
+        List<StepResult> sorted = steps.stream().sorted(Comparator.comparingInt(StepResult::users)).toList();
         String version = uplotVersion();
         StringBuilder h = new StringBuilder(200_000);
         h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -78,7 +79,7 @@ public final class ReportHtml {
     }
 
     private static void steps(StringBuilder h, List<StepResult> steps, Knee knee, int cores) {
-        h.append("<h2>Steps</h2>\n<table><tr><th>users</th><th>questions</th><th>questions/s</th>")
+        h.append("<h2>Steps</h2>\n<div class=\"wide\"><table><tr><th>users</th><th>questions</th><th>questions/s</th>")
                 .append("<th>TTFT p50 ms</th><th>TTFT p95 ms</th><th>TTFT p99 ms</th><th>answer p50 ms</th>")
                 .append("<th>answer p95 ms</th><th>answer p99 ms</th><th>tokens/s</th><th>errors</th>")
                 .append("<th class=\"text\">errors by kind</th><th>CPU % of cores</th><th>RSS MiB</th>")
@@ -103,7 +104,7 @@ public final class ReportHtml {
             text(h, met ? "met" : knee.target().missedBy(s));
             h.append("</tr>\n");
         }
-        h.append("</table>\n");
+        h.append("</table></div>\n");
     }
 
     private static void overhead(StringBuilder h, List<StepResult> steps, List<StepResult> direct) {
