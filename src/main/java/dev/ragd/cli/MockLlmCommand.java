@@ -3,8 +3,10 @@ package dev.ragd.cli;
 import dev.ragd.config.Env;
 import dev.ragd.mock.MockLlmOptions;
 import dev.ragd.mock.MockLlmServer;
+import dev.ragd.mock.MockProfile;
 import io.vertx.core.Vertx;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,11 +22,25 @@ import picocli.CommandLine.Option;
                 "Routes: POST /v1/chat/completions, POST /v1/embeddings, GET /v1/models,",
                 "POST /openai/deployments/{deployment}/{chat/completions|embeddings}?api-version=...,",
                 "GET /mock/stats, POST /mock/reset.",
+                "--profile sets defaults for a load test; any explicit option overrides them.",
                 "Every option can also be set as MOCK_LLM_<NAME> (e.g. MOCK_LLM_RATE_429=0.1); options win."})
 final class MockLlmCommand implements Callable<Integer> {
 
     private final CliContext ctx;
 
+    @Option(names = "--profile", paramLabel = "NAME", description = {
+            "Defaults for a load test, overridden by explicit options:",
+            "fast (300 ms to first token, 20 ms/token, 150 tokens),",
+            "slow (1200 ms, 45 ms/token, 250 tokens),",
+            "rate-limited (fast + 10% 429 with Retry-After 2 s + 1,000,000 TPM / 6,000 RPM enforced),",
+            "flaky (fast + 3% 500/503, 2% stalls, 2% cut streams)."})
+    private String profile;
+    @Option(names = "--tpm", paramLabel = "N",
+            description = "Tokens-per-minute quota, enforced: over it 429 until the minute resets (0 = none).")
+    private String tpm;
+    @Option(names = "--rpm", paramLabel = "N",
+            description = "Requests-per-minute quota, enforced: over it 429 until the minute resets (0 = none).")
+    private String rpm;
     @Option(names = "--host", paramLabel = "HOST", description = "Interface to bind (default 0.0.0.0).")
     private String host;
     @Option(names = "--port", paramLabel = "N", description = "Port (default 8100; 0 = ephemeral, printed).")
@@ -101,7 +117,7 @@ final class MockLlmCommand implements Callable<Integer> {
     }
 
     MockLlmOptions options(Env env) {
-        MockLlmOptions d = MockLlmOptions.defaults();
+        MockLlmOptions d = profile(env).map(p -> p.apply(MockLlmOptions.defaults())).orElse(MockLlmOptions.defaults());
         return new MockLlmOptions(
                 text(host, env, "HOST", d.host()),
                 (int) integer("--port", port, env, "PORT", d.port()),
@@ -119,7 +135,22 @@ final class MockLlmCommand implements Callable<Integer> {
                 bool("--no-usage", noUsage, env, "NO_USAGE"),
                 (int) integer("--event-loops", eventLoops, env, "EVENT_LOOPS", d.eventLoops()),
                 share("--cut", cut, env, "CUT", d.cut()),
-                text(apiKey, env, "API_KEY", d.apiKey()));
+                text(apiKey, env, "API_KEY", d.apiKey()),
+                integer("--rpm", rpm, env, "RPM", d.rpm()),
+                integer("--tpm", tpm, env, "TPM", d.tpm()));
+    }
+
+    private Optional<MockProfile> profile(Env env) {
+        String v = pick(profile, env, "PROFILE");
+        if (v == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MockProfile.parse(v));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source("--profile", profile, "PROFILE") + " must be one of "
+                    + MockProfile.labels() + ", got '" + v + "'");
+        }
     }
 
     private static String pick(String flag, Env env, String name) {

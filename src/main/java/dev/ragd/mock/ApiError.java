@@ -58,6 +58,19 @@ record ApiError(int status, String message, String type, String param, String co
                         "requests", null, "rate_limit_exceeded", false);
     }
 
+    /** The 429 of an exhausted per-minute quota, in tokens ({@code tokens}) or requests. */
+    static ApiError quotaExceeded(boolean azure, String operation, String apiVersion, int retryAfterS, boolean tokens,
+            long limit) {
+        String unit = retryAfterS == 1 ? " second" : " seconds";
+        return azure
+                ? new ApiError(429, "Requests to the " + operation + " Operation under Azure OpenAI API version "
+                        + apiVersion + " have exceeded " + (tokens ? "token" : "call") + " rate limit of your current "
+                        + "OpenAI S0 pricing tier. Please retry after " + retryAfterS + unit + ".", null, null, "429", true)
+                : new ApiError(429, "Rate limit reached on " + (tokens ? "tokens per min (TPM)" : "requests per min (RPM)")
+                        + ": Limit " + limit + ". Please try again in " + retryAfterS + "s.",
+                        tokens ? "tokens" : "requests", null, "rate_limit_exceeded", false);
+    }
+
     static ApiError serverError(int status) {
         return status == 503
                 ? new ApiError(503, "The engine is currently overloaded, please try again later.", "server_error",

@@ -56,6 +56,22 @@ final class ChatCompletions {
         return null;
     }
 
+    /**
+     * The tokens a valid request takes from a tokens-per-minute quota, as Azure OpenAI counts them:
+     * its prompt tokens plus its {@code max_tokens} when given, else the answer's length.
+     */
+    static long quotaCost(JsonObject body, MockLlmOptions options) {
+        Prompt prompt = Prompt.from(body.getJsonArray("messages"));
+        Integer max = maxTokens(body);
+        long answer = max != null ? max
+                : Tokens.ofLength(GroundedAnswerer.answer(prompt), prompt.asksForQueries() ? 0 : options.tokens()).size();
+        return promptTokens(prompt) + answer;
+    }
+
+    private static int promptTokens(Prompt prompt) {
+        return prompt.turns().stream().mapToInt(t -> Prompt.approxTokens(t.text()) + 4).sum() + 3;
+    }
+
     static boolean streaming(JsonObject body) {
         return Boolean.TRUE.equals(body.getValue("stream"));
     }
@@ -76,8 +92,7 @@ final class ChatCompletions {
             tokens = tokens.subList(0, max);
             finish = "length";
         }
-        int promptTokens = prompt.turns().stream().mapToInt(t -> Prompt.approxTokens(t.text()) + 4).sum() + 3;
-        JsonObject usage = Wire.usage(promptTokens, tokens.size());
+        JsonObject usage = Wire.usage(promptTokens(prompt), tokens.size());
         long created = System.currentTimeMillis() / 1000;
         if (!streaming(body)) {
             whole(response, Wire.completion(id, created, model, String.join("", tokens), finish, usage, azure),

@@ -16,6 +16,11 @@ final class EmbeddingsEndpoint {
 
     private EmbeddingsEndpoint() {}
 
+    /** The tokens a request takes from a tokens-per-minute quota: its inputs' tokens. */
+    static long quotaCost(Request request) {
+        return request.inputs().stream().mapToLong(Prompt::approxTokens).sum();
+    }
+
     /**
      * Parses the body.
      *

@@ -23,13 +23,23 @@ package dev.ragd.mock;
  *                        {@code data: {"error": ...}} event and end (an upstream failing mid-answer)
  * @param apiKey          when set, the only accepted key (Bearer or {@code api-key}); others get 401
  *                        {@code invalid_api_key}; null accepts any non-empty key
+ * @param rpm             requests-per-minute quota, enforced: over it, 429 until the minute resets; 0 = not
+ *                        enforced (the headers then report a nominal {@value #NOMINAL_RPM})
+ * @param tpm             tokens-per-minute quota, enforced as Azure OpenAI does: a request costs its prompt
+ *                        tokens plus its {@code max_tokens} (or {@code tokens}); when this minute's budget
+ *                        cannot pay it, 429 with {@code Retry-After} until the minute resets and
+ *                        {@code x-ratelimit-remaining-tokens: 0}; 0 = not enforced (nominal {@value #NOMINAL_TPM})
  */
 public record MockLlmOptions(String host, int port, long ttftMs, long tokenMs, int tokens,
         double rate429, int retryAfterS, double rate5xx, double stall, int maxConcurrent, long seed,
         boolean omitRoleChunk, boolean finishWithLastToken, boolean noUsage, int eventLoops, double cut,
-        String apiKey) {
+        String apiKey, long rpm, long tpm) {
 
     public static final int DEFAULT_PORT = 8100;
+    /** The requests-per-minute limit reported when {@code rpm} is 0 (not enforced). */
+    public static final long NOMINAL_RPM = 10_000;
+    /** The tokens-per-minute limit reported when {@code tpm} is 0 (not enforced). */
+    public static final long NOMINAL_TPM = 2_000_000;
 
     public MockLlmOptions {
         if (host == null || host.isBlank()) {
@@ -53,6 +63,16 @@ public record MockLlmOptions(String host, int port, long ttftMs, long tokenMs, i
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("--api-key must not be blank");
         }
+        nonNegative("--rpm", rpm);
+        nonNegative("--tpm", tpm);
+    }
+
+    /** Options without a per-minute quota (the knobs before {@code rpm} and {@code tpm} existed). */
+    public MockLlmOptions(String host, int port, long ttftMs, long tokenMs, int tokens, double rate429,
+            int retryAfterS, double rate5xx, double stall, int maxConcurrent, long seed, boolean omitRoleChunk,
+            boolean finishWithLastToken, boolean noUsage, int eventLoops, double cut, String apiKey) {
+        this(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed,
+                omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, 0, 0);
     }
 
     /** Options without mid-stream cuts and accepting any key (the knobs before {@code cut} existed). */
@@ -82,70 +102,78 @@ public record MockLlmOptions(String host, int port, long ttftMs, long tokenMs, i
     }
 
     public MockLlmOptions withHost(String v) {
-        return new MockLlmOptions(v, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(v, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withPort(int v) {
-        return new MockLlmOptions(host, v, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, v, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withTtftMs(long v) {
-        return new MockLlmOptions(host, port, v, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, v, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withTokenMs(long v) {
-        return new MockLlmOptions(host, port, ttftMs, v, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, v, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withTokens(int v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, v, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, v, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withRate429(double v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, v, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, v, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withRetryAfterS(int v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, v, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, v, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withRate5xx(double v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, v, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, v, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withStall(double v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, v, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, v, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withMaxConcurrent(int v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, v, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, v, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withSeed(long v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, v, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, v, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withOmitRoleChunk(boolean v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, v, finishWithLastToken, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, v, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withFinishWithLastToken(boolean v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, v, noUsage, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, v, noUsage, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withNoUsage(boolean v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, v, eventLoops, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, v, eventLoops, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withEventLoops(int v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, v, cut, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, v, cut, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withCut(double v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, v, apiKey);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, v, apiKey, rpm, tpm);
     }
 
     public MockLlmOptions withApiKey(String v) {
-        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, v);
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, v, rpm, tpm);
+    }
+
+    public MockLlmOptions withRpm(long v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, v, tpm);
+    }
+
+    public MockLlmOptions withTpm(long v) {
+        return new MockLlmOptions(host, port, ttftMs, tokenMs, tokens, rate429, retryAfterS, rate5xx, stall, maxConcurrent, seed, omitRoleChunk, finishWithLastToken, noUsage, eventLoops, cut, apiKey, rpm, v);
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +48,14 @@ public final class MockLlmServer {
     private final List<String> deployments = new CopyOnWriteArrayList<>();
     private final Set<Integer> ports = ConcurrentHashMap.newKeySet();
 
-    private MockLlmServer(Vertx vertx, MockLlmOptions options) {
+    private final LongSupplier clockMs;
+    private volatile RateLimitHeaders rateLimits;
+
+    private MockLlmServer(Vertx vertx, MockLlmOptions options, LongSupplier clockMs) {
         this.vertx = vertx;
         this.options = options;
+        this.clockMs = clockMs;
+        this.rateLimits = new RateLimitHeaders(clockMs, options.rpm(), options.tpm());
         this.decisions = decisions(options);
         this.chat = new ChatCompletions(vertx, () -> this.options, stats);
     }
@@ -59,7 +65,12 @@ public final class MockLlmServer {
      * sharing the port. The future fails when the port cannot be bound.
      */
     public static Future<MockLlmServer> start(Vertx vertx, MockLlmOptions options) {
-        MockLlmServer mock = new MockLlmServer(vertx, options);
+        return start(vertx, options, System::currentTimeMillis);
+    }
+
+    /** {@link #start(Vertx, MockLlmOptions)} with the clock of the per-minute quota (for tests). */
+    static Future<MockLlmServer> start(Vertx vertx, MockLlmOptions options, LongSupplier clockMs) {
+        MockLlmServer mock = new MockLlmServer(vertx, options, clockMs);
         int listenPort;
         try {
             listenPort = options.port() == 0 && options.eventLoops() > 1 ? Requests.freePort(options.host()) : options.port();
@@ -114,12 +125,15 @@ public final class MockLlmServer {
      * Changes the behaviour of the running simulator, for tests that make a healthy upstream fail
      * or a failing one recover: every knob of {@code behaviour} applies to requests arriving from now
      * on, except host, port and event loops, which stay as bound. The decision sequence restarts from
-     * the new seed; counters and recorded requests are kept.
+     * the new seed; counters and recorded requests are kept. A changed per-minute quota starts afresh.
      */
     public void reconfigure(MockLlmOptions behaviour) {
         MockLlmOptions bound = options;
         MockLlmOptions next = behaviour.withHost(bound.host()).withPort(bound.port()).withEventLoops(bound.eventLoops());
         decisions = decisions(next);
+        if (next.rpm() != bound.rpm() || next.tpm() != bound.tpm()) {
+            rateLimits = new RateLimitHeaders(clockMs, next.rpm(), next.tpm());
+        }
         options = next;
     }
 
@@ -169,8 +183,6 @@ public final class MockLlmServer {
         return router;
     }
 
-    private final RateLimitHeaders rateLimits = new RateLimitHeaders(System::currentTimeMillis);
-
     private void api(RoutingContext ctx, MockRoute route) {
         stats.request();
         HttpServerResponse response = ctx.response();
@@ -181,7 +193,8 @@ public final class MockLlmServer {
             response.putHeader("apim-request-id", requestId);
         }
         recorded.put(route, Requests.record(ctx));
-        rateLimits.add(response, options.tokens());
+        RateLimitHeaders quota = rateLimits;
+        quota.peek().put(response);
         ApiError refused = Requests.authorize(ctx.request(), azure, options.apiKey());
         if (refused != null) {
             send(response, refused);
@@ -224,10 +237,19 @@ public final class MockLlmServer {
         Decision decision = decisions.next(streaming);
         String operation = route.chat() ? "ChatCompletions_Create" : "Embeddings_Create";
         if (decision.kind() == Decision.Kind.RATE_LIMITED || !admit()) {
-            rateLimited(response, azure, operation, ctx.request().getParam("api-version"));
+            send(response, RateLimitHeaders.refused(response, azure, operation, ctx.request().getParam("api-version"),
+                    options.retryAfterS()));
             return;
         }
         Runnable done = once(openRequests::decrementAndGet);
+        RateLimitHeaders.Headroom headroom = quota.take(embeddings != null ? EmbeddingsEndpoint.quotaCost(embeddings)
+                : ChatCompletions.quotaCost(body, options));
+        headroom.put(response);
+        if (!headroom.admitted()) {
+            done.run();
+            send(response, headroom.refusal(response, azure, operation, ctx.request().getParam("api-version")));
+            return;
+        }
         switch (decision.kind()) {
             case ERROR_500, ERROR_503 -> {
                 done.run();
@@ -253,18 +275,6 @@ public final class MockLlmServer {
             return false;
         }
         return true;
-    }
-
-    private void rateLimited(HttpServerResponse response, boolean azure, String operation, String apiVersion) {
-        int seconds = options.retryAfterS();
-        response.putHeader("retry-after", String.valueOf(seconds))
-                .putHeader("x-ratelimit-remaining-requests", "0");
-        if (azure) {
-            response.putHeader("retry-after-ms", String.valueOf(seconds * 1000L));
-        } else {
-            response.putHeader("x-ratelimit-reset-requests", seconds + "s");
-        }
-        send(response, ApiError.rateLimited(azure, operation, apiVersion, seconds));
     }
 
     private void send(HttpServerResponse response, ApiError error) {

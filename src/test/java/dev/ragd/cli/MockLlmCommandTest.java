@@ -52,6 +52,9 @@ class MockLlmCommandTest {
             "--seed, 1.5, must be an integer",
             "--no-usage, maybe, must be true or false",
             "--event-loops, 0, must be at least 1",
+            "--profile, turbo, must be one of fast, slow, rate-limited, flaky, got 'turbo'",
+            "--tpm, -1, must be a non-negative integer",
+            "--rpm, lots, must be a non-negative integer",
     })
     void aBadOptionIsRefusedNamingTheOption(String option, String value, String rule) {
         Result r = ragd(Map.of(), "mock-llm", option + "=" + value);
@@ -103,5 +106,45 @@ class MockLlmCommandTest {
         assertThat(r.out()).contains("Usage: ragd mock-llm", "--port", "--ttft-ms", "--token-ms", "--tokens",
                 "--rate-429", "--retry-after-s", "--rate-5xx", "--stall", "--max-concurrent", "--seed",
                 "--omit-role-chunk", "--finish-with-last-token", "--no-usage", "--event-loops", "MOCK_LLM_");
+    }
+
+    @Test
+    void aProfileSetsDefaultsThatExplicitOptionsAndVariablesOverride() {
+        MockLlmOptions profile = parse(Map.of(), "--profile", "rate-limited");
+        MockLlmOptions overridden = parse(Map.of("MOCK_LLM_RATE_429", "0.5"), "--profile", "rate-limited",
+                "--ttft-ms", "50", "--tpm", "20000");
+
+        assertThat(profile.ttftMs()).isEqualTo(300);
+        assertThat(profile.tokenMs()).isEqualTo(20);
+        assertThat(profile.tokens()).isEqualTo(150);
+        assertThat(profile.rate429()).isEqualTo(0.10);
+        assertThat(profile.retryAfterS()).isEqualTo(2);
+        assertThat(profile.tpm()).isEqualTo(1_000_000);
+        assertThat(profile.rpm()).isEqualTo(6_000);
+        assertThat(overridden.ttftMs()).isEqualTo(50);
+        assertThat(overridden.tpm()).isEqualTo(20_000);
+        assertThat(overridden.rate429()).isEqualTo(0.5);
+        assertThat(overridden.tokenMs()).as("profile value kept").isEqualTo(20);
+    }
+
+    @Test
+    void theProfileCanComeFromTheEnvironmentAndABadOneNamesOptionAndVariable() {
+        assertThat(parse(Map.of("MOCK_LLM_PROFILE", "slow")).ttftMs()).isEqualTo(1_200);
+
+        Result r = ragd(Map.of("MOCK_LLM_PROFILE", "warp"), "mock-llm");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--profile (MOCK_LLM_PROFILE) must be one of fast, slow, rate-limited, flaky, "
+                + "got 'warp'");
+    }
+
+    @Test
+    void withoutAProfileOrQuotaTheDefaultsAreUnchanged() {
+        MockLlmOptions o = parse(Map.of());
+
+        assertThat(o.ttftMs()).isZero();
+        assertThat(o.tokens()).isZero();
+        assertThat(o.tpm()).isZero();
+        assertThat(o.rpm()).isZero();
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /** A started simulator plus a real HTTP client against it; close after each test. */
 final class MockFixture implements AutoCloseable {
@@ -26,7 +27,12 @@ final class MockFixture implements AutoCloseable {
     private final HttpClientAgent client;
 
     MockFixture(MockLlmOptions options) throws Exception {
-        server = MockLlmServer.start(vertx, options.withHost("127.0.0.1").withPort(0)).await(10, TimeUnit.SECONDS);
+        this(options, System::currentTimeMillis);
+    }
+
+    /** A simulator whose per-minute quota reads {@code clockMs}. */
+    MockFixture(MockLlmOptions options, LongSupplier clockMs) throws Exception {
+        server = MockLlmServer.start(vertx, options.withHost("127.0.0.1").withPort(0), clockMs).await(10, TimeUnit.SECONDS);
         client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(server.port()),
                 new PoolOptions().setHttp1MaxSize(64));
     }

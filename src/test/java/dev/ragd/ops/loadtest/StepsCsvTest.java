@@ -1,0 +1,46 @@
+package dev.ragd.ops.loadtest;
+
+import static dev.ragd.ops.loadtest.Steps.errors;
+import static dev.ragd.ops.loadtest.Steps.step;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StepsCsvTest {
+
+    @Test
+    void stepsSurviveARoundTripIncludingCellsThatNeedQuoting() {
+        StepResult quoted = errors(step(100, 612.5), Map.of("http_502, \"bad gateway\"", 2L, "busy", 7L));
+        StepResult unmeasured = new StepResult(1_000, 30.5, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), -1, -1, StepMetrics.NONE);
+        List<StepResult> steps = List.of(step(10, 300), quoted, unmeasured);
+
+        String csv = StepsCsv.write(steps);
+
+        assertThat(StepsCsv.read(csv)).isEqualTo(steps);
+        assertThat(csv).startsWith(String.join(",", StepsCsv.HEADER) + "\r\n");
+        assertThat(csv).contains("\"busy=7;http_502, \"\"bad gateway\"\"=2\"");
+        assertThat(csv.split("\r\n")).hasSize(4);
+    }
+
+    @Test
+    void derivedColumnsAreWrittenForSpreadsheets() {
+        String csv = StepsCsv.write(List.of(errors(step(10, 300), Map.of("busy", 3L))));
+        String[] row = csv.split("\r\n")[1].split(",");
+
+        assertThat(row[StepsCsv.HEADER.indexOf("requests")]).isEqualTo("150");
+        assertThat(row[StepsCsv.HEADER.indexOf("errors")]).isEqualTo("3");
+        assertThat(row[StepsCsv.HEADER.indexOf("error_share")]).isEqualTo("0.02");
+        assertThat(row[StepsCsv.HEADER.indexOf("throughput_rps")]).isEqualTo("2.5");
+        assertThat(row[StepsCsv.HEADER.indexOf("ttft_p50_ms")]).isEqualTo("180");
+    }
+
+    @Test
+    void aBadValueNamesTheRowAndColumn() {
+        String csv = StepsCsv.write(List.of(step(10, 300))).replaceFirst("\r\n10,", "\r\nten,");
+
+        assertThatThrownBy(() -> StepsCsv.read(csv)).hasMessage("steps.csv row 1: users must be an integer, got 'ten'");
+    }
+}
