@@ -1,0 +1,243 @@
+package dev.ragd.deploy;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The system's nginx binary run as a child process of the test, never the system service: its own
+ * prefix directory (a fresh temporary one) holding the configuration, pid file, logs and temp
+ * paths, listening on an ephemeral loopback port, in the foreground ({@code daemon off}).
+ *
+ * <p>The configuration is the shipped {@code deploy/nginx/ragd.conf}, {@linkplain #render rendered}
+ * for the test: the lines marked {@code # @replica} become one {@code server} line per test replica
+ * (keeping the shipped parameters), the {@code # @listen} line listens on the test's port. It is
+ * included in a minimal main configuration ({@link #mainConfig}) that only sets what the shipped
+ * file leaves to the operator's {@code nginx.conf}: pid, logs, workers, temp paths.
+ */
+final class Nginx implements AutoCloseable {
+
+    static final Path BINARY = Path.of("/usr/sbin/nginx");
+    static final Path SHIPPED = Path.of("deploy/nginx/ragd.conf");
+
+    private static final Pattern MARKER = Pattern.compile("#\\s*@([a-z-]+)\\s*$");
+    private static final Pattern SERVER_ADDRESS = Pattern.compile("^(\\s*server\\s+)(\\S+)(\\s.*)$");
+    private static final Pattern LISTEN = Pattern.compile("listen\\s+[^;]+;");
+
+    private final Path dir;
+    private final Process process;
+    private final int port;
+
+    private Nginx(Path dir, Process process, int port) {
+        this.dir = dir;
+        this.process = process;
+        this.port = port;
+    }
+
+    static boolean installed() {
+        return Files.isExecutable(BINARY);
+    }
+
+    /**
+     * Skips the calling test when nginx is not installed. Call it per test ({@code @BeforeEach}):
+     * surefire does not report a class skipped from {@code @BeforeAll}, so the message would be lost.
+     */
+    static void assumeInstalled() {
+        assumeTrue(installed(), BINARY + " is missing, so the nginx reference proxy tests are skipped"
+                + " (apt-get install nginx; .ci/run installs it)");
+    }
+
+    /**
+     * The shipped file with its marked lines rewritten: the first {@code # @replica} line is repeated
+     * once per address in {@code replicas} (its {@code server} address replaced, its parameters
+     * kept) and the other {@code # @replica} lines dropped; every {@code # @listen} line's
+     * {@code listen ...;} becomes {@code listen <listen>;}. Fails on an unknown marker or when a
+     * marker is missing, so a reshaped shipped file breaks the test instead of being half-used.
+     */
+    static String render(String shipped, List<String> replicas, String listen) {
+        if (replicas.isEmpty()) {
+            throw new IllegalArgumentException("no replicas");
+        }
+        StringBuilder out = new StringBuilder();
+        boolean replicasDone = false;
+        int listens = 0;
+        for (String line : shipped.split("\n", -1)) {
+            Matcher marker = MARKER.matcher(line);
+            if (!marker.find()) {
+                out.append(line).append('\n');
+                continue;
+            }
+            switch (marker.group(1)) {
+                case "replica" -> {
+                    if (!replicasDone) {
+                        Matcher server = SERVER_ADDRESS.matcher(line);
+                        if (!server.matches()) {
+                            throw new IllegalArgumentException("a @replica line must be 'server ADDRESS ...;': " + line);
+                        }
+                        for (String address : replicas) {
+                            out.append(server.group(1)).append(address).append(server.group(3)).append('\n');
+                        }
+                        replicasDone = true;
+                    }
+                }
+                case "listen" -> {
+                    Matcher l = LISTEN.matcher(line);
+                    if (!l.find()) {
+                        throw new IllegalArgumentException("a @listen line must hold 'listen ...;': " + line);
+                    }
+                    out.append(l.replaceFirst(Matcher.quoteReplacement("listen " + listen + ";"))).append('\n');
+                    listens++;
+                }
+                default -> throw new IllegalArgumentException("unknown marker @" + marker.group(1) + ": " + line);
+            }
+        }
+        if (!replicasDone || listens == 0) {
+            throw new IllegalArgumentException("the file needs '# @replica' and '# @listen' lines (found replicas: "
+                    + replicasDone + ", listens: " + listens + ")");
+        }
+        out.setLength(out.length() - 1);
+        return out.toString();
+    }
+
+    /**
+     * The main configuration around the rendered include: everything in {@code dir}. The access log
+     * names the replica(s) each request was passed to ({@code $upstream_addr}: "a, b" when nginx
+     * tried a second one) and their statuses.
+     */
+    static String mainConfig(Path dir) {
+        return """
+                # Generated by NginxProxyTest around deploy/nginx/ragd.conf (rendered into ragd.conf here).
+                worker_processes 2;
+                pid %1$s/nginx.pid;
+                error_log %1$s/error.log info;
+                events { worker_connections 1024; }
+                http {
+                    log_format upstreams '$request_method $uri $status upstream=$upstream_addr upstream_status=$upstream_status';
+                    access_log %1$s/access.log upstreams;
+                    client_body_temp_path %1$s/temp/client_body;
+                    proxy_temp_path %1$s/temp/proxy;
+                    fastcgi_temp_path %1$s/temp/fastcgi;
+                    uwsgi_temp_path %1$s/temp/uwsgi;
+                    scgi_temp_path %1$s/temp/scgi;
+                    include %1$s/ragd.conf;
+                }
+                """.formatted(dir);
+    }
+
+    /** Starts nginx in front of {@code replicas} (host:port each) on a free loopback port. */
+    static Nginx start(List<String> replicas) throws Exception {
+        String shipped = Files.readString(SHIPPED);
+        IOException last = null;
+        for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken before nginx binds it
+            int port = freePort();
+            Path dir = Files.createTempDirectory("ragd-nginx-");
+            // nginx running as root drops its workers to nobody; they must reach the temp paths in here.
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.createDirectories(dir.resolve("temp"));
+            Files.writeString(dir.resolve("ragd.conf"), render(shipped, replicas, "127.0.0.1:" + port));
+            Files.writeString(dir.resolve("nginx.conf"), mainConfig(dir));
+            Process p = new ProcessBuilder(BINARY.toString(), "-p", dir + "/", "-c", dir.resolve("nginx.conf").toString(),
+                    "-g", "daemon off;").redirectErrorStream(true).redirectOutput(dir.resolve("stderr.log").toFile()).start();
+            Nginx nginx = new Nginx(dir, p, port);
+            try {
+                nginx.awaitListening();
+                return nginx;
+            } catch (IOException e) {
+                last = e;
+                nginx.close();
+            }
+        }
+        throw last;
+    }
+
+    private void awaitListening() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("nginx exited with " + process.exitValue() + ": " + read("stderr.log")
+                        + read("error.log"));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(20);
+            }
+        }
+        throw new IOException("nginx did not listen on " + port + " within 10 s: " + read("error.log"));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket()) {
+            s.bind(new InetSocketAddress("127.0.0.1", 0));
+            return s.getLocalPort();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** The access log lines so far (one per finished request; a WebSocket's when it closed). */
+    List<String> accessLog() {
+        String text = read("access.log");
+        List<String> lines = new ArrayList<>();
+        for (String l : text.split("\n")) {
+            if (!l.isBlank()) {
+                lines.add(l);
+            }
+        }
+        return lines;
+    }
+
+    String errorLog() {
+        return read("error.log");
+    }
+
+    private String read(String name) {
+        try {
+            Path f = dir.resolve(name);
+            return Files.exists(f) ? Files.readString(f, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops nginx (SIGTERM: fast shutdown), its workers too, and deletes its directory. */
+    @Override
+    public void close() throws InterruptedException {
+        List<ProcessHandle> workers = process.toHandle().descendants().toList();
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        for (ProcessHandle w : workers) { // a killed master leaves its workers running
+            w.destroyForcibly();
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+}
