@@ -4,7 +4,6 @@ import dev.ragd.chatlog.ChatLog;
 import dev.ragd.llm.Generator;
 import dev.ragd.observe.ChatObserver;
 import dev.ragd.retrieval.Retriever;
-import dev.ragd.rewrite.NoRewrite;
 import dev.ragd.rewrite.QueryRewriter;
 import java.util.Objects;
 
@@ -26,18 +25,5 @@ public record PipelineParts(Retriever retriever, Generator generator, ChatLog ch
         Objects.requireNonNull(chatLog, "chatLog");
         Objects.requireNonNull(rewriter, "rewriter");
         Objects.requireNonNull(observer, "observer");
-    }
-
-    /** Parts that search for the question as asked ({@link NoRewrite}) and are observed by nobody. */
-    public static PipelineParts of(Retriever retriever, Generator generator, ChatLog chatLog) {
-        return new PipelineParts(retriever, generator, chatLog, new NoRewrite(), ChatObserver.NONE);
-    }
-
-    public PipelineParts withRewriter(QueryRewriter r) {
-        return new PipelineParts(retriever, generator, chatLog, r, observer);
-    }
-
-    public PipelineParts withObserver(ChatObserver o) {
-        return new PipelineParts(retriever, generator, chatLog, rewriter, o);
     }
 }

@@ -14,9 +14,4 @@ package dev.ragd.observe;
  * @param totalMs          time until the end
  */
 public record RunEnd(String outcome, String errorCode, int tokens, int promptTokens, int completionTokens,
-        long retrievalMs, long firstTokenMs, long totalMs) {
-
-    public boolean streamedTokens() {
-        return tokens > 0;
-    }
-}
+        long retrievalMs, long firstTokenMs, long totalMs) {}

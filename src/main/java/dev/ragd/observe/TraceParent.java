@@ -31,10 +31,6 @@ public record TraceParent(String traceId, String parentId, int flags) {
         return new TraceParent(trace, parent, Integer.parseInt(m.group(4), 16));
     }
 
-    public boolean sampled() {
-        return (flags & 1) == 1;
-    }
-
     /** The header value for this context. */
     public String header() {
         return "00-" + traceId + "-" + parentId + "-" + String.format("%02x", flags);

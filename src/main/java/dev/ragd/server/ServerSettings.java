@@ -19,8 +19,4 @@ public record ServerSettings(String host, int port, boolean testMode, int maxInf
         return new ServerSettings(config.host(), config.port(), config.testMode(), config.maxInflightPerSocket(),
                 config.edge());
     }
-
-    public ServerSettings withPort(int p) {
-        return new ServerSettings(host, p, testMode, maxInflightPerSocket, edge);
-    }
 }

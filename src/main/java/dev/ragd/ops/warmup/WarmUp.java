@@ -67,10 +67,6 @@ public final class WarmUp {
                 + " synthetic chats so far)";
     }
 
-    public boolean done() {
-        return done.get();
-    }
-
     /**
      * Runs the warm-up; the future completes (never fails) when it is over, after the warm-up
      * server has been closed. With a duration of 0 it completes at once.
