@@ -259,9 +259,9 @@ final class ChatRun implements ChatHandle {
     /** How the run ended, for the observer: told once, after the client was told. */
     private RunEnd end() {
         String outcome = cancelled ? "cancelled" : errorCode != null ? "failed" : notFound ? "not_found" : "completed";
-        return new RunEnd(outcome, cancelled ? null : errorCode, tokens, lastUsage.promptTokens(),
-                lastUsage.completionTokens() > 0 ? lastUsage.completionTokens() : tokens, retrievalMs, firstTokenMs,
-                elapsedMs());
+        Timings t = timings(lastUsage);
+        return new RunEnd(outcome, cancelled ? null : errorCode, tokens, t.promptTokens(), t.completionTokens(),
+                t.retrievalMs(), t.firstTokenMs(), t.totalMs());
     }
 
     /**
