@@ -7,9 +7,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.ragd.chatlog.ChatRecord;
+import dev.ragd.testsupport.ChatPost;
 import dev.ragd.testsupport.RunningApp;
 import dev.ragd.testsupport.SharedApp;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,40 +83,24 @@ class HttpChatE2ETest {
 
     record Reply(int status, String contentType, String body) {}
 
-    /**
-     * Posts with the JDK client: Vert.x 5's client may deliver a body's first chunks before the
-     * response callback attached its handlers (eclipse-vertx/vert.x#5825), which once lost the start
-     * and sources events, and once a whole 400 body (the call timed out).
-     */
+    /** {@code POST /v1/chat} to the shared app ({@link ChatPost}). */
     static Reply post(JsonObject body) throws Exception {
-        return post(APP.get().port(), body.encode());
+        return post(APP.get().port(), body);
     }
 
-    /** As {@link #post(JsonObject)} to {@code port}; {@code client} is not used (kept for the callers). */
-    static Reply post(HttpClient client, int port, JsonObject body) throws Exception {
-        return post(port, body.encode());
+    static Reply post(int port, JsonObject body) throws Exception {
+        return postRaw(port, body.encode());
     }
 
     /** Posts {@code body} as written (e.g. with JSON escapes no encoder would produce) to {@code app}. */
     static Reply postRaw(RunningApp app, String body) throws Exception {
-        return post(app.port(), body);
+        return postRaw(app.port(), body);
     }
 
-    private static Reply post(int port, String body) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        try {
-            java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + port + "/v1/chat"))
-                    .header("content-type", "application/json").timeout(java.time.Duration.ofSeconds(20))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.headers().firstValue("content-type").orElse(""), r.body());
-        } finally {
-            http.close();
-        }
+    private static Reply postRaw(int port, String body) throws Exception {
+        ChatPost.Reply r = ChatPost.post(port, body, java.time.Duration.ofSeconds(20));
+        return new Reply(r.status(), r.contentType(), r.body());
     }
-
 
     /** The {@code data:} JSON of each event, checking that each event's name equals its type. */
     static List<JsonObject> events(String body) {

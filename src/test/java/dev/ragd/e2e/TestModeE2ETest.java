@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.testsupport.SharedApp;
 import dev.ragd.testsupport.WsSession;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -58,14 +56,8 @@ class TestModeE2ETest {
 
     @Test
     void streamingHttpRequestGetsOneJsonBody() throws Exception {
-        HttpClient http = APP.get().clientVertx().createHttpClient();
-        HttpChatE2ETest.Reply reply;
-        try {
-            reply = HttpChatE2ETest.post(http, APP.get().port(),
-                    NativeSocketE2ETest.request("tm-http", BookSocketE2ETest.QUESTION).put("stream", true));
-        } finally {
-            http.close().await(10, TimeUnit.SECONDS);
-        }
+        HttpChatE2ETest.Reply reply = HttpChatE2ETest.post(APP.get().port(),
+                NativeSocketE2ETest.request("tm-http", BookSocketE2ETest.QUESTION).put("stream", true));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).startsWith("application/json");

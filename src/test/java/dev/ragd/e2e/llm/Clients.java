@@ -1,7 +1,7 @@
 package dev.ragd.e2e.llm;
 
+import dev.ragd.testsupport.ChatPost;
 import dev.ragd.testsupport.WsSession;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -48,23 +48,10 @@ final class Clients {
 
     record Reply(int status, String contentType, String body) {}
 
-    /**
-     * Posts with the JDK client ({@code http} is not used, kept for the callers): Vert.x 5's client
-     * may hand over a body's first chunks before its handlers are attached (eclipse-vertx/vert.x#5825).
-     */
-    static Reply post(HttpClient http, int port, JsonObject body) throws Exception {
-        java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder()
-                .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-        try {
-            java.net.http.HttpResponse<String> r = jdk.send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://127.0.0.1:" + port + "/v1/chat"))
-                    .header("content-type", "application/json").timeout(java.time.Duration.ofSeconds(30))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.encode())).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
-            return new Reply(r.statusCode(), r.headers().firstValue("content-type").orElse("null"), r.body());
-        } finally {
-            jdk.close();
-        }
+    /** {@code POST /v1/chat} ({@link ChatPost}). */
+    static Reply post(int port, JsonObject body) throws Exception {
+        ChatPost.Reply r = ChatPost.post(port, body.encode(), java.time.Duration.ofSeconds(30));
+        return new Reply(r.status(), r.contentType().isEmpty() ? "null" : r.contentType(), r.body());
     }
 
     /** The {@code data:} JSON of each server-sent event. */

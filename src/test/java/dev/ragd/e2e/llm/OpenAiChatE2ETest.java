@@ -10,7 +10,6 @@ import dev.ragd.chatlog.SearchResult;
 import dev.ragd.cli.RagdCli;
 import dev.ragd.mock.MockRoute;
 import dev.ragd.testsupport.WsSession;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
@@ -20,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,13 +77,7 @@ class OpenAiChatE2ETest {
 
     @Test
     void sseStreamsAGroundedCitedAnswerWithTheModelsUsageAndName() throws Exception {
-        HttpClient http = rig.app.clientVertx().createHttpClient();
-        Clients.Reply reply;
-        try {
-            reply = Clients.post(http, rig.app.port(), Clients.request("llm-sse", QUESTION));
-        } finally {
-            http.close().await(10, TimeUnit.SECONDS);
-        }
+        Clients.Reply reply = Clients.post(rig.app.port(), Clients.request("llm-sse", QUESTION));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).startsWith("text/event-stream");
