@@ -30,21 +30,10 @@ done
 [ "$(ulimit -n)" -gt $((idle + streams + 1000)) ] || ulimit -n $((idle + streams + 4000)) 2>/dev/null \
   || { echo "idle.sh: needs ulimit -n above $((idle + streams + 1000))" >&2; exit 2; }
 
-"$root/bin/ragd" --version >/dev/null   # builds the jar when needed
-jar="$root/target/ragd.jar"
-java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { "$JAVA_HOME/bin/java" -cp "$jar" dev.ragd.ops.bench.FreePort; }
-wait_ready() { for _ in $(seq 1 1200); do curl -fs "http://127.0.0.1:$1$2" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "idle.sh: not ready on port $1" >&2; exit 1; }
+. "$root/bench/common.sh"
 
 mock_port=$(free_port)
-RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx1g -jar "$jar" mock-llm --port "$mock_port" --ttft-ms 500 --token-ms 20 \
-  --tokens 40 --max-concurrent 100000 > "$work/mock.log" 2>&1 &
-pids+=($!)
-wait_ready "$mock_port" /mock/stats
+start_mock "$mock_port" --ttft-ms 500 --token-ms 20 --tokens 40 --max-concurrent 100000
 
 ragd_port=$(free_port)
 PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
@@ -52,7 +41,7 @@ PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai O
   RAGD_IDLE_TIMEOUT_MS=3600000 RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx"$heap" -jar "$jar" serve > "$work/ragd.log" 2>&1 &
 ragd_pid=$!
 pids+=($ragd_pid)
-wait_ready "$ragd_port" /readyz
+wait_http "$ragd_port" /readyz
 
 out="$work/out.txt"
 printf '%s\n' "idle_sockets=$idle" "streams=$streams" "heap=$heap" "warm_up_s=$warm_s" "rounds=$rounds" "cores=$(nproc)" | tee "$out"

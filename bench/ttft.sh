@@ -42,22 +42,10 @@ while [ $# -gt 0 ]; do
 done
 [ -z "$compare" ] || [ -r "$compare" ] || { echo "ttft.sh: cannot read $compare" >&2; exit 2; }
 
-"$root/bin/ragd" --version >/dev/null   # builds the jar when needed
-jar="$root/target/ragd.jar"
-java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-free_port() { "$JAVA_HOME/bin/java" -cp "$jar" dev.ragd.ops.bench.FreePort; }
-wait_http() { for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$1$2" >/dev/null 2>&1 && return 0; sleep 0.5; done; echo "ttft.sh: nothing answered on port $1" >&2; exit 1; }
+. "$root/bench/common.sh"
 
 mock_port=$(free_port)
-RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx1g -jar "$jar" mock-llm --port "$mock_port" --ttft-ms "$ttft_ms" \
-  --token-ms "$token_ms" --tokens "$tokens" --max-concurrent 100000 > "$work/mock.log" 2>&1 &
-pids+=($!)
-wait_http "$mock_port" /mock/stats
+start_mock "$mock_port" --ttft-ms "$ttft_ms" --token-ms "$token_ms" --tokens "$tokens" --max-concurrent 100000
 
 otel=()
 if [ "$tracing" = 1 ]; then

@@ -27,21 +27,10 @@ while [ $# -gt 0 ]; do
 done
 [ -z "$compare" ] || [ -r "$compare" ] || { echo "warmup.sh: cannot read $compare" >&2; exit 2; }
 
-"$root/bin/ragd" --version >/dev/null   # builds the jar when needed
-jar="$root/target/ragd.jar"
-java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector)
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { "$JAVA_HOME/bin/java" -cp "$jar" dev.ragd.ops.bench.FreePort; }
-wait_ready() { for _ in $(seq 1 1200); do curl -fs "http://127.0.0.1:$1$2" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "warmup.sh: not ready on port $1" >&2; exit 1; }
+. "$root/bench/common.sh"
 
 mock_port=$(free_port)
-RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx1g -jar "$jar" mock-llm --port "$mock_port" --ttft-ms 500 --token-ms 20 \
-  --tokens 40 --max-concurrent 100000 > "$work/mock.log" 2>&1 &
-pids+=($!)
-wait_ready "$mock_port" /mock/stats
+start_mock "$mock_port" --ttft-ms 500 --token-ms 20 --tokens 40 --max-concurrent 100000
 
 ragd_port=$(free_port)
 start=$(date +%s%N)
@@ -49,7 +38,7 @@ PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai O
   OPENAI_API_KEY=bench-key RAGD_QUERY_REWRITE=false RAGD_MAX_CONCURRENT_GENERATIONS=100000 RAGD_MAX_CONNECTIONS_PER_IP=100000 \
   RAGD_WARMUP_MS="$warmup_ms" RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx2g -jar "$jar" serve > "$work/ragd.log" 2>&1 &
 pids+=($!)
-wait_ready "$ragd_port" /readyz
+wait_http "$ragd_port" /readyz
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
 out="$work/out.txt"
