@@ -32,6 +32,7 @@ public final class RagdCli implements Runnable {
                 .addSubcommand("logs", new CommandLine(new LogsCommand(ctx)).addSubcommand("import", new ImportCommand(ctx)))
                 .addSubcommand("config", new ConfigCommand(ctx))
                 .addSubcommand("mock-llm", new MockLlmCommand(ctx))
+                .addSubcommand("loadtest", new LoadTestCommand(ctx))
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -23,10 +23,18 @@ import java.util.function.ToDoubleFunction;
  */
 public final class ReportHtml {
 
-    /** What the run was: a title and settings shown as they are (profile, replicas, target URL, ...). */
-    public record Run(String title, Map<String, String> settings) {
+    /**
+     * What the run was: a title and settings shown as they are (profile, replicas, target URL, ...),
+     * and sections of plain lines the run adds (the kill drill, the chat-log audit), by heading.
+     */
+    public record Run(String title, Map<String, String> settings, Map<String, List<String>> sections) {
         public Run {
             settings = new LinkedHashMap<>(settings);
+            sections = new LinkedHashMap<>(sections);
+        }
+
+        public Run(String title, Map<String, String> settings) {
+            this(title, settings, Map.of());
         }
     }
 
@@ -59,7 +67,13 @@ public final class ReportHtml {
             h.append("<li><strong>").append(esc(f.resource())).append("</strong>: ").append(esc(f.evidence()))
                     .append(".<br><span class=\"knob\">Turn: ").append(esc(f.knob())).append("</span></li>\n");
         }
-        h.append("</ol>\n<h2>Charts</h2>\n");
+        h.append("</ol>\n");
+        run.sections().forEach((heading, lines) -> {
+            h.append("<h2>").append(esc(heading)).append("</h2>\n<ul class=\"section\">\n");
+            lines.forEach(l -> h.append("<li>").append(esc(l)).append("</li>\n"));
+            h.append("</ul>\n");
+        });
+        h.append("<h2>Charts</h2>\n");
         for (String id : List.of("latency", "throughput", "errors", "resources")) {
             h.append("<div class=\"chart\" id=\"chart-").append(id).append("\"></div>\n");
         }

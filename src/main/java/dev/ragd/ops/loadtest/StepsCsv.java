@@ -110,7 +110,8 @@ public final class StepsCsv {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) {
             return Long.toString((long) v);
         }
-        return String.format(Locale.ROOT, "%.3f", v).replaceAll("0+$", "");
+        // 39.9996 rounds to "40.000": strip the zeros and then the dot.
+        return String.format(Locale.ROOT, "%.3f", v).replaceAll("0+$", "").replaceAll("\\.$", "");
     }
 
     static String counts(Map<String, Long> counts) {

@@ -38,6 +38,14 @@ class StepsCsvTest {
     }
 
     @Test
+    void numbersThatRoundToAnIntegerHaveNoTrailingDot() {
+        assertThat(StepsCsv.num(39.9996)).isEqualTo("40");
+        assertThat(StepsCsv.num(0.1204)).isEqualTo("0.12");
+        assertThat(StepsCsv.num(-2.5)).isEqualTo("-2.5");
+        assertThat(StepsCsv.num(7)).isEqualTo("7");
+    }
+
+    @Test
     void aBadValueNamesTheRowAndColumn() {
         String csv = StepsCsv.write(List.of(step(10, 300))).replaceFirst("\r\n10,", "\r\nten,");
 

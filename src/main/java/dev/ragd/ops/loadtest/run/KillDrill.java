@@ -1,0 +1,74 @@
+package dev.ragd.ops.loadtest.run;
+
+import dev.ragd.ops.loadtest.Knee;
+import dev.ragd.ops.loadtest.StepResult;
+import dev.ragd.ops.loadtest.Target;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The scale-out rehearsal's failure: a quarter into an extra step, one replica is SIGKILLed (a
+ * crash or an OOM kill: no drain) and started again at once; the step shows what users saw
+ * (error frames, closes, reconnects) and the audit afterwards checks that no answer a user
+ * received was lost.
+ */
+final class KillDrill {
+
+    private final Replica victim;
+    private final Children children;
+    private final JavaChild java;
+    private final Http http;
+    private final int seconds;
+    private volatile long killedAtMs = -1;
+    private volatile long readyAfterMs = -1;
+    private volatile String failure;
+
+    KillDrill(Replica victim, Children children, JavaChild java, Http http, int seconds) {
+        this.victim = victim;
+        this.children = children;
+        this.java = java;
+        this.http = http;
+        this.seconds = seconds;
+    }
+
+    /** The drill's load: the knee's users when there is one, else the ramp's first step. */
+    static int users(List<StepResult> ramp, Target goal) {
+        Knee knee = Knee.find(ramp, goal);
+        return knee.users() > 0 ? knee.users() : ramp.get(0).users();
+    }
+
+    /** Runs in the step's window: waits a quarter of it, kills, restarts, waits until ready. */
+    void run() {
+        long start = System.nanoTime();
+        try {
+            Thread.sleep(seconds * 250L);
+            victim.kill();
+            killedAtMs = (System.nanoTime() - start) / 1_000_000;
+            long killed = System.nanoTime();
+            victim.start(children, java);
+            victim.awaitReady(children, http, Math.max(60_000, seconds * 1000L));
+            readyAfterMs = (System.nanoTime() - killed) / 1_000_000;
+        } catch (Exception e) {
+            failure = e.getMessage();
+        }
+    }
+
+    /** The report's lines: the kill, the restart, and what users saw compared with the ramp's step. */
+    List<String> describe(StepRun.Measured m, List<StepResult> ramp) {
+        List<String> out = new ArrayList<>();
+        StepResult s = m.result();
+        out.add(String.format(Locale.ROOT, "%s was SIGKILLed %.1f s into a %d s step of %d users and started again; %s",
+                victim.name(), killedAtMs / 1000.0, seconds, s.users(),
+                failure != null ? "the restart FAILED: " + failure
+                        : readyAfterMs >= 0 ? String.format(Locale.ROOT, "it was ready (warmed up) %.1f s after the kill",
+                                readyAfterMs / 1000.0) : "it was not ready by the step's end"));
+        out.add(String.format(Locale.ROOT, "users saw: %d questions, %d answered, %d failed %s; %d connections opened"
+                + " (reconnects included), %d sockets found closed by the server while idle", s.requests(),
+                m.stats().answers(), s.errors(), s.errorsByKind(), m.stats().connects(), m.stats().idleCloses()));
+        ramp.stream().filter(r -> r.users() == s.users()).findFirst().ifPresent(r -> out.add(String.format(Locale.ROOT,
+                "the same users without a kill: %d questions, %d failed; p95 time to first token %.0f ms (with the"
+                        + " kill %.0f ms)", r.requests(), r.errors(), r.ttftP95Ms(), s.ttftP95Ms())));
+        return out;
+    }
+}
