@@ -69,6 +69,9 @@ final class LoadTestCommand implements Callable<Integer> {
     int workers;
     @Option(names = "--no-direct", description = "Skip the ramp against the model directly.")
     boolean noDirect;
+    @Option(names = "--kill-step-seconds", paramLabel = "N", defaultValue = "60",
+            description = "Measured seconds of the kill step; the killed replica restarts and warms up in it (default: ${DEFAULT-VALUE}).")
+    int killSeconds;
     @Option(names = "--no-kill", description = "With --replicas above 1, skip the replica kill step.")
     boolean noKill;
     @Option(names = "--ragd-env", paramLabel = "KEY=VALUE", description = "A RAGD_* setting for every replica (repeatable).")
@@ -98,7 +101,7 @@ final class LoadTestCommand implements Callable<Integer> {
             }
             plan = new Plan(profile, users, stepSeconds, replicas, t, ctx.workDir().resolve(out), new Target(p95Ms, maxErrorShare),
                     mode, thinkTime, spawnRate, workers, !noDirect && t.isEmpty(), !noKill, ragdEnv == null ? Map.of() : ragdEnv,
-                    Optional.ofNullable(pgUrl), heap, timeoutS);
+                    Optional.ofNullable(pgUrl), heap, timeoutS, killSeconds);
         } catch (IllegalArgumentException | URISyntaxException e) {
             ctx.err().println("ragd loadtest: " + e.getMessage());
             ctx.err().flush();

@@ -1,17 +1,21 @@
 package dev.ragd.ops.loadtest.run;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * What a rehearsal starts to test when it has no {@code --target}: the mock model, then the
  * replicas; with more than one, a throwaway PostgreSQL for their shared chat log (or the given
- * {@code --pg-url}) and nginx in front with the shipped reference configuration.
+ * {@code --pg-url}), the sample index built once and copied to each, and nginx in front with the
+ * shipped reference configuration.
  */
 final class Cluster {
 
@@ -33,7 +37,7 @@ final class Cluster {
         this.work = work;
     }
 
-    /** Replicas share the chat log and run stateless when there are several (or a server is given). */
+    /** Replicas share one chat log when there are several (or a server is given). */
     boolean shared() {
         return plan.replicas() > 1 || plan.pgUrl().isPresent();
     }
@@ -53,7 +57,15 @@ final class Cluster {
             seedIndex(progress);
         }
         for (int i = 1; i <= plan.replicas(); i++) {
-            replicas.add(new Replica("ragd-" + i, Ports.free(), env(i, chatLog)));
+            Map<String, String> env = env(i, chatLog);
+            if (shared()) {
+                // Each replica reads its own copy, as replicas do with an index baked into their image.
+                // (RAGD_STATELESS=true would insist on a read-only mount, which needs root here.)
+                Path copy = work.resolve("replica-" + i).resolve("index");
+                copyTree(work.resolve("index"), copy);
+                env.put("RAGD_INDEX_DIR", copy.toString());
+            }
+            replicas.add(new Replica("ragd-" + i, Ports.free(), env));
         }
         progress.accept("starting " + plan.replicas() + " ragd replica(s); ready means warmed up");
         for (Replica r : replicas) {
@@ -73,7 +85,6 @@ final class Cluster {
         progress.accept("building the sample index");
         Map<String, String> env = env(0, Map.of("RAGD_CHATLOG", "none"));
         env.put("RAGD_WARMUP_MS", "0");
-        env.remove("RAGD_STATELESS");
         Replica seed = new Replica("ragd-seed", Ports.free(), env);
         seed.start(children, java);
         try {
@@ -94,12 +105,22 @@ final class Cluster {
         // Every simulated user comes from 127.0.0.1; the per-address cap is for real clients.
         env.put("RAGD_MAX_CONNECTIONS_PER_IP", Integer.toString(Math.min(1_000_000, plan.users().getLast() * 2 + 100)));
         env.put("RAGD_LOG_LEVEL", "warn");
-        if (shared()) {
-            env.put("RAGD_STATELESS", "true");
-        }
         env.putAll(chatLog);
         env.putAll(plan.ragdEnv());
         return env;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().equals("write.lock")) {
+                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     List<Replica> replicas() {

@@ -32,10 +32,11 @@ import java.util.Set;
  * @param pgUrl         a PostgreSQL server for the shared chat log instead of a throwaway one
  * @param heap          {@code -Xmx} of each replica and of the mock
  * @param timeoutS      seconds one question may take before Locust counts a timeout
+ * @param killSeconds   the kill step's measured seconds: long enough for a replica to restart and warm up
  */
 public record Plan(String profile, List<Integer> users, int stepSeconds, int replicas, Optional<URI> target, Path out,
         Target goal, String mode, String thinkTime, int spawnRate, int workers, boolean direct, boolean kill,
-        Map<String, String> ragdEnv, Optional<String> pgUrl, String heap, double timeoutS) {
+        Map<String, String> ragdEnv, Optional<String> pgUrl, String heap, double timeoutS, int killSeconds) {
 
     public static final int MAX_USERS = 20_000;
     public static final int MAX_STEPS = 12;
@@ -91,8 +92,11 @@ public record Plan(String profile, List<Integer> users, int stepSeconds, int rep
                 throw new IllegalArgumentException("--ragd-env takes RAGD_* and OTEL_* settings, got " + k);
             }
         }
+        if (killSeconds < 5 || killSeconds > MAX_STEP_SECONDS) {
+            throw new IllegalArgumentException("--kill-step-seconds must be 5.." + MAX_STEP_SECONDS + ", got " + killSeconds);
+        }
         // The record's fields are assigned after this body: compute from the parameters.
-        long minutes = Math.round(totalSeconds(users, stepSeconds, spawnRate, direct, kill && replicas > 1) / 60.0);
+        long minutes = Math.round(totalSeconds(users, stepSeconds, spawnRate, direct, kill && replicas > 1 ? killSeconds : 0) / 60.0);
         if (minutes > MAX_TOTAL_MINUTES) {
             throw new IllegalArgumentException("this run would take about " + minutes + " minutes of load, over the "
                     + MAX_TOTAL_MINUTES + "-minute bound: fewer --users steps or a shorter --step-seconds");
@@ -143,21 +147,13 @@ public record Plan(String profile, List<Integer> users, int stepSeconds, int rep
 
     /** The load's duration: every step's ramp and measured window, both ramps and the kill step. */
     double totalSeconds() {
-        return totalSeconds(users, stepSeconds, spawnRate, direct, killStep());
+        return totalSeconds(users, stepSeconds, spawnRate, direct, killStep() ? killSeconds : 0);
     }
 
     // Static: the canonical constructor checks it before the record's fields are assigned.
-    private static double totalSeconds(List<Integer> users, int stepSeconds, int spawnRate, boolean direct, boolean kill) {
+    private static double totalSeconds(List<Integer> users, int stepSeconds, int spawnRate, boolean direct, int kill) {
         double one = users.stream().mapToDouble(u -> Locust.rampSeconds(u, spawnRateFor(spawnRate, u)) + stepSeconds).sum();
-        return one * (direct ? 2 : 1) + (kill ? killSeconds(stepSeconds) : 0);
+        return one * (direct ? 2 : 1) + kill;
     }
 
-    /** The kill step is long enough for a replica to restart and warm up in it. */
-    int killSeconds() {
-        return killSeconds(stepSeconds);
-    }
-
-    private static int killSeconds(int stepSeconds) {
-        return Math.max(stepSeconds, 60);
-    }
 }

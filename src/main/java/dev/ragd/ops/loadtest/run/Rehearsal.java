@@ -142,7 +142,7 @@ public final class Rehearsal {
         s.put("target", host + (cluster != null && cluster.proxied() ? " (nginx, deploy/nginx/ragd.conf)" : ""));
         if (cluster != null) {
             s.put("model", "ragd mock-llm --profile " + plan.profile());
-            s.put("replicas", plan.replicas() + (cluster.shared() ? ", stateless, one shared PostgreSQL chat log" : ""));
+            s.put("replicas", plan.replicas() + (cluster.shared() ? ", each with its own copy of the index, one shared PostgreSQL chat log" : ""));
         }
         s.put("steps", plan.users() + " users, " + plan.stepSeconds() + " s measured each (after all users started)");
         s.put("users", plan.mode() + " protocol, think time " + plan.thinkTime() + " s, question timeout "
