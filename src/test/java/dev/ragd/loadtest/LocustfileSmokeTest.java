@@ -5,18 +5,27 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ragd.chatlog.ChatLogQuery;
 import dev.ragd.chatlog.ChatRecord;
+import dev.ragd.mock.MockLlmOptions;
+import dev.ragd.mock.MockLlmServer;
 import dev.ragd.testsupport.Await;
 import dev.ragd.testsupport.RunningApp;
 import dev.ragd.testsupport.Scrape;
+import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +34,11 @@ import org.junit.jupiter.api.Test;
  * headless, a few seconds) against the real server, in both modes: every stage has its row in
  * Locust's stats CSV, and the answers Locust counts are exactly the chat-log records and the
  * {@code ragd_chat_requests_total} completions the server counts; refusals land in the failures CSV
- * with their error code. Skipped when {@code /usr/bin/python3} cannot import {@code locust} and
- * {@code websocket} ({@code apt-get install python3-locust python3-websocket}).
+ * with their error code. The {@code --ragd-ends} file lists exactly the answers Locust counts, each
+ * a completed chat-log record, standalone and distributed ({@code --master}/{@code --worker}, with
+ * {@code --reset-stats}). The openai mode measures the mock upstream ({@code ragd mock-llm},
+ * in-process) with the same rows. Skipped when {@code /usr/bin/python3} cannot import
+ * {@code locust} and {@code websocket} ({@code apt-get install python3-locust python3-websocket}).
  */
 class LocustfileSmokeTest {
 
@@ -34,6 +46,7 @@ class LocustfileSmokeTest {
     private static final Path LOCUSTFILE = Path.of("loadtest/locustfile.py").toAbsolutePath();
     private static final int USERS = 5;
     private static final int TURNS = 3;
+    private static final Pattern RESET_MARK = Pattern.compile("# reset-stats (\\d+) .*");
 
     @BeforeAll
     static void needsLocust() throws Exception {
@@ -48,9 +61,11 @@ class LocustfileSmokeTest {
         try (RunningApp app = RunningApp.start(Map.of("RAGD_EXTRACTIVE_TOKEN_MS", "2", "RAGD_STREAM_COALESCE_MS", "30"))) {
             for (String mode : List.of("native", "book")) {
                 long completedBefore = records(app, ChatRecord.Status.completed);
+                Set<String> idsBefore = completedIds(app);
                 String csv = "target/locust-smoke-" + mode;
+                Path ends = freshFile(csv + "-ends");
 
-                Result result = locust(app, mode, csv, "8s", List.of());
+                Result result = locust(app, mode, csv, "8s", List.of("--ragd-ends", ends.toString()));
 
                 assertThat(result.exit).as(result.output).isZero();
                 Map<String, Row> stats = stats(csv);
@@ -86,6 +101,15 @@ class LocustfileSmokeTest {
                 // --stop-timeout let every user finish its answer: nothing was cut off at the end
                 assertThat(records(app, ChatRecord.Status.cancelled)).as(mode).isZero();
                 assertThat(records(app, ChatRecord.Status.failed)).as(mode).isZero();
+                // the ends file: one line per answer Locust counted, each the log_id of one of
+                // this run's completed records, and every such record is in it once
+                List<String> lines = answerLines(ends);
+                assertThat(lines).as(mode + " ends lines").hasSize((int) answers).doesNotHaveDuplicates();
+                lines.forEach(id -> assertThat(UUID.fromString(id).toString()).isEqualTo(id));
+                Set<String> completedNow = completedIds(app);
+                completedNow.removeAll(idsBefore);
+                assertThat(new HashSet<>(lines)).as(mode + ": the ends file = this run's completed records")
+                        .isEqualTo(completedNow);
             }
         }
     }
@@ -104,7 +128,10 @@ class LocustfileSmokeTest {
                 Scrape before = Scrape.of(app.baseUrl());
                 String csv = "target/locust-refusals-" + mode;
 
-                Result result = locust(app, mode, csv, "5s", List.of("--ragd-questions", questions.toString()));
+                Path ends = freshFile(csv + "-ends");
+
+                Result result = locust(app, mode, csv, "5s", List.of("--ragd-questions", questions.toString(),
+                        "--ragd-ends", ends.toString()));
 
                 assertThat(result.exit).as("Locust's exit code when requests failed\n" + result.output).isEqualTo(1);
                 assertThat(rows(csv + "_exceptions.csv")).as(mode).isEmpty();
@@ -129,6 +156,8 @@ class LocustfileSmokeTest {
                 assertThat(full.failures).isEqualTo(busyCount + tooLongCount);
                 long answers = full.requests - full.failures;
                 assertThat(answers).as(mode).isPositive();
+                assertThat(answerLines(ends)).as(mode + ": refused questions are not in the ends file")
+                        .hasSize((int) answers);
                 assertThat(stats.get("connect").failures).isZero();
                 String protocol = "ws_" + mode;
                 Await.untilPasses(() -> {
@@ -149,13 +178,181 @@ class LocustfileSmokeTest {
         }
     }
 
-    /** Runs Locust headless for {@code time} with {@value #USERS} users, all spawned in the first second. */
+    @Test
+    void openaiModeMeasuresTheModelServerWithTheSameRowsAndNamesItsFailures() throws Exception {
+        // a small, fast answer: 50 ms to the first token, 20 tokens 5 ms apart
+        MockLlmOptions healthy = MockLlmOptions.defaults().withHost("127.0.0.1").withPort(0).withEventLoops(1)
+                .withTtftMs(50).withTokenMs(5).withTokens(20);
+        Vertx vertx = Vertx.vertx();
+        try {
+            MockLlmServer mock = MockLlmServer.start(vertx, healthy).await(10, TimeUnit.SECONDS);
+            String host = "http://127.0.0.1:" + mock.port() + "/v1";
+
+            String csv = "target/locust-openai";
+            Path ends = freshFile(csv + "-ends");
+            Result result = locust(host, "openai", csv, "5s", List.of("--ragd-ends", ends.toString()));
+
+            assertThat(result.exit).as(result.output).isZero();
+            Map<String, Row> stats = stats(csv);
+            for (String name : List.of("connect", "time to first token", "full answer", "tokens/s")) {
+                assertThat(stats).as("openai: " + stats.keySet()).containsKey(name);
+                assertThat(stats.get(name).requests).as("openai " + name).isPositive();
+                assertThat(stats.get(name).failures).as("openai " + name + "\n" + result.output).isZero();
+            }
+            assertThat(rows(csv + "_failures.csv")).isEmpty();
+            assertThat(rows(csv + "_exceptions.csv")).isEmpty();
+            long answers = stats.get("full answer").requests;
+            assertThat(stats.get("time to first token").requests).isEqualTo(answers);
+            assertThat(stats.get("tokens/s").requests).isEqualTo(answers); // 20 tokens: every answer has a rate
+            // one keep-alive connection per user for the whole run
+            assertThat(stats.get("connect").requests).as("connects").isEqualTo(USERS);
+            // every request the mock answered was read to its end and counted, none was cut off
+            assertThat(mock.stats().status(200)).as("the mock's 200s").isEqualTo(answers);
+            assertThat(mock.stats().cancelledStreams()).isZero();
+            assertThat(mock.stats().tokensSent()).isEqualTo(20 * answers);
+            assertThat(answerLines(ends)).as("one completion id per answer").hasSize((int) answers)
+                    .allSatisfy(id -> assertThat(id).startsWith("chatcmpl-"));
+
+            // --reset-stats, 2 users a second: the answers of the ramp-up are in the file, before
+            // a mark that says how many Locust's counts leave out
+            mock.reset();
+            csv = "target/locust-openai-reset";
+            ends = freshFile(csv + "-ends");
+            result = locust(host, "openai", csv, "4s", List.of("--ragd-ends", ends.toString(), "-r", "2",
+                    "--reset-stats"));
+
+            assertThat(result.exit).as(result.output).isZero();
+            List<String> lines = answerLines(ends);
+            long leftOut = leftOut(ends);
+            assertThat(leftOut).as("answers of the ramp-up").isPositive();
+            assertThat(stats(csv).get("full answer")).as("Locust's count: the lines after the mark")
+                    .isEqualTo(new Row(lines.size() - leftOut, 0));
+            assertThat(mock.stats().status(200)).as("the mock's 200s: all the lines").isEqualTo(lines.size());
+
+            // every request refused with 429: failures of "full answer" naming the status, the
+            // error code and Retry-After; the connection is kept (a 429 is a complete response)
+            mock.reconfigure(healthy.withRate429(1.0).withRetryAfterS(3));
+            mock.reset();
+            csv = "target/locust-openai-429";
+            ends = freshFile(csv + "-ends");
+            result = locust(host, "openai", csv, "3s", List.of("--ragd-ends", ends.toString()));
+
+            assertThat(result.exit).as(result.output).isEqualTo(1);
+            stats = stats(csv);
+            Row full = stats.get("full answer");
+            assertThat(full.failures).as(result.output).isPositive().isEqualTo(full.requests);
+            assertThat(full.requests).isEqualTo(mock.stats().status(429));
+            assertThat(stats).doesNotContainKeys("time to first token", "tokens/s");
+            assertThat(stats.get("connect")).isEqualTo(new Row(USERS, 0));
+            assertThat(rows(csv + "_failures.csv")).containsExactly(List.of("WS", "full answer",
+                    "HttpStatus: 429 Too Many Requests (rate_limit_exceeded), Retry-After 3", Long.toString(full.requests)));
+            assertThat(answerLines(ends)).isEmpty();
+
+            // every stream cut after part of the answer by an in-stream error event
+            mock.reconfigure(healthy.withCut(1.0));
+            mock.reset();
+            csv = "target/locust-openai-cut";
+            result = locust(host, "openai", csv, "3s", List.of());
+
+            assertThat(result.exit).as(result.output).isEqualTo(1);
+            stats = stats(csv);
+            full = stats.get("full answer");
+            assertThat(full.failures).as(result.output).isPositive().isEqualTo(full.requests);
+            assertThat(stats.get("time to first token").requests).isEqualTo(full.requests);
+            List<List<String>> failures = rows(csv + "_failures.csv");
+            assertThat(failures).hasSize(1);
+            assertThat(failures.get(0).get(2)).isEqualTo("ErrorFrame: server_error after the first token: The server "
+                    + "had an error while processing your request. Sorry about that!");
+            // a broken stream is not reused: a new connection for each next question
+            assertThat(stats.get("connect").requests).isGreaterThan(USERS);
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void distributedWorkersWriteTheirOwnEndsFilesAndTheyAddUpToTheMastersCountAfterResetStats() throws Exception {
+        try (RunningApp app = RunningApp.start(Map.of("RAGD_EXTRACTIVE_TOKEN_MS", "2"))) {
+            Set<String> idsBefore = completedIds(app);
+            String csv = "target/locust-distributed";
+            Path ends = freshFile(csv + "-ends");
+            try (var old = Files.list(ends.getParent())) {
+                for (Path f : old.filter(f -> f.getFileName().toString().startsWith(ends.getFileName() + ".")).toList()) {
+                    Files.delete(f);
+                }
+            }
+            int masterPort;
+            try (ServerSocket socket = new ServerSocket(0)) {
+                masterPort = socket.getLocalPort();
+            }
+            List<Process> workers = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    // a worker with --reset-stats of its own drops its unreported requests at each of
+                    // its spawning_complete, before the master resets: the mark must follow that too
+                    workers.add(new ProcessBuilder(PYTHON.toString(), "-m", "locust", "-f", LOCUSTFILE.toString(),
+                            "--worker", "--master-host", "127.0.0.1", "--master-port", Integer.toString(masterPort),
+                            "--reset-stats")
+                            .redirectErrorStream(true).redirectOutput(Path.of(csv + "-worker" + i + ".log").toFile())
+                            .start());
+                }
+                // 4 users, 1 a second: answers finish during the ramp, and --reset-stats drops them
+                Result result = locust("ws://127.0.0.1:" + app.port(), "native", csv, "8s", List.of("--master",
+                        "--expect-workers", "2", "--master-bind-port", Integer.toString(masterPort), "-u", "4", "-r", "1",
+                        "--reset-stats", "--ragd-ends", ends.toString()));
+
+                assertThat(result.exit).as(result.output).isZero();
+                for (Process worker : workers) {
+                    // the master's quit reaches its workers: they exit with it, not a minute later
+                    assertThat(worker.waitFor(20, TimeUnit.SECONDS)).as("worker exited").isTrue();
+                }
+                assertThat(ends).as("the master writes no file").doesNotExist();
+                long counted = 0;
+                long leftOut = 0;
+                Set<String> all = new HashSet<>();
+                long lines = 0;
+                for (Process worker : workers) {
+                    Path file = Path.of(ends + "." + worker.pid());
+                    assertThat(file).as("worker " + worker.pid()).exists();
+                    List<String> answers = answerLines(file);
+                    long before = leftOut(file);
+                    assertThat(answers.size()).as(file + " has answers after its reset mark").isGreaterThan((int) before);
+                    counted += answers.size() - before;
+                    leftOut += before;
+                    lines += answers.size();
+                    all.addAll(answers);
+                }
+                assertThat(leftOut).as("answers received during the ramp, left out of Locust's counts").isPositive();
+                assertThat(stats(csv).get("full answer")).as("Locust's count = the lines after the marks\n" + result.output)
+                        .isEqualTo(new Row(counted, 0));
+                assertThat(all).as("no answer twice").hasSize((int) lines);
+                Set<String> completedNow = completedIds(app);
+                completedNow.removeAll(idsBefore);
+                assertThat(all).as("every answer received is a completed record, and every record was received")
+                        .isEqualTo(completedNow);
+            } finally {
+                for (Process worker : workers) {
+                    worker.destroyForcibly();
+                }
+            }
+        }
+    }
+
     private static Result locust(RunningApp app, String mode, String csvPrefix, String time, List<String> extra)
+            throws Exception {
+        return locust("ws://127.0.0.1:" + app.port(), mode, csvPrefix, time, extra);
+    }
+
+    /**
+     * Runs Locust headless for {@code time} with {@value #USERS} users, all spawned in the first second
+     * ({@code extra} may say otherwise: the last {@code -u} or {@code -r} wins).
+     */
+    private static Result locust(String host, String mode, String csvPrefix, String time, List<String> extra)
             throws Exception {
         Files.createDirectories(Path.of(csvPrefix).toAbsolutePath().getParent());
         List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-m", "locust", "-f", LOCUSTFILE.toString(),
                 "--headless", "-u", Integer.toString(USERS), "-r", Integer.toString(USERS), "-t", time,
-                "--host", "ws://127.0.0.1:" + app.port(), "--csv", csvPrefix, "--only-summary",
+                "--host", host, "--csv", csvPrefix, "--only-summary",
                 // users finish the answer they are reading when the time is up, so that every answer
                 // the server completed was also counted by Locust (and none is cancelled)
                 "--stop-timeout", "20",
@@ -167,6 +364,41 @@ class LocustfileSmokeTest {
 
     private static long records(RunningApp app, ChatRecord.Status status) {
         return app.app().chatLog().forEachMatching(ChatLogQuery.all(500).withStatus(status), r -> {});
+    }
+
+    /** The log ids of the completed chat-log records (a mutable set). */
+    private static Set<String> completedIds(RunningApp app) {
+        Set<String> ids = new HashSet<>();
+        app.app().chatLog().forEachMatching(ChatLogQuery.all(500).withStatus(ChatRecord.Status.completed),
+                r -> ids.add(r.id()));
+        return ids;
+    }
+
+    /** A path under target/ that does not exist (yet). */
+    private static Path freshFile(String name) throws IOException {
+        Path path = Path.of(name).toAbsolutePath();
+        Files.createDirectories(path.getParent());
+        Files.deleteIfExists(path);
+        return path;
+    }
+
+    /** The answer lines of an ends file (its {@code #} lines left out). */
+    private static List<String> answerLines(Path file) throws IOException {
+        assertThat(file).as("the ends file").exists();
+        return Files.readAllLines(file).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+    }
+
+    /** How many answers at the start of an ends file Locust's counts leave out (its last reset mark). */
+    private static long leftOut(Path file) throws IOException {
+        long n = -1;
+        for (String line : Files.readAllLines(file)) {
+            Matcher m = RESET_MARK.matcher(line);
+            if (m.matches()) {
+                n = Long.parseLong(m.group(1));
+            }
+        }
+        assertThat(n).as(file + " has a reset mark").isNotNegative();
+        return n;
     }
 
     private static long occurrences(Map<String, Long> failures, String error) {
