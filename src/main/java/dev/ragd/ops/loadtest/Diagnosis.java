@@ -13,7 +13,7 @@ import java.util.function.Function;
  * it, so the list starts with what saturated first.
  *
  * <ul>
- *   <li>replica CPU: the busiest replica at or above {@value #CPU_HOT} of its cores → scale out replicas</li>
+ *   <li>replica CPU: the replicas together at or above {@value #CPU_HOT} of the cores they run on → scale out replicas</li>
  *   <li>model rate limit: any 429 from the model, any question failed {@code rate_limited}, or the
  *       remaining tokens (or requests) at or under {@value #HEADROOM_LOW} of the most seen in the
  *       run → raise the model's TPM quota or add a deployment</li>
@@ -22,6 +22,9 @@ import java.util.function.Function;
  *   <li>chat-log store: the queue held records (depth over 0) → a faster store or a bigger pool</li>
  *   <li>retrieval: p95 more than {@value #RETRIEVAL_GROWTH} times the first step's, and at least
  *       {@value #RETRIEVAL_MIN_MS} ms → raise the search tier or add search replicas</li>
+ *   <li>query rewriting: a step that missed the p95 time-to-first-token target, with the rewrite's p95
+ *       at least {@value #REWRITE_SHARE} of it (the rewrite is a whole non-streamed model answer
+ *       before the search) → turn rewriting off or give it a faster model</li>
  *   <li>model upstream errors: 5xx, timeouts, stalls or cuts from the model on at least
  *       {@value #UPSTREAM_ERRORS} of questions → the model deployment's health</li>
  * </ul>
@@ -36,6 +39,7 @@ public final class Diagnosis {
     static final double RETRIEVAL_GROWTH = 3;
     static final double RETRIEVAL_MIN_MS = 10;
     static final double UPSTREAM_ERRORS = 0.001;
+    static final double REWRITE_SHARE = 0.4;
 
     private Diagnosis() {}
 
@@ -60,6 +64,7 @@ public final class Diagnosis {
         rule(byUsers, out, s -> admission(s, cores));
         rule(byUsers, out, Diagnosis::chatLog);
         rule(byUsers, out, s -> retrieval(s, retrievalBase));
+        rule(byUsers, out, s -> rewrite(s, target));
         rule(byUsers, out, Diagnosis::upstreamErrors);
         out.sort(Comparator.comparingInt(Finding::atUsers)); // stable: rule order breaks ties
         Optional<StepResult> miss = knee.firstMiss();
@@ -90,7 +95,7 @@ public final class Diagnosis {
             return null;
         }
         int more = Math.max(replicas + 1, (int) Math.ceil(replicas * share / CPU_ROOM));
-        return new Finding("replica CPU", f("at %d users the busiest replica used %s of its %d cores (%.0f%%, at or "
+        return new Finding("replica CPU", f("at %d users the replicas used %s of the %d cores (%.0f%%, at or "
                 + "above %.0f%%)", s.users(), cores(s, cores, share), cores, share * 100, CPU_HOT * 100),
                 f("scale out replicas: %d → %d (to about %.0f%% CPU each)", replicas, more,
                         share * replicas / more * 100), s.users());
@@ -135,6 +140,18 @@ public final class Diagnosis {
             knob = "raise RAGD_MAX_CONCURRENT_GENERATIONS if the CPU allows (it was not measured), else scale out replicas";
         }
         return new Finding("admission cap", evidence, knob, s.users());
+    }
+
+    private static Finding rewrite(StepResult s, Target target) {
+        double rewrite = s.metrics().rewriteP95Ms();
+        if (rewrite <= 0 || s.ttftP95Ms() < target.p95TtftMs() || rewrite < REWRITE_SHARE * s.ttftP95Ms()) {
+            return null;
+        }
+        return new Finding("query rewriting", f("at %d users the query rewrite took %.0f ms at p95, %.0f%% of the p95 time"
+                + " to first token (%.0f ms): each follow-up waits for a whole model answer before its search",
+                s.users(), rewrite, rewrite / s.ttftP95Ms() * 100, s.ttftP95Ms()),
+                "RAGD_QUERY_REWRITE=false (follow-ups are searched as asked), or a faster model deployment for rewrites",
+                s.users());
     }
 
     private static Finding chatLog(StepResult s) {

@@ -22,14 +22,15 @@ import java.util.TreeMap;
  * @param chatlogQueueDepthMax      highest {@code ragd_chatlog_queue_depth}
  * @param retrievalP95Ms            p95 of {@code ragd_chat_retrieval_duration_seconds} during the step, in ms
  * @param processCpuShareMax        highest {@code process_cpu_usage} (0..1 of the replica's cores)
+ * @param rewriteP95Ms              p95 of {@code ragd_chat_rewrite_duration_seconds} during the step, in ms
  */
 public record StepMetrics(Map<String, Long> requestsByOutcome, Map<String, Long> rejectionsByReason,
         Map<String, Long> upstreamErrorsByType, long upstreamRetries, long rateLimitRemainingTokensMin,
         long rateLimitRemainingRequestsMin, long activeGenerationsMax, long maxConcurrentGenerations,
-        long chatlogQueueDepthMax, double retrievalP95Ms, double processCpuShareMax) {
+        long chatlogQueueDepthMax, double retrievalP95Ms, double processCpuShareMax, double rewriteP95Ms) {
 
     /** Nothing scraped (a direct-upstream step, or a target without {@code /metrics}). */
-    public static final StepMetrics NONE = new StepMetrics(Map.of(), Map.of(), Map.of(), -1, -1, -1, -1, -1, -1, -1, -1);
+    public static final StepMetrics NONE = new StepMetrics(Map.of(), Map.of(), Map.of(), -1, -1, -1, -1, -1, -1, -1, -1, -1);
 
     public StepMetrics {
         requestsByOutcome = sorted(requestsByOutcome);
@@ -66,7 +67,8 @@ public record StepMetrics(Map<String, Long> requestsByOutcome, Map<String, Long>
                 orMinus1(d.max("ragd_chat_max_concurrent_generations")),
                 orMinus1(d.max("ragd_chatlog_queue_depth")),
                 d.quantile("ragd_chat_retrieval_duration_seconds", 0.95).stream().map(s -> s * 1000).findFirst().orElse(-1),
-                d.max("process_cpu_usage").orElse(-1));
+                d.max("process_cpu_usage").orElse(-1),
+                d.quantile("ragd_chat_rewrite_duration_seconds", 0.95).stream().map(s -> s * 1000).findFirst().orElse(-1));
     }
 
     /**
@@ -88,6 +90,7 @@ public record StepMetrics(Map<String, Long> requestsByOutcome, Map<String, Long>
         long queue = -1;
         double retrieval = -1;
         double cpu = -1;
+        double rewrite = -1;
         for (StepMetrics m : replicas) {
             m.requestsByOutcome.forEach((k, v) -> outcomes.merge(k, v, Long::sum));
             m.rejectionsByReason.forEach((k, v) -> rejections.merge(k, v, Long::sum));
@@ -100,8 +103,10 @@ public record StepMetrics(Map<String, Long> requestsByOutcome, Map<String, Long>
             queue = Math.max(queue, m.chatlogQueueDepthMax);
             retrieval = Math.max(retrieval, m.retrievalP95Ms);
             cpu = Math.max(cpu, m.processCpuShareMax);
+            rewrite = Math.max(rewrite, m.rewriteP95Ms);
         }
-        return new StepMetrics(outcomes, rejections, upstream, retries, tokens, requests, active, cap, queue, retrieval, cpu);
+        return new StepMetrics(outcomes, rejections, upstream, retries, tokens, requests, active, cap, queue, retrieval, cpu,
+                rewrite);
     }
 
     static Map<String, Long> sorted(Map<String, Long> m) {

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param tokensPerS     answer tokens received per second, all users together
  * @param errorsByKind   failed questions by kind (ragd's error code such as {@code busy} or
  *                       {@code rate_limited}, or the client's: {@code timeout}, {@code http_502}, ...)
- * @param cpuCores       CPU used by the busiest replica process, in cores (CPU seconds per second); -1 unknown
+ * @param cpuCores       CPU used by the replica processes together, in cores (CPU seconds per second): on one
+ *                       machine they share its cores; -1 unknown
  * @param rssBytes       resident memory of the largest replica process at the step's end; -1 unknown
  * @param metrics        ragd's metrics during the step ({@link StepMetrics#NONE} when not scraped)
  */
@@ -55,7 +56,7 @@ public record StepResult(int users, double durationS, long requests, double ttft
         return requests / durationS;
     }
 
-    /** The busiest replica's CPU as a share of its {@code cores}; -1 unknown (falls back on {@code process_cpu_usage}). */
+    /** The replicas' CPU as a share of the {@code cores} they run on; -1 unknown (falls back on {@code process_cpu_usage}). */
     public double cpuShare(int cores) {
         if (cpuCores >= 0 && cores > 0) {
             return cpuCores / cores;

@@ -24,13 +24,13 @@ import org.apache.commons.csv.CSVRecord;
  * users, duration_s, requests, errors, error_share, throughput_rps,
  * ttft_p50_ms, ttft_p95_ms, ttft_p99_ms, answer_p50_ms, answer_p95_ms, answer_p99_ms, tokens_per_s,
  * errors_by_kind            kind=count;kind=count (e.g. busy=3;timeout=1)
- * cpu_cores, rss_bytes      the busiest / largest replica process
+ * cpu_cores, rss_bytes      CPU of all replicas together (cores); resident memory of the largest replica
  * ragd_requests_by_outcome  outcome/error_code=count;... from ragd_chat_requests_total
  * ragd_rejections_by_reason reason=count;... from ragd_chat_rejections_total
  * upstream_errors_by_type   type=count;... from ragd_upstream_errors_total (rate_limited = the model's 429)
  * upstream_429, upstream_retries, ratelimit_remaining_tokens_min, ratelimit_remaining_requests_min,
  * active_generations_max, max_concurrent_generations, chatlog_queue_depth_max, retrieval_p95_ms,
- * process_cpu_usage_max
+ * process_cpu_usage_max, rewrite_p95_ms
  * </pre>
  * {@code errors}, {@code error_share}, {@code throughput_rps} and {@code upstream_429} are derived
  * (for spreadsheets) and ignored on reading.
@@ -42,7 +42,8 @@ public final class StepsCsv {
             "answer_p99_ms", "tokens_per_s", "errors_by_kind", "cpu_cores", "rss_bytes", "ragd_requests_by_outcome",
             "ragd_rejections_by_reason", "upstream_errors_by_type", "upstream_429", "upstream_retries",
             "ratelimit_remaining_tokens_min", "ratelimit_remaining_requests_min", "active_generations_max",
-            "max_concurrent_generations", "chatlog_queue_depth_max", "retrieval_p95_ms", "process_cpu_usage_max");
+            "max_concurrent_generations", "chatlog_queue_depth_max", "retrieval_p95_ms", "process_cpu_usage_max",
+            "rewrite_p95_ms");
 
     private static final CSVFormat FORMAT = CSVFormat.RFC4180;
 
@@ -61,7 +62,7 @@ public final class StepsCsv {
                         counts(m.rejectionsByReason()), counts(m.upstreamErrorsByType()), m.upstream429(),
                         m.upstreamRetries(), m.rateLimitRemainingTokensMin(), m.rateLimitRemainingRequestsMin(),
                         m.activeGenerationsMax(), m.maxConcurrentGenerations(), m.chatlogQueueDepthMax(),
-                        num(m.retrievalP95Ms()), num(m.processCpuShareMax()));
+                        num(m.retrievalP95Ms()), num(m.processCpuShareMax()), num(m.rewriteP95Ms()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -84,7 +85,8 @@ public final class StepsCsv {
                             lng(r, "upstream_retries"), lng(r, "ratelimit_remaining_tokens_min"),
                             lng(r, "ratelimit_remaining_requests_min"), lng(r, "active_generations_max"),
                             lng(r, "max_concurrent_generations"), lng(r, "chatlog_queue_depth_max"),
-                            dbl(r, "retrieval_p95_ms"), dbl(r, "process_cpu_usage_max"));
+                            dbl(r, "retrieval_p95_ms"), dbl(r, "process_cpu_usage_max"),
+                            r.isMapped("rewrite_p95_ms") ? dbl(r, "rewrite_p95_ms") : -1);
                     out.add(new StepResult((int) lng(r, "users"), dbl(r, "duration_s"), lng(r, "requests"),
                             dbl(r, "ttft_p50_ms"), dbl(r, "ttft_p95_ms"), dbl(r, "ttft_p99_ms"), dbl(r, "answer_p50_ms"),
                             dbl(r, "answer_p95_ms"), dbl(r, "answer_p99_ms"), dbl(r, "tokens_per_s"),

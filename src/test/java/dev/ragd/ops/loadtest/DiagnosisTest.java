@@ -80,8 +80,25 @@ class DiagnosisTest {
         Finding f = findings.get(0);
         assertThat(f.resource()).isEqualTo("replica CPU");
         assertThat(f.atUsers()).isEqualTo(1_000);
-        assertThat(f.evidence()).isEqualTo("at 1000 users the busiest replica used 1.80 of its 2 cores (90%, at or above 85%)");
+        assertThat(f.evidence()).isEqualTo("at 1000 users the replicas used 1.80 of the 2 cores (90%, at or above 85%)");
         assertThat(f.knob()).isEqualTo("scale out replicas: 2 → 3 (to about 60% CPU each)");
+    }
+
+    @Test
+    void aRewriteThatTakesMostOfTheFirstTokenTimeNamesQueryRewriting() {
+        StepMetrics slowRewrite = new StepMetrics(Map.of("completed/none", 100L), Map.of(), Map.of(), 0, 2_000_000, 9_000,
+                30, 512, 0, 5, 0.3, 900);
+        List<StepResult> steps = List.of(step(10, 400), step(100, 1_600).withMetrics(slowRewrite));
+
+        List<Finding> findings = diagnose(steps, List.of());
+
+        assertThat(findings).extracting(Finding::resource).containsExactly("query rewriting");
+        assertThat(findings.get(0).evidence()).isEqualTo("at 100 users the query rewrite took 900 ms at p95, 56% of the"
+                + " p95 time to first token (1600 ms): each follow-up waits for a whole model answer before its search");
+        assertThat(findings.get(0).knob()).startsWith("RAGD_QUERY_REWRITE=false");
+        // Under the target, a rewrite is just part of the answer: nothing to turn.
+        assertThat(diagnose(List.of(step(10, 400).withMetrics(slowRewrite)), List.of())).extracting(Finding::resource)
+                .containsExactly("nothing saturated");
     }
 
     @Test

@@ -17,7 +17,7 @@ final class Steps {
     static StepMetrics metrics(Map<String, Long> rejections, Map<String, Long> upstream, long retries,
             long remainingTokens, long active, long cap, long queue, double retrievalMs) {
         return new StepMetrics(Map.of("completed/none", 100L), rejections, upstream, retries, remainingTokens, 9_000,
-                active, cap, queue, retrievalMs, 0.2);
+                active, cap, queue, retrievalMs, 0.2, -1);
     }
 
     static StepResult errors(StepResult s, Map<String, Long> errors) {

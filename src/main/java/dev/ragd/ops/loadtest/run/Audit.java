@@ -41,7 +41,8 @@ public record Audit(long received, long missing, long duplicated, long notComple
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith("ends")).sorted().toList()) {
                 for (String line : Files.readAllLines(f)) {
-                    if (!line.isBlank()) {
+                    // "# reset-stats N" marks where Locust reset its counts; not an answer
+                    if (!line.isBlank() && !line.startsWith("#")) {
                         ids.add(line.strip());
                     }
                 }

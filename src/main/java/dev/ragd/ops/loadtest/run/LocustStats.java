@@ -79,6 +79,10 @@ record LocustStats(long questions, long answers, long connects, double[] ttft, d
      */
     static String kind(String error) {
         String e = error.strip();
+        // A worker sends its errors to the master as text, which the master's CSV shows quoted: 'Class: message'.
+        if (e.length() >= 2 && (e.charAt(0) == '\'' || e.charAt(0) == '"') && e.charAt(e.length() - 1) == e.charAt(0)) {
+            e = e.substring(1, e.length() - 1).strip();
+        }
         int colon = e.indexOf(':');
         String type = colon < 0 ? e : e.substring(0, colon);
         String message = colon < 0 ? "" : e.substring(colon + 1).strip();

@@ -76,6 +76,7 @@ public final class Rehearsal {
             } else {
                 cluster = new Cluster(plan, children, JavaChild.current(List.of("-Xmx" + plan.heap())), http, work);
                 cluster.start(bundled, this::say);
+                steps.watchModel(cluster.upstream()::pid);
                 host = cluster.host();
                 for (Replica r : cluster.replicas()) {
                     watched.add(new Sampler.Watched(r.base() + "/metrics", r::pid));
@@ -101,6 +102,7 @@ public final class Rehearsal {
                 sections.put("Chat-log audit", List.of(audit.get().describe()));
             }
             List<StepResult> direct = new ArrayList<>();
+            steps.watchModel(null);
             if (cluster != null && plan.direct()) {
                 Locust modelLoad = new Locust(PYTHON, bundled.resolve(Bundled.LOCUSTFILE), "openai", plan.thinkTime(),
                         plan.timeoutS());

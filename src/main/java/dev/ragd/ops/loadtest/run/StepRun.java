@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Runs one step: Locust started, its stats reset once every user runs (the measured window opens
@@ -26,6 +27,7 @@ final class StepRun {
     private final Path dir;
     private final Consumer<String> say;
     private final List<String> generator = new ArrayList<>();
+    private LongSupplier modelPid;
 
     StepRun(Plan plan, Children children, Http http, Path dir, Consumer<String> say) {
         this.plan = plan;
@@ -33,6 +35,11 @@ final class StepRun {
         this.http = http;
         this.dir = dir;
         this.say = say;
+    }
+
+    /** Also report the model mock's CPU per step (it shares the machine with what is measured). */
+    void watchModel(LongSupplier pid) {
+        this.modelPid = pid;
     }
 
     Measured run(String name, Locust locust, String host, int users, int seconds, List<Sampler.Watched> watched,
@@ -49,6 +56,7 @@ final class StepRun {
         Thread action = null;
         LocustStats stats;
         Sampler load = new Sampler(http, locustPids);
+        Sampler model = new Sampler(http, modelPid == null ? List.of() : List.of(new Sampler.Watched(null, modelPid)));
         try (Sampler sampler = new Sampler(http, watched)) {
             if (inWindow != null) {
                 action = Thread.ofPlatform().name("loadtest-" + name).start(inWindow);
@@ -57,6 +65,7 @@ final class StepRun {
                 stats = running.await(children, name);
             } finally {
                 load.close();
+                model.close();
             }
             if (action != null) {
                 action.join();
@@ -66,9 +75,10 @@ final class StepRun {
                     stats.ttft()[2], stats.answer()[0], stats.answer()[1], stats.answer()[2], stats.tokens() / seconds,
                     stats.errorsByKind(), sampler.cpuCoresTotal(), sampler.rssMax(), sampler.metrics());
             double locustCores = load.cpuCoresTotal();
-            generator.add(String.format(Locale.ROOT, "%s: Locust used %.2f cores in %d process(es)%s", name, locustCores,
+            generator.add(String.format(Locale.ROOT, "%s: Locust used %.2f cores in %d process(es)%s%s", name, locustCores,
                     locustPids.size(), load.cpuCoresMax() > 0.9 ? " (one process near a full core: it may measure"
-                            + " itself; give more --locust-workers)" : ""));
+                            + " itself; give more --locust-workers)" : "", model.cpuCoresTotal() >= 0
+                            ? String.format(Locale.ROOT, "; the model mock %.2f cores", model.cpuCoresTotal()) : ""));
             say.accept(String.format(Locale.ROOT, "step %s: %d questions, %d answered, p95 time to first token %.0f ms,"
                     + " errors %s", name, stats.questions(), stats.answers(), stats.ttft()[1], stats.errorsByKind()));
             return new Measured(result, stats, locustCores, locustPids.size());

@@ -18,6 +18,9 @@ class LocustStatsTest {
         assertThat(LocustStats.kind("ErrorFrame: busy (retry after 1000 ms) waiting for the first token: too many answers"))
                 .isEqualTo("busy");
         assertThat(LocustStats.kind("ErrorFrame: rate_limited: the model is rate limited")).isEqualTo("rate_limited");
+        // as a master shows what its workers reported
+        assertThat(LocustStats.kind("'ErrorFrame: busy (retryable) before the first token: too many'")).isEqualTo("busy");
+        assertThat(LocustStats.kind("'Timeout: no end frame within 30 s'")).isEqualTo("timeout");
         assertThat(LocustStats.kind("Timeout: no end frame within 30 s (after 3 tokens)")).isEqualTo("timeout");
         assertThat(LocustStats.kind("EarlyClose: close 1001 going away after 2 tokens")).isEqualTo("close_1001");
         assertThat(LocustStats.kind("EarlyClose: connection lost before the first token (ConnectionResetError)"))
