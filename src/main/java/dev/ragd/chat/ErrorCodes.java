@@ -37,6 +37,8 @@ public final class ErrorCodes {
     public static final String UPSTREAM_BAD_REQUEST = "upstream_bad_request";
     /** This replica is draining for shutdown; retry (the load balancer sends it to another replica). */
     public static final String SHUTTING_DOWN = "shutting_down";
+    /** This replica is still warming up ({@code RAGD_WARMUP_MS}); retry (a proxy sends it to another replica). */
+    public static final String WARMING_UP = "warming_up";
     /** The request came from a web page of another site (its {@code Origin} is not allowed). */
     public static final String ORIGIN_NOT_ALLOWED = "origin_not_allowed";
     /** The {@code Host} header names a host this server does not answer for ({@code RAGD_ALLOWED_HOSTS}). */

@@ -69,8 +69,8 @@ final class LoadTestCommand implements Callable<Integer> {
     int workers;
     @Option(names = "--no-direct", description = "Skip the ramp against the model directly.")
     boolean noDirect;
-    @Option(names = "--kill-step-seconds", paramLabel = "N", defaultValue = "60",
-            description = "Measured seconds of the kill step; the killed replica restarts and warms up in it (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--kill-step-seconds", paramLabel = "N", defaultValue = "150",
+            description = "Measured seconds of the kill step: the killed replica restarts, warms up and serves its first minute in it (default: ${DEFAULT-VALUE}).")
     int killSeconds;
     @Option(names = "--no-kill", description = "With --replicas above 1, skip the replica kill step.")
     boolean noKill;

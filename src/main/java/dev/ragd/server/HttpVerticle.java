@@ -70,7 +70,9 @@ final class HttpVerticle extends VerticleBase {
         this.checks = Map.copyOf(checks);
         this.edge = settings.edge();
         this.perAddress = perAddress;
-        this.admission = new Admission(List.of(new CrossSiteGuard(edge)));
+        ReadinessCheck warmup = checks.get("warmup");
+        this.admission = new Admission(warmup == null ? List.of(new CrossSiteGuard(edge))
+                : List.of(new CrossSiteGuard(edge), new WarmingGuard(warmup)));
     }
 
     @Override

@@ -67,7 +67,7 @@ class NginxConfigTest {
         assertThat(shipped).contains("map $http_upgrade $connection_upgrade {");
         assertThat(shipped).containsPattern("(?m)^\\s*least_conn;");
         assertThat(directive("zone")).containsExactly("ragd 64k");
-        assertThat(directive("proxy_next_upstream")).containsExactly("error timeout");
+        assertThat(directive("proxy_next_upstream")).containsExactly("error timeout http_503");
         assertThat(shipped.replaceAll("#[^\n]*", "")).as("never retry a request that may have reached ragd")
                 .doesNotContain("non_idempotent").doesNotContain("http_50");
         assertThat(directive("server")).allMatch(s -> s.contains("max_fails=") && s.contains("fail_timeout="));

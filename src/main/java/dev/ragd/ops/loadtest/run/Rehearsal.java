@@ -92,7 +92,7 @@ public final class Rehearsal {
                 int users = KillDrill.users(ragd, plan.goal());
                 StepRun.Measured m = steps.run("ragd-kill-" + users, ragdLoad, host, users, plan.killSeconds(), watched,
                         ends, drill::run);
-                sections.put("Replica killed during the run", drill.describe(m, ragd));
+                sections.put("Replica killed during the run", drill.describe(m, ragd, 1));
             }
             Optional<Audit> audit = Optional.empty();
             if (cluster != null) {

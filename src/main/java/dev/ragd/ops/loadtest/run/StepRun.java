@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
 final class StepRun {
 
     /** A measured step, with what Locust said and the load generator's CPU (cores, all its processes). */
-    record Measured(StepResult result, LocustStats stats, double locustCores, int locustProcesses) {}
+    record Measured(StepResult result, LocustStats stats, double locustCores, int locustProcesses, Sampler sampler) {}
 
     private final Plan plan;
     private final Children children;
@@ -81,7 +81,7 @@ final class StepRun {
                             ? String.format(Locale.ROOT, "; the model mock %.2f cores", model.cpuCoresTotal()) : ""));
             say.accept(String.format(Locale.ROOT, "step %s: %d questions, %d answered, p95 time to first token %.0f ms,"
                     + " errors %s", name, stats.questions(), stats.answers(), stats.ttft()[1], stats.errorsByKind()));
-            return new Measured(result, stats, locustCores, locustPids.size());
+            return new Measured(result, stats, locustCores, locustPids.size(), sampler);
         }
     }
 
