@@ -66,9 +66,9 @@ public record StepMetrics(Map<String, Long> requestsByOutcome, Map<String, Long>
                 orMinus1(d.max("ragd_chat_active_generations")),
                 orMinus1(d.max("ragd_chat_max_concurrent_generations")),
                 orMinus1(d.max("ragd_chatlog_queue_depth")),
-                d.quantile("ragd_chat_retrieval_duration_seconds", 0.95).stream().map(s -> s * 1000).findFirst().orElse(-1),
+                p95Ms(d, "ragd_chat_retrieval_duration_seconds"),
                 d.max("process_cpu_usage").orElse(-1),
-                d.quantile("ragd_chat_rewrite_duration_seconds", 0.95).stream().map(s -> s * 1000).findFirst().orElse(-1));
+                p95Ms(d, "ragd_chat_rewrite_duration_seconds"));
     }
 
     /**
@@ -107,6 +107,11 @@ public record StepMetrics(Map<String, Long> requestsByOutcome, Map<String, Long>
         }
         return new StepMetrics(outcomes, rejections, upstream, retries, tokens, requests, active, cap, queue, retrieval, cpu,
                 rewrite);
+    }
+
+    /** A seconds histogram's p95 during the step in ms; -1 when nothing was observed. */
+    private static double p95Ms(MetricsDelta d, String histogram) {
+        return d.quantile(histogram, 0.95).stream().map(s -> s * 1000).findFirst().orElse(-1);
     }
 
     static Map<String, Long> sorted(Map<String, Long> m) {

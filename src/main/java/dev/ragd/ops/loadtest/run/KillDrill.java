@@ -88,8 +88,10 @@ final class KillDrill {
             return "no first-minute comparison: the restarted replica was not ready in the step";
         }
         long to = readyAtNanos + FIRST_WINDOW_S * 1_000_000_000L;
-        double victim = p95(sampler.scrapes(victimIndex, readyAtNanos - 1_500_000_000L, to));
-        long firsts = firstTokens(sampler.scrapes(victimIndex, readyAtNanos - 1_500_000_000L, to));
+        // From just before ready: the new process's counters start at zero there.
+        List<PrometheusText> mine = sampler.scrapes(victimIndex, readyAtNanos - 1_500_000_000L, to);
+        double victim = p95(mine);
+        long firsts = firstTokens(mine);
         List<String> others = new ArrayList<>();
         double sum = 0;
         int n = 0;

@@ -59,6 +59,7 @@ public final class Rehearsal {
         Path ends = Files.createDirectories(work.resolve("ends"));
         Locust.check(PYTHON);
         Http http = new Http();
+        JavaChild java = JavaChild.current(List.of("-Xmx" + plan.heap()));
         Cluster cluster = null;
         try (Children children = new Children(out.resolve("logs"))) {
             Path bundled = Bundled.extract(work.resolve("files"));
@@ -74,7 +75,7 @@ public final class Rehearsal {
                 String http1 = t.getScheme().startsWith("ws") ? t.toString().replaceFirst("^ws", "http") : t.toString();
                 watched.add(new Sampler.Watched(http1.replaceAll("/+$", "") + "/metrics", () -> -1));
             } else {
-                cluster = new Cluster(plan, children, JavaChild.current(List.of("-Xmx" + plan.heap())), http, work);
+                cluster = new Cluster(plan, children, java, http, work);
                 cluster.start(bundled, this::say);
                 steps.watchModel(cluster.upstream()::pid);
                 host = cluster.host();
@@ -87,8 +88,7 @@ public final class Rehearsal {
                 ragd.add(steps.run("ragd-" + users, ragdLoad, host, users, plan.stepSeconds(), watched, ends, null).result());
             }
             if (cluster != null && plan.killStep()) {
-                KillDrill drill = new KillDrill(cluster.replicas().get(1), children, JavaChild.current(List.of("-Xmx" + plan.heap())),
-                        http, plan.killSeconds());
+                KillDrill drill = new KillDrill(cluster.replicas().get(1), children, java, http, plan.killSeconds());
                 int users = KillDrill.users(ragd, plan.goal());
                 StepRun.Measured m = steps.run("ragd-kill-" + users, ragdLoad, host, users, plan.killSeconds(), watched,
                         ends, drill::run);

@@ -4,8 +4,11 @@ import dev.ragd.ops.loadtest.MetricsDelta;
 import dev.ragd.ops.loadtest.PrometheusText;
 import dev.ragd.ops.loadtest.StepMetrics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
 
 /**
  * Watches the processes under test during one step's measured window: every second it scrapes
@@ -115,27 +118,20 @@ final class Sampler implements AutoCloseable {
 
     /** The busiest process's CPU in cores over the window; -1 unknown. */
     double cpuCoresMax() {
-        double max = -1;
-        for (int i = 0; i < watched.size(); i++) {
-            if (!known[i]) {
-                continue;
-            }
-            max = Math.max(max, (cpuCarried[i] + cpuEnd[i] - cpuStart[i]) / Math.max(seconds(), 1e-3));
-        }
-        return max;
+        return cores().max().orElse(-1);
     }
 
     /** All processes' CPU together, in cores; -1 when none could be read (a remote target). */
     double cpuCoresTotal() {
-        double sum = -1;
-        for (int i = 0; i < watched.size(); i++) {
-            if (!known[i]) {
-                continue;
-            }
-            sum = Math.max(sum, 0);
-            sum += (cpuCarried[i] + cpuEnd[i] - cpuStart[i]) / Math.max(seconds(), 1e-3);
-        }
-        return sum;
+        double[] each = cores().toArray();
+        return each.length == 0 ? -1 : Arrays.stream(each).sum();
+    }
+
+    /** Each readable process's CPU over the window, in cores. */
+    private DoubleStream cores() {
+        double seconds = Math.max(seconds(), 1e-3);
+        return IntStream.range(0, watched.size()).filter(i -> known[i])
+                .mapToDouble(i -> (cpuCarried[i] + cpuEnd[i] - cpuStart[i]) / seconds);
     }
 
     long rssMax() {

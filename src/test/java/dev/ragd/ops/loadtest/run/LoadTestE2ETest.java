@@ -46,9 +46,11 @@ class LoadTestE2ETest {
 
     @BeforeEach
     void needsLocust() throws Exception {
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import locust, websocket").redirectErrorStream(true).start();
-        assumeTrue(p.waitFor() == 0, "needs Debian's python3-locust and python3-websocket: "
-                + new String(p.getInputStream().readAllBytes()));
+        try {
+            Locust.check(Rehearsal.PYTHON);
+        } catch (java.io.IOException e) {
+            assumeTrue(false, e.getMessage());
+        }
     }
 
     private Run loadtest(String... args) {
