@@ -26,7 +26,8 @@ connection in the book's chat_history format; the server closes after the answer
 (POST <--host>/chat/completions, streamed: the same user against the model server directly, so
 that ragd's overhead over its model is measured by the same load generator). Options and their
 environment variables: python3 -m locust -f loadtest/locustfile.py --help, and loadtest/README.md.
---ragd-ends FILE writes the log_id of every answer a user received whole, one a line.
+--ragd-ends FILE writes the log_id of every answer a user received whole, one a line (with its
+send time, time to first token and serving replica).
 
 Needs Debian's python3-locust (2.12) and python3-websocket (websocket-client 1.2). Locust
 monkey-patches the standard library with gevent before it imports this file, so websocket-client's
@@ -305,10 +306,14 @@ class EndsFile:
             self.path = path
         return self.file
 
-    def answer(self, environment, log_id):
+    def answer(self, environment, log_id, sent_epoch, ttft_ms, upstream):
+        """The answer's line: its id, then tab-separated the Unix time its question was sent (s),
+        the time to its first token (ms, "-" when none came) and the replica that served it (the
+        proxy's X-Ragd-Upstream header on the handshake, "-" without one)."""
         f = self.open(environment)
         if f is not None:
-            f.write(log_id + "\n")
+            ttft = "-" if ttft_ms is None else f"{ttft_ms:.1f}"
+            f.write(f"{log_id}\t{sent_epoch:.3f}\t{ttft}\t{upstream or '-'}\n")
             self.answers += 1
 
     def mark_reset(self, environment, left_out):
@@ -583,6 +588,19 @@ def _describe(e):
     return f"{type(e).__name__}: {e}"
 
 
+def _upstream_of(ws):
+    """The replica a proxy passed this socket to, from the handshake's X-Ragd-Upstream header
+    (`ragd loadtest` adds it to its nginx: "addr" or, after a retry, "addr1, addr2"), or None."""
+    try:
+        headers = ws.getheaders() or {}
+    except Exception:
+        return None
+    value = next((v for k, v in headers.items() if k.lower() == "x-ragd-upstream"), None)
+    if not value:
+        return None
+    return value.split(",")[-1].strip() or None  # the last one tried is the one that answered
+
+
 class Answer:
     """One question's timeline (perf_counter seconds) and the text of its token frames."""
 
@@ -637,6 +655,7 @@ class RagdUser(User):
         self.ws = None
         self.turns = 0
         self.seq = 0
+        self.upstream = None  # the replica behind the proxy that took this user's socket, if it says
         self.http = None  # openai mode: the keep-alive connection, and its socket
         self.http_sock = None
 
@@ -673,7 +692,9 @@ class RagdUser(User):
             return
         # First the file, then the success, with nothing in between that could let another user
         # run or this one be stopped: the file's lines are exactly the successes Locust counts.
-        ENDS.answer(self.environment, a.log_id)
+        sent_epoch = time.time() - (time.perf_counter() - a.sent)
+        ENDS.answer(self.environment, a.log_id, sent_epoch, ms(a.first) if a.first is not None else None,
+                    self.upstream)
         self._report(FULL_ANSWER, ms(done), a.chars)
         TALLY["answers"] += 1
         TALLY["frames"] += a.frames
@@ -702,6 +723,7 @@ class RagdUser(User):
             self._report(CONNECT, (time.perf_counter() - start) * 1000.0, exception=ConnectFailed(_describe(e)))
             return None
         self._report(CONNECT, (time.perf_counter() - start) * 1000.0)
+        self.upstream = _upstream_of(ws)
         return ws
 
     def _drop(self):

@@ -91,4 +91,14 @@ class NginxConfigTest {
         assertThatThrownBy(() -> Nginx.render(shipped + "\n# @other\n", List.of("x:1"), "1"))
                 .hasMessageContaining("unknown marker @other");
     }
+
+    @Test
+    void onlyTheRehearsalsCopyNamesTheReplicaInAHeader() {
+        assertThat(shipped).as("the public must not learn the replicas' addresses").doesNotContain("X-Ragd-Upstream");
+        String out = dev.ragd.ops.loadtest.run.NginxConfig.namingUpstream(
+                Nginx.render(shipped, List.of("127.0.0.1:5001"), "127.0.0.1:6000"));
+        assertThat(out).contains("proxy_http_version 1.1;\n    add_header X-Ragd-Upstream $upstream_addr always;\n");
+        assertThatThrownBy(() -> dev.ragd.ops.loadtest.run.NginxConfig.namingUpstream("server {}"))
+                .hasMessageContaining("proxy_http_version");
+    }
 }

@@ -65,7 +65,9 @@ class LocustfileSmokeTest {
                 String csv = "target/locust-smoke-" + mode;
                 Path ends = freshFile(csv + "-ends");
 
+                double startedS = System.currentTimeMillis() / 1000.0;
                 Result result = locust(app, mode, csv, "8s", List.of("--ragd-ends", ends.toString()));
+                double endedS = System.currentTimeMillis() / 1000.0;
 
                 assertThat(result.exit).as(result.output).isZero();
                 Map<String, Row> stats = stats(csv);
@@ -110,6 +112,18 @@ class LocustfileSmokeTest {
                 completedNow.removeAll(idsBefore);
                 assertThat(new HashSet<>(lines)).as(mode + ": the ends file = this run's completed records")
                         .isEqualTo(completedNow);
+                // each line's timing: sent during the run, and a first token the user saw no sooner
+                // than ragd's record says it wrote it (the client's clock starts before the server's)
+                Map<String, Long> serverFirstToken = new LinkedHashMap<>();
+                app.app().chatLog().forEachMatching(ChatLogQuery.all(500).withStatus(ChatRecord.Status.completed),
+                        r -> serverFirstToken.put(r.id(), r.firstTokenMs()));
+                for (String[] f : endsFields(ends)) {
+                    assertThat(f).as(String.join("|", f)).hasSize(4);
+                    assertThat(Double.parseDouble(f[1])).as("sent").isBetween(startedS - 1, endedS + 1);
+                    assertThat(Double.parseDouble(f[2])).as("client time to first token of " + f[0])
+                            .isGreaterThanOrEqualTo(serverFirstToken.get(f[0]));
+                    assertThat(f[3]).as("no proxy named a replica").isEqualTo("-");
+                }
             }
         }
     }
@@ -383,9 +397,16 @@ class LocustfileSmokeTest {
     }
 
     /** The answer lines of an ends file (its {@code #} lines left out). */
+    /** The answer ids of an ends file (each line's first field). */
     private static List<String> answerLines(Path file) throws IOException {
+        return endsFields(file).stream().map(f -> f[0]).toList();
+    }
+
+    /** An ends file's answer lines, split into their tab-separated fields. */
+    private static List<String[]> endsFields(Path file) throws IOException {
         assertThat(file).as("the ends file").exists();
-        return Files.readAllLines(file).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        return Files.readAllLines(file).stream().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .map(l -> l.split("\t", -1)).toList();
     }
 
     /** How many answers at the start of an ends file Locust's counts leave out (its last reset mark). */

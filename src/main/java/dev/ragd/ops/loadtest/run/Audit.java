@@ -2,19 +2,15 @@ package dev.ragd.ops.loadtest.run;
 
 import dev.ragd.chatlog.ChatLog;
 import dev.ragd.chatlog.ChatRecord;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * The durability check of a rehearsal: every answer whose {@code end} frame a simulated user
- * received (the locustfile's {@code --ragd-ends} files, one log id a line) must be in the chat log
+ * received (the locustfile's {@code --ragd-ends} files, {@link Ends}) must be in the chat log
  * exactly once, as a completed record.
  *
  * @param received       end frames received (lines in the ends files)
@@ -33,22 +29,6 @@ public record Audit(long received, long missing, long duplicated, long notComple
 
     public long records() {
         return recordsByStatus.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    /** The log ids in every file under {@code dir} whose name starts with {@code ends}. */
-    static List<String> receivedEnds(Path dir) throws IOException {
-        List<String> ids = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("ends")).sorted().toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    // "# reset-stats N" marks where Locust reset its counts; not an answer
-                    if (!line.isBlank() && !line.startsWith("#")) {
-                        ids.add(line.strip());
-                    }
-                }
-            }
-        }
-        return ids;
     }
 
     static Audit of(List<String> received, ChatLog log) {

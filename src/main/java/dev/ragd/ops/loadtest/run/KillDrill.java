@@ -1,13 +1,12 @@
 package dev.ragd.ops.loadtest.run;
 
 import dev.ragd.ops.loadtest.Knee;
-import dev.ragd.ops.loadtest.MetricsDelta;
-import dev.ragd.ops.loadtest.PrometheusText;
 import dev.ragd.ops.loadtest.StepResult;
 import dev.ragd.ops.loadtest.Target;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 /**
  * The scale-out rehearsal's failure: a quarter into an extra step, one replica is SIGKILLed (a
@@ -24,7 +23,7 @@ final class KillDrill {
     private final int seconds;
     private volatile long killedAtMs = -1;
     private volatile long readyAfterMs = -1;
-    private volatile long readyAtNanos = -1;
+    private volatile double readyAtEpochS = -1;
     private volatile String failure;
 
     KillDrill(Replica victim, Children children, JavaChild java, Http http, int seconds) {
@@ -51,15 +50,15 @@ final class KillDrill {
             long killed = System.nanoTime();
             victim.start(children, java);
             victim.awaitReady(children, http, Math.max(60_000, seconds * 1000L));
-            readyAtNanos = System.nanoTime();
-            readyAfterMs = (readyAtNanos - killed) / 1_000_000;
+            readyAfterMs = (System.nanoTime() - killed) / 1_000_000;
+            readyAtEpochS = System.currentTimeMillis() / 1000.0;
         } catch (Exception e) {
             failure = e.getMessage();
         }
     }
 
     /** The report's lines: the kill, the restart, and what users saw compared with the ramp's step. */
-    List<String> describe(StepRun.Measured m, List<StepResult> ramp, int victimIndex) {
+    List<String> describe(StepRun.Measured m, List<StepResult> ramp, List<Ends.Answer> answers) {
         List<String> out = new ArrayList<>();
         StepResult s = m.result();
         out.add(String.format(Locale.ROOT, "%s was SIGKILLed %.1f s into a %d s step of %d users and started again; %s",
@@ -73,57 +72,38 @@ final class KillDrill {
         ramp.stream().filter(r -> r.users() == s.users()).findFirst().ifPresent(r -> out.add(String.format(Locale.ROOT,
                 "the same users without a kill: %d questions, %d failed; p95 time to first token %.0f ms (with the"
                         + " kill %.0f ms)", r.requests(), r.errors(), r.ttftP95Ms(), s.ttftP95Ms())));
-        out.add(firstMinute(m.sampler(), victimIndex));
+        out.add(firstMinute(answers));
         return out;
     }
 
     /**
      * The restarted replica's first {@value #FIRST_WINDOW_S} s of traffic after it turned ready,
-     * against the other replicas in the same seconds: p95 time to first token from each replica's
-     * own {@code ragd_chat_time_to_first_token_seconds} (interpolated in its buckets), so the cold
-     * (or warmed) newcomer is told apart from the steady ones under the same load.
+     * against the other replicas in the same seconds, as users saw it: p95 time to first token of
+     * the answers whose question was sent in that window, by the replica nginx passed the socket
+     * to (the ends files' exact times), so the cold (or warmed) newcomer is told apart from the
+     * steady ones under the same load.
      */
-    private String firstMinute(Sampler sampler, int victimIndex) {
-        if (readyAtNanos < 0) {
+    private String firstMinute(List<Ends.Answer> answers) {
+        if (readyAtEpochS < 0) {
             return "no first-minute comparison: the restarted replica was not ready in the step";
         }
-        long to = readyAtNanos + FIRST_WINDOW_S * 1_000_000_000L;
-        // From just before ready: the new process's counters start at zero there.
-        List<PrometheusText> mine = sampler.scrapes(victimIndex, readyAtNanos - 1_500_000_000L, to);
-        double victim = p95(mine);
-        long firsts = firstTokens(mine);
-        List<String> others = new ArrayList<>();
-        double sum = 0;
-        int n = 0;
-        for (int i = 0; i < sampler.size(); i++) {
-            if (i != victimIndex) {
-                double p = p95(sampler.scrapes(i, readyAtNanos, to));
-                if (p > 0) {
-                    others.add(String.format(Locale.ROOT, "%.0f", p));
-                    sum += p;
-                    n++;
-                }
-            }
+        double to = readyAtEpochS + FIRST_WINDOW_S;
+        Predicate<Ends.Answer> inWindow = a -> a.sentS() >= readyAtEpochS && a.sentS() < to;
+        String me = victim.address();
+        long mine = answers.stream().filter(inWindow.and(a -> a.upstream().equals(me))).count();
+        double victimP95 = Ends.p95TtftMs(answers, inWindow.and(a -> a.upstream().equals(me)));
+        double othersP95 = Ends.p95TtftMs(answers, inWindow.and(a -> !a.upstream().equals(me) && !a.upstream().equals("-")));
+        double later = Ends.p95TtftMs(answers, a -> a.sentS() >= to && a.upstream().equals(me));
+        long seconds = Math.min(FIRST_WINDOW_S, Math.round(System.currentTimeMillis() / 1000.0 - readyAtEpochS));
+        if (mine < 20 || Double.isNaN(othersP95)) {
+            return String.format(Locale.ROOT, "first %d s after it was ready: %d answers from the restarted replica,"
+                    + " too few to compare", seconds, mine);
         }
-        long seconds = Math.min(FIRST_WINDOW_S, (System.nanoTime() - readyAtNanos) / 1_000_000_000L);
-        if (victim <= 0 || n == 0) {
-            return String.format(Locale.ROOT, "first %d s after it was ready: %d first tokens on the restarted replica,"
-                    + " too few to compare", seconds, firsts);
-        }
-        return String.format(Locale.ROOT, "first %d s after it was ready: the restarted replica's p95 time to first token"
-                + " (server side) %.0f ms over %d answers; the other replicas' in the same seconds %s ms; ratio %.2f",
-                seconds, victim, firsts, String.join(", ", others), victim / (sum / n));
+        return String.format(Locale.ROOT, "first %d s after it was ready, as users saw it: p95 time to first token %.0f ms"
+                + " over %d answers from the restarted replica, %.0f ms from the other replicas in the same seconds:"
+                + " ratio %.2f%s", seconds, victimP95, mine, othersP95, victimP95 / othersP95,
+                Double.isNaN(later) ? "" : String.format(Locale.ROOT, " (its own p95 after that minute: %.0f ms)", later));
     }
 
     static final long FIRST_WINDOW_S = 60;
-
-    private static double p95(List<PrometheusText> scrapes) {
-        return scrapes.size() < 2 ? -1 : MetricsDelta.of(scrapes)
-                .quantile("ragd_chat_time_to_first_token_seconds", 0.95).orElse(-1) * 1000;
-    }
-
-    private static long firstTokens(List<PrometheusText> scrapes) {
-        return scrapes.size() < 2 ? 0 : Math.round(MetricsDelta.of(scrapes)
-                .increase("ragd_chat_time_to_first_token_seconds_count"));
-    }
 }

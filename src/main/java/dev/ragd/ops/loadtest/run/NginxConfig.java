@@ -16,6 +16,7 @@ public final class NginxConfig {
     private static final Pattern MARKER = Pattern.compile("#\\s*@([a-z-]+)\\s*$");
     private static final Pattern SERVER_ADDRESS = Pattern.compile("^(\\s*server\\s+)(\\S+)(\\s.*)$");
     private static final Pattern LISTEN = Pattern.compile("listen\\s+[^;]+;");
+    private static final Pattern HTTP_VERSION = Pattern.compile("proxy_http_version 1\\.1;");
     private static final Pattern PER_CLIENT = Pattern.compile("limit_conn ragd_per_client \\d+;");
 
     private NginxConfig() {}
@@ -82,6 +83,21 @@ public final class NginxConfig {
             throw new IllegalArgumentException("the nginx file has no 'limit_conn ragd_per_client N;' line");
         }
         return m.replaceFirst("limit_conn ragd_per_client " + cap + ";");
+    }
+
+    /**
+     * {@code rendered} with every response naming the replica that served it, in an
+     * {@code X-Ragd-Upstream} header ({@code $upstream_addr}; after a retry, every replica tried,
+     * the last one the answer's). WebSocket handshakes included, so a load test can tell which
+     * replica each user's answers came from. For rehearsals only: the public should not learn the
+     * replicas' addresses.
+     */
+    public static String namingUpstream(String rendered) {
+        Matcher m = HTTP_VERSION.matcher(rendered);
+        if (!m.find()) {
+            throw new IllegalArgumentException("the nginx file has no 'proxy_http_version 1.1;' line");
+        }
+        return m.replaceFirst(Matcher.quoteReplacement(m.group() + "\n    add_header X-Ragd-Upstream $upstream_addr always;"));
     }
 
     /**

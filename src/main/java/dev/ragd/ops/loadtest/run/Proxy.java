@@ -40,7 +40,8 @@ final class Proxy {
         // nginx started by root drops its workers to nobody; they must reach the temp paths in here.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         // Every simulated user comes from 127.0.0.1, and each costs nginx two connections.
-        String conf = NginxConfig.perClientCap(NginxConfig.render(shipped, replicas, "127.0.0.1:" + port), users + 64);
+        String conf = NginxConfig.namingUpstream(
+                NginxConfig.perClientCap(NginxConfig.render(shipped, replicas, "127.0.0.1:" + port), users + 64));
         Files.writeString(dir.resolve("ragd.conf"), conf);
         Files.writeString(dir.resolve("nginx.conf"), NginxConfig.mainConfig(dir, Math.max(1024, users * 2 + 256)));
         Process p = children.start("nginx", new ProcessBuilder(BINARY.toString(), "-p", dir + "/", "-c",

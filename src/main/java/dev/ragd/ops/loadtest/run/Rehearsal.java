@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,30 +88,43 @@ public final class Rehearsal {
             for (int users : plan.users()) {
                 ragd.add(steps.run("ragd-" + users, ragdLoad, host, users, plan.stepSeconds(), watched, ends, null).result());
             }
+            KillDrill drill = null;
+            StepRun.Measured killStep = null;
             if (cluster != null && plan.killStep()) {
-                KillDrill drill = new KillDrill(cluster.replicas().get(1), children, java, http, plan.killSeconds());
+                drill = new KillDrill(cluster.replicas().get(1), children, java, http, plan.killSeconds());
                 int users = KillDrill.users(ragd, plan.goal());
-                StepRun.Measured m = steps.run("ragd-kill-" + users, ragdLoad, host, users, plan.killSeconds(), watched,
-                        ends, drill::run);
-                sections.put("Replica killed during the run", drill.describe(m, ragd, 1));
+                killStep = steps.run("ragd-kill-" + users, ragdLoad, host, users, plan.killSeconds(), watched, ends,
+                        drill::run);
             }
             Optional<Audit> audit = Optional.empty();
+            Map<String, Long> serverFirstTokenMs = Map.of();
+            List<Ends.Answer> received = Ends.read(ends);
             if (cluster != null) {
                 say("stopping the replicas (they flush their chat-log queues) and auditing the chat log");
                 cluster.stopReplicas();
-                audit = Optional.of(audit(cluster, ends, work));
+                Map<String, Long> firsts = new HashMap<>();
+                audit = Optional.of(audit(cluster, received, firsts, work));
+                serverFirstTokenMs = firsts;
+                if (drill != null) {
+                    sections.put("Replica killed during the run", drill.describe(killStep, ragd, received));
+                }
                 sections.put("Chat-log audit", List.of(audit.get().describe()));
             }
             List<StepResult> direct = new ArrayList<>();
             steps.watchModel(null);
+            Path modelEnds = Files.createDirectories(work.resolve("model-ends"));
             if (cluster != null && plan.direct()) {
                 Locust modelLoad = new Locust(PYTHON, bundled.resolve(Bundled.LOCUSTFILE), "openai", plan.thinkTime(),
                         plan.timeoutS());
                 List<Sampler.Watched> mock = List.of(new Sampler.Watched(null, cluster.upstream()::pid));
                 for (int users : plan.users()) {
                     direct.add(steps.run("model-" + users, modelLoad, cluster.upstream().baseUrl(), users, plan.stepSeconds(),
-                            mock, null, null).result());
+                            mock, modelEnds, null).result());
                 }
+            }
+            if (cluster != null) {
+                sections.put("Time to first token, users vs ragd's records",
+                        FirstTokenSplit.lines(received, serverFirstTokenMs, Ends.read(modelEnds)));
             }
             sections.put("Load generator", steps.loadGeneratorLines());
             int cores = Runtime.getRuntime().availableProcessors();
@@ -129,10 +143,13 @@ public final class Rehearsal {
         }
     }
 
-    private Audit audit(Cluster cluster, Path ends, Path work) throws IOException {
+    /** The audit of {@code received} against the chat log; fills {@code firstTokenMs} from its records. */
+    private Audit audit(Cluster cluster, List<Ends.Answer> received, Map<String, Long> firstTokenMs, Path work)
+            throws IOException {
         try (ChatLog log = ChatLogs.open(RagdConfig.from(Env.load(cluster.replicaEnv(), work)))) {
-            return Audit.of(Audit.receivedEnds(ends), log);
-        } catch (IOException | RuntimeException e) {
+            log.forEachRecord(r -> firstTokenMs.put(r.id(), r.firstTokenMs()));
+            return Audit.of(received.stream().map(Ends.Answer::logId).toList(), log);
+        } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
             throw new IOException("cannot read the chat log for the audit: " + e.getMessage(), e);

@@ -6,17 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.testsupport.InMemoryChatLog;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class AuditTest {
-
-    @TempDir
-    Path dir;
 
     private static InMemoryChatLog log(ChatRecord... records) {
         InMemoryChatLog log = new InMemoryChatLog();
@@ -57,14 +51,5 @@ class AuditTest {
         assertThat(a.notCompleted()).isEqualTo(1);
         assertThat(a.recordsByStatus()).isEqualTo(Map.of("completed", 1L, "cancelled", 1L));
         assertThat(a.passed()).isFalse();
-    }
-
-    @Test
-    void theEndsFilesOfEveryProcessAreRead() throws Exception {
-        Files.writeString(dir.resolve("ends-ragd-10"), "a\n# reset-stats 1 (Locust's counts leave out this file's first 1 answers)\nb\n");
-        Files.writeString(dir.resolve("ends-ragd-100.4242"), "c\n\n");
-        Files.writeString(dir.resolve("other.txt"), "not an end\n");
-
-        assertThat(Audit.receivedEnds(dir)).containsExactly("a", "b", "c");
     }
 }

@@ -121,6 +121,12 @@ class LoadTestE2ETest {
         String access = Files.readString(run.report().resolve("work/nginx/access.log"));
         List<String> upstreams = access.lines().map(l -> l.replaceAll(".*upstream=(\\S+?),?\\s.*", "$1")).distinct().toList();
         assertThat(upstreams).as("nginx spread the users over both replicas: " + access).hasSizeGreaterThanOrEqualTo(2);
+        // nginx names the replica on each handshake, and the users' answers say which one served them
+        List<Ends.Answer> answers = Ends.read(run.report().resolve("work/ends"));
+        assertThat(answers).extracting(Ends.Answer::upstream).as("each answer's replica")
+                .doesNotContain("-").filteredOn(u -> u.startsWith("127.0.0.1:")).hasSameSizeAs(answers);
+        assertThat(answers.stream().map(Ends.Answer::upstream).distinct().count()).as("both replicas answered").isEqualTo(2);
+        assertThat(run.text()).contains("Time to first token, users vs ragd's records: ragd-6: users saw p95");
         assertThat(LAST_LINE.matcher(run.last()).matches()).as(run.last()).isTrue();
         assertThat(Files.exists(run.report().resolve("steps-upstream.csv"))).isFalse();
     }
