@@ -1,5 +1,6 @@
 package dev.ragd.cli;
 
+import dev.ragd.ops.loadtest.Baseline;
 import dev.ragd.ops.loadtest.Target;
 import dev.ragd.ops.loadtest.run.Plan;
 import dev.ragd.ops.loadtest.run.Rehearsal;
@@ -81,6 +82,9 @@ final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--heap", paramLabel = "SIZE", defaultValue = "1g",
             description = "-Xmx of each replica and the mock (default: ${DEFAULT-VALUE}).")
     String heap;
+    @Option(names = "--baseline", paramLabel = "DIR",
+            description = "An earlier run's report folder (e.g. one replica's) to compare this run's knee, throughput and p95 with.")
+    Path baseline;
     @Option(names = "--question-timeout-s", paramLabel = "S", defaultValue = "30",
             description = "Seconds a question may take before it counts as a timeout (default: ${DEFAULT-VALUE}).")
     double timeoutS;
@@ -101,7 +105,8 @@ final class LoadTestCommand implements Callable<Integer> {
             }
             plan = new Plan(profile, users, stepSeconds, replicas, t, ctx.workDir().resolve(out), new Target(p95Ms, maxErrorShare),
                     mode, thinkTime, spawnRate, workers, !noDirect && t.isEmpty(), !noKill, ragdEnv == null ? Map.of() : ragdEnv,
-                    Optional.ofNullable(pgUrl), heap, timeoutS, killSeconds);
+                    Optional.ofNullable(pgUrl), heap, timeoutS, killSeconds,
+                    Optional.ofNullable(baseline).map(b -> Baseline.read(ctx.workDir().resolve(b))));
         } catch (IllegalArgumentException | URISyntaxException e) {
             ctx.err().println("ragd loadtest: " + e.getMessage());
             ctx.err().flush();

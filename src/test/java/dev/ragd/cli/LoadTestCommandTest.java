@@ -45,6 +45,7 @@ class LoadTestCommandTest {
             "--p95-ms | 0 | the target p95 time to first token must be more than 0 ms",
             "--max-error-share | 2 | the target error share must be in (0, 1]",
             "--kill-step-seconds | 4 | --kill-step-seconds must be 5..3600, got 4",
+            "--baseline | no-such-run | no-such-run: no steps.csv there (give a ragd loadtest report folder)",
             "--target | ftp://127.0.0.1/ | --target must be an http(s):// or ws(s):// URL with a host",
     })
     void aBadOptionIsRefusedNamingIt(String option, String value, String message) {

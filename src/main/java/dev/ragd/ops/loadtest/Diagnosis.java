@@ -114,7 +114,9 @@ public final class Diagnosis {
         return new Finding("model rate limit (TPM headroom)", f("at %d users the model answered %d × 429 (%d retries), "
                 + "%d questions failed rate_limited, remaining tokens fell to %s (most seen %s), remaining requests to %s",
                 s.users(), Math.max(0, m.upstream429()), Math.max(0, m.upstreamRetries()), failed,
-                known(m.rateLimitRemainingTokensMin()), known(maxTokens), known(m.rateLimitRemainingRequestsMin())),
+                known(m.rateLimitRemainingTokensMin()), known(maxTokens), known(m.rateLimitRemainingRequestsMin()))
+                + (m.upstream429() <= 0 && failed <= 0 ? "; no 429 yet: the quota the model reports is spent, and a"
+                        + " deployment that enforces it refuses from here" : ""),
                 "raise the model quota (tokens per minute) or add a deployment; more replicas will not help", s.users());
     }
 

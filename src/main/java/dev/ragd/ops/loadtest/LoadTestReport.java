@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Writes a load test's report folder from its steps: {@code steps.csv}, {@code steps-upstream.csv}
@@ -20,9 +21,10 @@ public record LoadTestReport(Knee knee, List<Finding> findings) {
      *
      * @param cores    cores of one replica
      * @param replicas replicas behind the target
+     * @param baseline an earlier run to draw beside this one
      */
     public static LoadTestReport write(Path dir, ReportHtml.Run run, List<StepResult> steps, List<StepResult> direct,
-            Target target, int cores, int replicas) throws IOException {
+            Optional<Baseline> baseline, Target target, int cores, int replicas) throws IOException {
         Knee knee = Knee.find(steps, target);
         List<Finding> findings = Diagnosis.of(steps, cores, replicas, target, direct);
         Files.createDirectories(dir);
@@ -30,7 +32,7 @@ public record LoadTestReport(Knee knee, List<Finding> findings) {
         if (!direct.isEmpty()) {
             Files.writeString(dir.resolve("steps-upstream.csv"), StepsCsv.write(direct), StandardCharsets.UTF_8);
         }
-        Files.writeString(dir.resolve("report.html"), ReportHtml.render(run, steps, direct, knee, findings, cores),
+        Files.writeString(dir.resolve("report.html"), ReportHtml.render(run, steps, direct, baseline, knee, findings, cores),
                 StandardCharsets.UTF_8);
         return new LoadTestReport(knee, findings);
     }

@@ -3,6 +3,7 @@ package dev.ragd.ops.loadtest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
 
@@ -18,7 +19,7 @@ final class ReportData {
 
     private ReportData() {}
 
-    static String json(List<StepResult> steps, List<StepResult> direct, Knee knee, int cores) {
+    static String json(List<StepResult> steps, List<StepResult> direct, Optional<Baseline> baseline, Knee knee, int cores) {
         List<Double> users = ReportHtml.column(steps, StepResult::users);
         double min = steps.stream().mapToInt(StepResult::users).filter(u -> u > 0).min().orElse(1);
         double max = steps.stream().mapToInt(StepResult::users).max().orElse(1);
@@ -33,8 +34,13 @@ final class ReportData {
         if (!direct.isEmpty()) {
             latency.add(new Series("model alone TTFT p95", aligned(steps, direct, StepResult::ttftP95Ms), false, true));
         }
-        List<Series> throughput = List.of(series("questions/s", steps, StepResult::throughput),
-                new Series("tokens/s", ReportHtml.column(steps, StepResult::tokensPerS), true, true));
+        List<Series> throughput = new ArrayList<>(List.of(series("questions/s", steps, StepResult::throughput),
+                new Series("tokens/s", ReportHtml.column(steps, StepResult::tokensPerS), true, true)));
+        baseline.ifPresent(b -> {
+            latency.add(new Series(b.label() + " TTFT p95", aligned(steps, b.steps(), StepResult::ttftP95Ms), false, true));
+            throughput.add(new Series(b.label() + " questions/s", aligned(steps, b.steps(), StepResult::throughput), false,
+                    true));
+        });
         List<Series> errors = new ArrayList<>();
         for (String kind : new TreeSet<>(steps.stream().flatMap(s -> s.errorsByKind().keySet().stream()).toList())) {
             errors.add(series(kind, steps, s -> s.errorsByKind().getOrDefault(kind, 0L)));

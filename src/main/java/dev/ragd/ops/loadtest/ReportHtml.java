@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -47,10 +48,11 @@ public final class ReportHtml {
      *
      * @param steps    ragd's steps
      * @param direct   the same ramp against the model directly (may be empty)
+     * @param baseline an earlier run drawn beside this one's latency and throughput
      * @param cores    cores of one replica (CPU as a share of them)
      */
-    public static String render(Run run, List<StepResult> steps, List<StepResult> direct, Knee knee,
-            List<Finding> findings, int cores) {
+    public static String render(Run run, List<StepResult> steps, List<StepResult> direct, Optional<Baseline> baseline,
+            Knee knee, List<Finding> findings, int cores) {
         List<StepResult> sorted = steps.stream().sorted(Comparator.comparingInt(StepResult::users)).toList();
         String version = uplotVersion();
         StringBuilder h = new StringBuilder(200_000);
@@ -87,7 +89,7 @@ public final class ReportHtml {
         h.append("<p>Charts drawn with uPlot ").append(esc(version)).append(" (MIT), inlined.</p>\n")
                 .append("<script>\n").append(script(resource(WEBJAR + version + "/dist/uPlot.iife.min.js"))).append("\n</script>\n")
                 .append("<script type=\"application/json\" id=\"report-data\">")
-                .append(ReportData.json(sorted, direct, knee, cores)).append("</script>\n<script>\n")
+                .append(ReportData.json(sorted, direct, baseline, knee, cores)).append("</script>\n<script>\n")
                 .append(script(resource("dev/ragd/ops/loadtest/report.js"))).append("</script>\n</body></html>\n");
         return h.toString();
     }

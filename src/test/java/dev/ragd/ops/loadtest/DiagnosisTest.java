@@ -32,7 +32,7 @@ class DiagnosisTest {
         assertThat(first.resource()).isEqualTo("model rate limit (TPM headroom)");
         assertThat(first.atUsers()).isEqualTo(10);
         assertThat(first.evidence()).contains("at 10 users the model answered 15 × 429 (15 retries)")
-                .contains("remaining tokens fell to 1950000");
+                .contains("remaining tokens fell to 1950000").doesNotContain("no 429 yet");
         assertThat(first.knob()).contains("raise the model quota (tokens per minute) or add a deployment")
                 .contains("more replicas will not help");
     }
@@ -42,7 +42,10 @@ class DiagnosisTest {
         List<StepResult> steps = List.of(step(10, 400),
                 step(100, 1_200).withMetrics(metrics(Map.of(), Map.of(), 0, 50_000, 3, 20, 0, 5)));
 
-        assertThat(diagnose(steps, List.of()).get(0).resource()).isEqualTo("model rate limit (TPM headroom)");
+        Finding first = diagnose(steps, List.of()).get(0);
+        assertThat(first.resource()).isEqualTo("model rate limit (TPM headroom)");
+        assertThat(first.evidence()).contains("0 × 429").endsWith("; no 429 yet: the quota the model reports is spent,"
+                + " and a deployment that enforces it refuses from here");
     }
 
     @Test

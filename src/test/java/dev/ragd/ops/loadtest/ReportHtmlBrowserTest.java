@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,8 @@ class ReportHtmlBrowserTest {
                 cpu(step(1_000, 2_600), 1.9));
         List<StepResult> direct = List.of(step(10, 300), step(100, 320), step(1_000, 340));
         LoadTestReport.write(dir.resolve("report"), new ReportHtml.Run("ragd load test", Map.of("profile", "fast")),
-                steps, direct, Target.DEFAULT, 2, 1);
+                steps, direct, Optional.of(new Baseline("one replica", List.of(step(10, 320), step(100, 1_400)))),
+                Target.DEFAULT, 2, 1);
 
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

@@ -4,12 +4,14 @@ import static dev.ragd.ops.loadtest.Steps.cpu;
 import static dev.ragd.ops.loadtest.Steps.errors;
 import static dev.ragd.ops.loadtest.Steps.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +35,8 @@ class ReportHtmlTest {
 
     private String render(List<StepResult> upstream) {
         Knee knee = Knee.find(steps, Target.DEFAULT);
-        return ReportHtml.render(run(), steps, upstream, knee, Diagnosis.of(steps, 2, 1, Target.DEFAULT, upstream), 2);
+        return ReportHtml.render(run(), steps, upstream, Optional.empty(), knee,
+                Diagnosis.of(steps, 2, 1, Target.DEFAULT, upstream), 2);
     }
 
     @Test
@@ -79,12 +82,37 @@ class ReportHtmlTest {
 
     @Test
     void theFolderHoldsTheCsvTheHtmlAndTheLastLineIsTheSummary() throws Exception {
-        LoadTestReport report = LoadTestReport.write(dir, run(), steps, direct, Target.DEFAULT, 2, 1);
+        LoadTestReport report = LoadTestReport.write(dir, run(), steps, direct, Optional.empty(), Target.DEFAULT, 2, 1);
 
         assertThat(StepsCsv.read(Files.readString(dir.resolve("steps.csv")))).isEqualTo(steps);
         assertThat(StepsCsv.read(Files.readString(dir.resolve("steps-upstream.csv")))).isEqualTo(direct);
         assertThat(Files.readString(dir.resolve("report.html"))).contains("var uPlot=");
         assertThat(report.lines()).last().isEqualTo("knee_users=100 p95_ttft_ms=800 errors=0.0007");
         assertThat(report.lines().get(1)).startsWith("1. ");
+    }
+
+    @Test
+    void anEarlierRunIsComparedStepByStepAndDrawnBesideThisOne() throws Exception {
+        Path one = Files.createDirectories(dir.resolve("one-replica"));
+        Files.writeString(one.resolve("steps.csv"), StepsCsv.write(List.of(step(10, 320), step(100, 1_200))));
+        Baseline b = Baseline.read(one);
+
+        assertThat(b.label()).isEqualTo("one-replica");
+        List<String> lines = b.compare(steps, Target.DEFAULT);
+        assertThat(lines.get(0)).isEqualTo("knee: 10 users in one-replica, 100 users in this run");
+        assertThat(lines).hasSize(3); // the knees, then 10 and 100 users: 1,000 is not in the baseline
+        assertThat(lines.get(2)).startsWith("100 users: ").contains("p95 time to first token 800 ms (one-replica 1200 ms)");
+        String html = ReportHtml.render(run(), steps, direct, Optional.of(b), Knee.find(steps, Target.DEFAULT),
+                List.of(), 2);
+        assertThat(html).contains("\"label\":\"one-replica TTFT p95\",\"values\":[320,1200,null]")
+                .contains("\"label\":\"one-replica questions/s\"");
+    }
+
+    @Test
+    void aBaselineFolderWithoutStepsIsRefusedByName() throws Exception {
+        assertThatThrownBy(() -> Baseline.read(dir.resolve("nowhere"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--baseline").hasMessageContaining("no steps.csv");
+        Files.writeString(dir.resolve("steps.csv"), "users,requests\nten,1\n");
+        assertThatThrownBy(() -> Baseline.read(dir)).hasMessageContaining("--baseline").hasMessageContaining("steps.csv");
     }
 }

@@ -1,6 +1,7 @@
 package dev.ragd.ops.loadtest.run;
 
 import dev.ragd.mock.MockProfile;
+import dev.ragd.ops.loadtest.Baseline;
 import dev.ragd.ops.loadtest.Target;
 import java.net.InetAddress;
 import java.net.URI;
@@ -33,10 +34,12 @@ import java.util.Set;
  * @param heap          {@code -Xmx} of each replica and of the mock
  * @param timeoutS      seconds one question may take before Locust counts a timeout
  * @param killSeconds   the kill step's measured seconds: long enough for a replica to restart and warm up
+ * @param baseline      an earlier run to compare with (e.g. one replica's, for a run with three)
  */
 public record Plan(String profile, List<Integer> users, int stepSeconds, int replicas, Optional<URI> target, Path out,
         Target goal, String mode, String thinkTime, int spawnRate, int workers, boolean direct, boolean kill,
-        Map<String, String> ragdEnv, Optional<String> pgUrl, String heap, double timeoutS, int killSeconds) {
+        Map<String, String> ragdEnv, Optional<String> pgUrl, String heap, double timeoutS, int killSeconds,
+        Optional<Baseline> baseline) {
 
     public static final int MAX_USERS = 20_000;
     public static final int MAX_STEPS = 12;

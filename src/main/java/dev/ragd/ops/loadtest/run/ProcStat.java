@@ -37,6 +37,31 @@ record ProcStat(double cpuSeconds, long rssBytes) {
         }
     }
 
+    /**
+     * The whole machine's CPU so far from {@code /proc/stat}: {busy, all} in ticks over every core
+     * (busy = all but idle and I/O wait), or {@code null} when it cannot be read.
+     */
+    static long[] machine() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long all = 0;
+            for (int i = 1; i < Math.min(f.length, 9); i++) { // user nice system idle iowait irq softirq steal
+                all += Long.parseLong(f[i]);
+            }
+            return new long[] {all - Long.parseLong(f[4]) - Long.parseLong(f[5]), all};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Busy cores between two {@link #machine()} readings on a machine of {@code cores}, or -1. */
+    static double busyCores(long[] from, long[] to, int cores) {
+        if (from == null || to == null || to[1] <= from[1]) {
+            return -1;
+        }
+        return (double) (to[0] - from[0]) / (to[1] - from[1]) * cores;
+    }
+
     boolean known() {
         return cpuSeconds >= 0;
     }

@@ -126,11 +126,13 @@ public final class Rehearsal {
                 sections.put("Time to first token, users vs ragd's records",
                         FirstTokenSplit.lines(received, serverFirstTokenMs, Ends.read(modelEnds)));
             }
+            plan.baseline().ifPresent(b -> sections.put("Compared with " + b.label(), b.compare(ragd, plan.goal())));
             sections.put("Load generator", steps.loadGeneratorLines());
             int cores = Runtime.getRuntime().availableProcessors();
             ReportHtml.Run run = new ReportHtml.Run("ragd load test: " + (plan.target().isPresent() ? host
                     : plan.replicas() + " replica(s), profile " + plan.profile()), settings(host, cores, cluster), sections);
-            LoadTestReport report = LoadTestReport.write(out, run, ragd, direct, plan.goal(), cores, plan.replicas());
+            LoadTestReport report = LoadTestReport.write(out, run, ragd, direct, plan.baseline(), plan.goal(), cores,
+                    plan.replicas());
             List<String> lines = new ArrayList<>();
             sections.forEach((heading, l) -> l.forEach(x -> lines.add(heading + ": " + x)));
             lines.add("report: " + out.resolve("report.html"));

@@ -57,6 +57,7 @@ final class StepRun {
         LocustStats stats;
         Sampler load = new Sampler(http, locustPids);
         Sampler model = new Sampler(http, modelPid == null ? List.of() : List.of(new Sampler.Watched(null, modelPid)));
+        long[] machineFrom = ProcStat.machine();
         try (Sampler sampler = new Sampler(http, watched)) {
             if (inWindow != null) {
                 action = Thread.ofPlatform().name("loadtest-" + name).start(inWindow);
@@ -67,6 +68,7 @@ final class StepRun {
                 load.close();
                 model.close();
             }
+            double machine = ProcStat.busyCores(machineFrom, ProcStat.machine(), Runtime.getRuntime().availableProcessors());
             if (action != null) {
                 action.join();
             }
@@ -78,7 +80,10 @@ final class StepRun {
             generator.add(String.format(Locale.ROOT, "%s: Locust used %.2f cores in %d process(es)%s%s", name, locustCores,
                     locustPids.size(), load.cpuCoresMax() > 0.9 ? " (one process near a full core: it may measure"
                             + " itself; give more --locust-workers)" : "", model.cpuCoresTotal() >= 0
-                            ? String.format(Locale.ROOT, "; the model mock %.2f cores", model.cpuCoresTotal()) : ""));
+                            ? String.format(Locale.ROOT, "; the model mock %.2f cores", model.cpuCoresTotal()) : "")
+                    + (sampler.cpuCoresTotal() >= 0 ? String.format(Locale.ROOT, "; ragd %.2f cores", sampler.cpuCoresTotal()) : "")
+                    + (machine >= 0 ? String.format(Locale.ROOT, "; the whole machine %.2f of %d cores busy", machine,
+                            Runtime.getRuntime().availableProcessors()) : ""));
             say.accept(String.format(Locale.ROOT, "step %s: %d questions, %d answered, p95 time to first token %.0f ms,"
                     + " errors %s", name, stats.questions(), stats.answers(), stats.ttft()[1], stats.errorsByKind()));
             return new Measured(result, stats, locustCores, locustPids.size(), sampler);
