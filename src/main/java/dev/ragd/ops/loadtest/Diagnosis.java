@@ -70,7 +70,7 @@ public final class Diagnosis {
         Optional<StepResult> miss = knee.firstMiss();
         boolean explained = miss.isPresent() && out.stream().anyMatch(f -> f.atUsers() <= miss.get().users());
         if (miss.isPresent() && !explained) {
-            out.add(0, unexplained(miss.get(), direct, target));
+            out.add(0, miss.get() == byUsers.get(0) ? cold(miss.get(), target) : unexplained(miss.get(), direct, target));
         } else if (out.isEmpty()) {
             out.add(new Finding("nothing saturated", "no rule showed at any step up to "
                     + byUsers.stream().mapToInt(StepResult::users).max().orElse(0) + " users",
@@ -188,6 +188,14 @@ public final class Diagnosis {
                 s.users(), n, m.upstreamErrorsByType(), s.requests()),
                 "the model deployment fails on its own: check its health and region; ragd retries before the first "
                         + "token (RAGD_LLM_MAX_RETRIES), never after", s.users());
+    }
+
+    /** A run's first step missed with nothing saturated: the replicas met the load cold. */
+    private static Finding cold(StepResult miss, Target target) {
+        return new Finding("cold replicas", f("at %d users, the run's first step, ragd missed the target (%s) with no"
+                + " saturated resource in its metrics: the replicas' JIT compiles on the cores that carry the load",
+                miss.users(), target.missedBy(miss)),
+                "start the ramp with a small step (--users 10,...), or raise RAGD_WARMUP_MS", miss.users());
     }
 
     private static Finding unexplained(StepResult miss, List<StepResult> direct, Target target) {

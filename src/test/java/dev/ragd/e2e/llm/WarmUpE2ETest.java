@@ -43,9 +43,9 @@ class WarmUpE2ETest {
             assertThat(error.getString("code")).isEqualTo("warming_up");
             assertThat(error.getBoolean("retryable")).isTrue();
             assertThat(error.getString("message")).startsWith("this replica is warming up: ");
-            for (String path : List.of("/v1/chat")) {
+            for (String path : List.of("/", "/v1/chat")) {
                 assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder()
-                        .buildAsync(URI.create(rig.app.baseUrl().replace("http", "ws") + path), new WebSocket.Listener() {})
+                        .buildAsync(URI.create(rig.app.baseUrl().replace("http", "ws").replaceAll("/$", "") + path), new WebSocket.Listener() {})
                         .join()).as("WebSocket %s while warming", path).hasRootCauseMessage("Unexpected HTTP response status code 503");
             }
 

@@ -158,6 +158,15 @@ class DiagnosisTest {
     }
 
     @Test
+    void aFirstStepMissedWithNothingSaturatedNamesColdReplicas() {
+        List<Finding> findings = diagnose(List.of(step(500, 1_300)), List.of(step(500, 310)));
+
+        assertThat(findings.get(0).resource()).isEqualTo("cold replicas");
+        assertThat(findings.get(0).evidence()).contains("at 500 users, the run's first step");
+        assertThat(findings.get(0).knob()).contains("RAGD_WARMUP_MS");
+    }
+
+    @Test
     void nothingSaturatedWhenEveryStepMetTheTargetAndNoRuleShowed() {
         List<Finding> findings = diagnose(List.of(step(10, 300), step(100, 400)), List.of());
 
