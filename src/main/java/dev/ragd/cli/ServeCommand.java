@@ -4,6 +4,12 @@ import dev.ragd.App;
 import dev.ragd.config.Env;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.config.StatelessCheck;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,6 +31,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--port", paramLabel = "N", description = "Port to listen on (overrides PORT; default 8000).")
     private Integer port;
+
+    @Option(names = "--exit-when-ready", description = "Start, warm up (RAGD_WARMUP_MS), turn ready, then stop as on"
+            + " SIGTERM: the training run that records a JDK AOT cache at image build (-XX:AOTCacheOutput).")
+    private boolean exitWhenReady;
 
     ServeCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -50,9 +60,13 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(app::close, "ragd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        boolean handled = handleStopSignals(stop);
+        // A training run stops itself; a signal then takes the JVM's default path (the hook drains).
+        boolean handled = !exitWhenReady && handleStopSignals(stop);
         announce(config, app.port());
-        if (!handled) {
+        if (exitWhenReady) {
+            awaitReady(config.host(), app.port());
+            stop.countDown();
+        } else if (!handled) {
             new CountDownLatch(1).await(); // the shutdown hook drains; the JVM exits when it is done
         }
         stop.await();
@@ -65,6 +79,25 @@ final class ServeCommand implements Callable<Integer> {
             // the JVM is exiting anyway; the hook finds the app closed
         }
         return 0;
+    }
+
+    /** Polls this server's own {@code /readyz} until it answers 200 (the warm-up is done). */
+    private void awaitReady(String host, int port) throws InterruptedException {
+        String h = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://" + h + ":" + port + "/readyz"))
+                .timeout(Duration.ofSeconds(5)).build();
+        while (true) {
+            try {
+                if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    ctx.err().println("ragd: ready; stopping (--exit-when-ready)");
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the listener is up (announce ran after it bound); a refused poll just tries again
+            }
+            Thread.sleep(200);
+        }
     }
 
     /**

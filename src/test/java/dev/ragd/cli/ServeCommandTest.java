@@ -28,18 +28,35 @@ class ServeCommandTest {
     record Result(int exit, String out, String err) {}
 
     private Result serve(Map<String, String> env, String... args) {
+        return serve(Duration.ofSeconds(30), env, args);
+    }
+
+    private Result serve(Duration timeout, Map<String, String> env, String... args) {
         Map<String, String> vars = new HashMap<>(Map.of("RAGD_DATA_DIR", workDir.resolve("data").toString(),
                 "RAGD_HOST", "127.0.0.1"));
         vars.putAll(env);
         String[] argv = new String[args.length + 1];
         argv[0] = "serve";
         System.arraycopy(args, 0, argv, 1, args.length);
-        return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+        return assertTimeoutPreemptively(timeout, () -> {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             int exit = RagdCli.run(new PrintWriter(out, true), new PrintWriter(err, true), argv, vars, workDir);
             return new Result(exit, out.toString(), err.toString());
         }, "ragd serve " + String.join(" ", args) + " should have exited, not served");
+    }
+
+    @Test
+    void exitWhenReadyWarmsUpTurnsReadyAndStopsCleanly() {
+        long start = System.nanoTime();
+        Result r = serve(Duration.ofSeconds(120), Map.of("PORT", "0", "RAGD_WARMUP_MS", "1500", "RAGD_LOG_FORMAT", "text"),
+                "--exit-when-ready");
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("ragd: ready; stopping (--exit-when-ready)");
+        assertThat(tookMs).as("the warm-up ran before ready").isGreaterThanOrEqualTo(1500);
+        assertThat(r.out()).contains("ragd is serving on");
     }
 
     @ParameterizedTest
