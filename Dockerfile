@@ -24,17 +24,19 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q -Plinux -DskipTests package
 
 # The runtime holds only the modules ragd uses (jdeps), plus those it reaches by reflection or
 # service lookup: signals and Netty (jdk.unsupported), process metrics (jdk.management), the
-# Vector API for Lucene, TLS cipher suites, DNS.
+# Vector API for Lucene, TLS cipher suites, DNS. Headless: the X11 and splash-screen libraries go
+# (they link against libraries the runtime image does not have).
 RUN modules=$(jdeps --ignore-missing-deps -q --multi-release 25 --print-module-deps /opt/ragd/ragd.jar) \
     && jlink --add-modules "$modules,jdk.unsupported,jdk.management,jdk.incubator.vector,jdk.crypto.cryptoki,jdk.naming.dns,jdk.charsets,jdk.zipfs" \
-       --strip-java-debug-attributes --no-man-pages --no-header-files --compress=zip-6 --output /opt/jre
+       --strip-java-debug-attributes --no-man-pages --no-header-files --compress=zip-9 \
+       --exclude-files='**/libawt_xawt.so,**/libsplashscreen.so,**/libjawt.so' --output /opt/jre
 
 # Native libraries unpacked once, here, into fixed read-only folders, and taken out of the jar, so
 # nothing is extracted at start: the ONNX runtime (onnxruntime.native.path), Netty's epoll
 # (java.library.path, which Netty tries first), the tokenizer (DJL's cache layout, which DJL finds
 # before it would extract). x86-64 only; SQLite (used only by `ragd logs` tools) stays in the jar.
 RUN mkdir -p /tmp/x /opt/ragd/native && cd /tmp/x && jar xf /opt/ragd/ragd.jar \
-    && cp ai/onnxruntime/native/linux-x64/*.so META-INF/native/*x86_64*.so /opt/ragd/native/ \
+    && cp ai/onnxruntime/native/linux-x64/*.so META-INF/native/libnetty_transport_native_epoll_x86_64.so /opt/ragd/native/ \
     && v=$(sed -n 's/^version=//p' native/lib/tokenizers.properties) \
     && mkdir -p "/opt/ragd/djl/tokenizers/$v-cpu-linux-x86_64" \
     && cp native/lib/linux-x86_64/cpu/libtokenizers.so "/opt/ragd/djl/tokenizers/$v-cpu-linux-x86_64/" \
