@@ -6,6 +6,9 @@
 # Prints first_<s>s_p95_ms (the p95 over all first-minute requests), steady_p95_ms and their ratio.
 #
 # Usage: bench/warmup.sh [--warmup-ms MS] [--streams N] [--first-s S] [--rounds R] [--compare PREVIOUS_OUTPUT]
+#        [--image NAME [--no-aot]]
+# --image runs the replica as that container image (podman, read-only, host network) instead of the
+# jar; --no-aot starts it without its JDK AOT cache (the image's entrypoint minus -XX:AOTCache).
 # Defaults: --warmup-ms 30000 --streams 1000 --first-s 60 --rounds 3 (mock: 500 ms to first token,
 # 20 ms per token, 40 tokens, as bench/ttft.sh).
 set -euo pipefail
@@ -13,7 +16,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$root/bin/lib/java.sh"
 ragd_find_java
 
-warmup_ms=30000; streams=1000; first_s=60; rounds=3; compare=""
+warmup_ms=30000; streams=1000; first_s=60; rounds=3; compare=""; image=""; aot=yes
 while [ $# -gt 0 ]; do
   case "$1" in
     --warmup-ms) warmup_ms="$2"; shift 2 ;;
@@ -21,6 +24,8 @@ while [ $# -gt 0 ]; do
     --first-s) first_s="$2"; shift 2 ;;
     --rounds) rounds="$2"; shift 2 ;;
     --compare) compare="${2:?--compare needs a file}"; shift 2 ;;
+    --image) image="${2:?--image needs a name}"; shift 2 ;;
+    --no-aot) aot=no; shift ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0"; exit 0 ;;
     *) echo "warmup.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -34,15 +39,28 @@ start_mock "$mock_port" --ttft-ms 500 --token-ms 20 --tokens 40 --max-concurrent
 
 ragd_port=$(free_port)
 start=$(date +%s%N)
-PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_DATA_DIR="$work/data" RAGD_LLM=openai OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
-  OPENAI_API_KEY=bench-key RAGD_QUERY_REWRITE=false RAGD_MAX_CONCURRENT_GENERATIONS=100000 RAGD_MAX_CONNECTIONS_PER_IP=100000 \
-  RAGD_WARMUP_MS="$warmup_ms" RAGD_LOG_LEVEL=warn "${java[@]}" -Xmx2g -jar "$jar" serve > "$work/ragd.log" 2>&1 &
+settings=(PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_LLM=openai OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1"
+  OPENAI_API_KEY=bench-key RAGD_QUERY_REWRITE=false RAGD_MAX_CONCURRENT_GENERATIONS=100000 RAGD_MAX_CONNECTIONS_PER_IP=100000
+  RAGD_WARMUP_MS="$warmup_ms" RAGD_LOG_LEVEL=warn)
+if [ -z "$image" ]; then
+  env "${settings[@]}" RAGD_DATA_DIR="$work/data" "${java[@]}" -Xmx2g -jar "$jar" serve > "$work/ragd.log" 2>&1 &
+else
+  entry=()
+  if [ "$aot" = no ]; then
+    entry=(--entrypoint "$(podman image inspect --format '{{json .Config.Entrypoint}}' "$image" \
+      | python3 -c 'import json,sys; print(json.dumps([a for a in json.load(sys.stdin) if not a.startswith("-XX:AOTCache")]))')")
+  fi
+  # Attached (not -d): the cleanup's SIGTERM to podman reaches ragd, which drains; --rm removes it.
+  podman run --rm --runtime runc --ulimit nofile=20000:20000 --ulimit nproc=4000:4000 --network host --read-only \
+    --read-only-tmpfs=false --tmpfs /tmp:rw,mode=1777 -e JAVA_TOOL_OPTIONS=-Xmx2g "${entry[@]}" \
+    $(printf -- '-e %s ' "${settings[@]}") "$image" serve > "$work/ragd.log" 2>&1 &
+fi
 pids+=($!)
 wait_http "$ragd_port" /readyz
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
 out="$work/out.txt"
-printf '%s\n' "warmup_ms=$warmup_ms" "streams=$streams" "first_s=$first_s" "rounds=$rounds" "cores=$(nproc)" \
+printf '%s\n' "image=${image:-none}" "aot=$([ -n "$image" ] && echo "$aot" || echo none)" "warmup_ms=$warmup_ms" "streams=$streams" "first_s=$first_s" "rounds=$rounds" "cores=$(nproc)" \
   "start_to_ready_ms=$ready_ms" | tee "$out"
 "${java[@]}" -Xmx1g -cp "$jar" dev.ragd.ops.bench.TtftBench --target ragd --port "$ragd_port" --streams "$streams" \
   --ramp-ms 1000 --warm-up-seconds "$first_s" --rounds "$rounds" --label "steady" 2> "$work/bench.err" | tee -a "$out"
