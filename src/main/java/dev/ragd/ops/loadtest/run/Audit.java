@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The durability check of a rehearsal: every answer whose {@code end} frame a simulated user
@@ -32,10 +33,16 @@ public record Audit(long received, long missing, long duplicated, long notComple
     }
 
     static Audit of(List<String> received, ChatLog log) {
+        return of(received, log, r -> {});
+    }
+
+    /** As {@link #of(List, ChatLog)}, handing every record to {@code each} too (one pass over the log). */
+    static Audit of(List<String> received, ChatLog log, Consumer<ChatRecord> each) {
         Map<String, Integer> copies = new HashMap<>();
         Map<String, String> status = new HashMap<>();
         Map<String, Long> byStatus = new TreeMap<>();
         log.forEachRecord((ChatRecord r) -> {
+            each.accept(r);
             copies.merge(r.id(), 1, Integer::sum);
             status.put(r.id(), r.status().name());
             byStatus.merge(r.status().name(), 1L, Long::sum);

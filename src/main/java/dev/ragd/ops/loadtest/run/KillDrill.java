@@ -90,8 +90,9 @@ final class KillDrill {
         double to = readyAtEpochS + FIRST_WINDOW_S;
         Predicate<Ends.Answer> inWindow = a -> a.sentS() >= readyAtEpochS && a.sentS() < to;
         String me = victim.address();
-        long mine = answers.stream().filter(inWindow.and(a -> a.upstream().equals(me))).count();
-        double victimP95 = Ends.p95TtftMs(answers, inWindow.and(a -> a.upstream().equals(me)));
+        Predicate<Ends.Answer> victimsInWindow = inWindow.and(a -> a.upstream().equals(me));
+        long mine = answers.stream().filter(victimsInWindow).count();
+        double victimP95 = Ends.p95TtftMs(answers, victimsInWindow);
         double othersP95 = Ends.p95TtftMs(answers, inWindow.and(a -> !a.upstream().equals(me) && !a.upstream().equals("-")));
         double later = Ends.p95TtftMs(answers, a -> a.sentS() >= to && a.upstream().equals(me));
         long seconds = Math.min(FIRST_WINDOW_S, Math.round(System.currentTimeMillis() / 1000.0 - readyAtEpochS));

@@ -149,8 +149,8 @@ public final class Rehearsal {
     private Audit audit(Cluster cluster, List<Ends.Answer> received, Map<String, Long> firstTokenMs, Path work)
             throws IOException {
         try (ChatLog log = ChatLogs.open(RagdConfig.from(Env.load(cluster.replicaEnv(), work)))) {
-            log.forEachRecord(r -> firstTokenMs.put(r.id(), r.firstTokenMs()));
-            return Audit.of(received.stream().map(Ends.Answer::logId).toList(), log);
+            return Audit.of(received.stream().map(Ends.Answer::logId).toList(), log,
+                    r -> firstTokenMs.put(r.id(), r.firstTokenMs()));
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

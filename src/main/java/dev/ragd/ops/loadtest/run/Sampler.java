@@ -24,7 +24,6 @@ final class Sampler implements AutoCloseable {
     private final Http http;
     private final List<Watched> watched;
     private final List<List<PrometheusText>> scrapes = new ArrayList<>();
-    private final List<List<Long>> scrapedAt = new ArrayList<>();
     private final double[] cpuStart;
     private final double[] cpuEnd;
     private final long[] lastPid;
@@ -48,7 +47,6 @@ final class Sampler implements AutoCloseable {
         known = new boolean[n];
         for (int i = 0; i < n; i++) {
             scrapes.add(new ArrayList<>());
-            scrapedAt.add(new ArrayList<>());
             lastPid[i] = watched.get(i).pid().getAsLong();
             ProcStat s = ProcStat.of(lastPid[i]);
             cpuStart[i] = Math.max(0, s.cpuSeconds());
@@ -80,7 +78,6 @@ final class Sampler implements AutoCloseable {
                 String text = http.get(w.metricsUrl());
                 if (text != null) {
                     scrapes.get(i).add(PrometheusText.parse(text));
-                    scrapedAt.get(i).add(System.nanoTime());
                 }
             }
             long pid = w.pid().getAsLong();
@@ -140,22 +137,6 @@ final class Sampler implements AutoCloseable {
             max = Math.max(max, r);
         }
         return max;
-    }
-
-    /** Process {@code i}'s scrapes taken between the two {@link System#nanoTime()} instants. */
-    synchronized List<PrometheusText> scrapes(int i, long fromNanos, long toNanos) {
-        List<PrometheusText> out = new ArrayList<>();
-        for (int k = 0; k < scrapes.get(i).size(); k++) {
-            long at = scrapedAt.get(i).get(k);
-            if (at >= fromNanos && at <= toNanos) {
-                out.add(scrapes.get(i).get(k));
-            }
-        }
-        return out;
-    }
-
-    int size() {
-        return watched.size();
     }
 
     /** ragd's metrics over the window, replicas combined; {@link StepMetrics#NONE} without scrapes. */

@@ -18,8 +18,8 @@ import java.util.function.LongSupplier;
  */
 final class StepRun {
 
-    /** A measured step, with what Locust said and the load generator's CPU (cores, all its processes). */
-    record Measured(StepResult result, LocustStats stats, double locustCores, int locustProcesses, Sampler sampler) {}
+    /** A measured step, with what Locust said. */
+    record Measured(StepResult result, LocustStats stats) {}
 
     private final Plan plan;
     private final Children children;
@@ -68,7 +68,8 @@ final class StepRun {
                 load.close();
                 model.close();
             }
-            double machine = ProcStat.busyCores(machineFrom, ProcStat.machine(), Runtime.getRuntime().availableProcessors());
+            int cores = Runtime.getRuntime().availableProcessors();
+            double machine = ProcStat.busyCores(machineFrom, ProcStat.machine(), cores);
             if (action != null) {
                 action.join();
             }
@@ -81,12 +82,12 @@ final class StepRun {
                     locustPids.size(), load.cpuCoresMax() > 0.9 ? " (one process near a full core: it may measure"
                             + " itself; give more --locust-workers)" : "", model.cpuCoresTotal() >= 0
                             ? String.format(Locale.ROOT, "; the model mock %.2f cores", model.cpuCoresTotal()) : "")
-                    + (sampler.cpuCoresTotal() >= 0 ? String.format(Locale.ROOT, "; ragd %.2f cores", sampler.cpuCoresTotal()) : "")
+                    + (result.cpuCores() >= 0 ? String.format(Locale.ROOT, "; ragd %.2f cores", result.cpuCores()) : "")
                     + (machine >= 0 ? String.format(Locale.ROOT, "; the whole machine %.2f of %d cores busy", machine,
-                            Runtime.getRuntime().availableProcessors()) : ""));
+                            cores) : ""));
             say.accept(String.format(Locale.ROOT, "step %s: %d questions, %d answered, p95 time to first token %.0f ms,"
                     + " errors %s", name, stats.questions(), stats.answers(), stats.ttft()[1], stats.errorsByKind()));
-            return new Measured(result, stats, locustCores, locustPids.size(), sampler);
+            return new Measured(result, stats);
         }
     }
 

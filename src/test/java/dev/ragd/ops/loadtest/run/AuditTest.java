@@ -22,7 +22,11 @@ class AuditTest {
 
     @Test
     void everyReceivedAnswerStoredOnceAndCompletedPasses() {
-        Audit a = Audit.of(List.of("a", "b"), log(record("a", T0), record("b", T0.plusMillis(1)), record("c", T0.plusMillis(2))));
+        List<String> seen = new java.util.ArrayList<>();
+        Audit a = Audit.of(List.of("a", "b"), log(record("a", T0), record("b", T0.plusMillis(1)), record("c", T0.plusMillis(2))),
+                r -> seen.add(r.id()));
+
+        assertThat(seen).as("every record handed on, in the same pass").containsExactlyInAnyOrder("a", "b", "c");
 
         assertThat(a.passed()).isTrue();
         assertThat(a.received()).isEqualTo(2);
