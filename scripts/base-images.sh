@@ -5,8 +5,9 @@
 #
 #   scripts/base-images.sh [--rootfs DIR]
 #
-#   JDK_IMAGE      (build stage)  a Debian rootfs (debootstrap --variant=minbase) with the JDK 25 of
-#                                 /usr/lib/jvm at /opt/java/openjdk, as in the Temurin images
+#   JDK_IMAGE      (build stage)  a Debian rootfs (debootstrap --variant=minbase) with binutils and
+#                                 the JDK 25 of /usr/lib/jvm at /opt/java/openjdk, as in the Temurin
+#                                 images (which carry binutils for jlink --strip-debug)
 #   RUNTIME_IMAGE  (final stage)  glibc, libgcc, libstdc++, CA certificates, /etc/passwd with the
 #                                 nonroot user 65532 and a /tmp: what distroless/cc-debian12 holds
 #
@@ -30,9 +31,10 @@ done
 jdk=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
 [ -x "$jdk/bin/jlink" ] || { echo "base-images: no JDK 25 with jlink under /usr/lib/jvm" >&2; exit 1; }
 
-if [ ! -x "$rootfs/bin/bash" ]; then
+if [ ! -x "$rootfs/bin/bash" ] || [ ! -x "$rootfs/usr/bin/strip" ]; then
   echo "base-images: debootstrap $suite into $rootfs" >&2
-  debootstrap --variant=minbase "$suite" "$rootfs" http://deb.debian.org/debian >/dev/null
+  rm -rf "$rootfs"
+  debootstrap --variant=minbase --include=binutils "$suite" "$rootfs" http://deb.debian.org/debian >/dev/null
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
