@@ -17,6 +17,7 @@ import dev.ragd.observe.ChatObserver;
 import dev.ragd.ops.StartupLog;
 import dev.ragd.ops.Observability;
 import dev.ragd.ops.warmup.WarmUp;
+import dev.ragd.retrieval.Embedder;
 import dev.ragd.retrieval.LuceneStack;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.rewrite.QueryRewriter;
@@ -31,6 +32,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
@@ -84,6 +86,7 @@ public final class App implements AutoCloseable {
      */
     public static App start(RagdConfig config, DurabilityConfig durability, UnaryOperator<ChatLog> storeWrapper) {
         new StartupLog().logConfig(config);
+        CompletableFuture<Embedder> embedder = Retrieval.loadEmbedder(config); // meanwhile: Vert.x, metrics
         // No classpath-to-disk file cache: the page is served from memory (PageAssets), and a
         // stateless replica must not write to its filesystem.
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(
@@ -95,7 +98,7 @@ public final class App implements AutoCloseable {
         try {
             observability = observability(config);
             ChatObserver observer = observability.observer();
-            retrieval = Retrieval.open(config);
+            retrieval = Retrieval.open(config, Retrieval.await(embedder));
             SampleCorpusBootstrap.seedIfNew(retrieval, config);
             store = storeWrapper.apply(ChatLogs.open(config));
             chatLog = new QueuedChatLog(store, durability.queueCapacity(), durability.queueReadyThreshold());

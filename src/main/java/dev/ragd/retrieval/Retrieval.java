@@ -6,6 +6,8 @@ import dev.ragd.config.StatelessConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,34 @@ public final class Retrieval {
      * {@code RAGD_STATELESS}. Blocking (loads the model): call it off any event loop.
      */
     public static LuceneStack open(RagdConfig config) {
-        return open(config, config.stateless(), Embedders.from(config.llm()).withQueryCache(config.queryCacheSize()));
+        return open(config, config.stateless(), embedder(config));
+    }
+
+    /** The configured embedder ({@link Embedders#from}) with the query cache. Blocking: loads the model. */
+    public static Embedder embedder(RagdConfig config) {
+        return Embedders.from(config.llm()).withQueryCache(config.queryCacheSize());
+    }
+
+    /**
+     * Starts {@link #embedder(RagdConfig)} on a thread of its own and returns at once. The local
+     * model's load (its native library and session) is the longest single step of a start; a server
+     * overlaps it with its other startup work and waits with {@link #await}.
+     */
+    public static CompletableFuture<Embedder> loadEmbedder(RagdConfig config) {
+        return CompletableFuture.supplyAsync(() -> embedder(config),
+                task -> Thread.ofPlatform().name("ragd-embedder-load").daemon().start(task));
+    }
+
+    /** The embedder {@link #loadEmbedder} loaded; its failure rethrown as it was thrown. */
+    public static Embedder await(CompletableFuture<Embedder> loading) {
+        try {
+            return loading.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     /** {@link #open(RagdConfig, StatelessConfig, Embedder)} with the configuration's stateless settings. */

@@ -1,13 +1,16 @@
 package dev.ragd.retrieval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ragd.config.ConfigException;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.ingest.Chunker;
 import dev.ragd.ingest.Ingestor;
 import dev.ragd.ingest.SourceDocument;
 import dev.ragd.testsupport.TestEmbedders;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,5 +49,18 @@ class RetrievalTest {
             assertThat(stack.index().chunkCount()).isEqualTo(1);
             assertThat(stack.retriever().retrieve("kettles", 3)).extracting(Passage::docId).containsOnly("own.md");
         }
+    }
+
+    @Test
+    void theLoadedEmbedderIsTheConfiguredOneAndItsFailureReachesTheWaiterUnwrapped() {
+        RagdConfig config = RagdConfig.defaults().withDataDir(dataDir);
+        CompletableFuture<Embedder> loading = Retrieval.loadEmbedder(config);
+        assertThat(Retrieval.await(loading).name()).isEqualTo(Embedders.LOCAL_NAME);
+
+        CompletableFuture<Embedder> failing = CompletableFuture.supplyAsync(() -> {
+            throw new ConfigException("RAGD_EMBEDDINGS: broken on purpose");
+        });
+        assertThatThrownBy(() -> Retrieval.await(failing)).isExactlyInstanceOf(ConfigException.class)
+                .hasMessage("RAGD_EMBEDDINGS: broken on purpose");
     }
 }
