@@ -121,6 +121,8 @@ if not any("ANSWER" in g for g in got):
     raise SystemExit(f"book: no ANSWER frame in {got[:3]}")
 EOF
 say "answered over POST /v1/chat, the native and the book WebSocket"
+# The check the CI/CD workflow runs after each deploy, tried here on a replica it can reach.
+scripts/deploy-check.sh "http://127.0.0.1:$port" --timeout 30 >&2 || fail "scripts/deploy-check.sh failed on the container"
 
 # Nothing written outside /tmp (the root is read-only; podman diff would list any change).
 # ("C /etc" alone is podman's own /etc/hosts, /etc/hostname and /etc/resolv.conf for the container.)
