@@ -18,8 +18,12 @@ import dev.ragd.ops.StartupLog;
 import dev.ragd.ops.Observability;
 import dev.ragd.ops.warmup.WarmUp;
 import dev.ragd.retrieval.Embedder;
+import dev.ragd.retrieval.CannedRetriever;
 import dev.ragd.retrieval.LuceneStack;
 import dev.ragd.retrieval.Retrieval;
+import dev.ragd.retrieval.Retriever;
+import dev.ragd.retrieval.azure.AzureSearch;
+import dev.ragd.retrieval.azure.AzureSearchRetriever;
 import dev.ragd.rewrite.QueryRewriter;
 import dev.ragd.rewrite.QueryRewriters;
 import dev.ragd.server.RagdServer;
@@ -52,14 +56,14 @@ public final class App implements AutoCloseable {
     private static final long CLOSE_HEADROOM_SECONDS = 20;
 
     private final Vertx vertx;
-    private final LuceneStack retrieval;
+    private final Retriever retrieval;
     private final QueuedChatLog chatLog;
     private final RagdServer server;
     private final DurabilityConfig durability;
     private final Observability observability;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private App(Vertx vertx, LuceneStack retrieval, QueuedChatLog chatLog, RagdServer server,
+    private App(Vertx vertx, Retriever retrieval, QueuedChatLog chatLog, RagdServer server,
                 DurabilityConfig durability, Observability observability) {
         this.observability = observability;
         this.vertx = vertx;
@@ -91,22 +95,21 @@ public final class App implements AutoCloseable {
         // stateless replica must not write to its filesystem.
         Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setFileSystemOptions(
                 new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
-        LuceneStack retrieval = null;
+        Retriever retrieval = null;
         ChatLog store = null;
         QueuedChatLog chatLog = null;
         Observability observability = null;
         try {
             observability = observability(config);
             ChatObserver observer = observability.observer();
-            retrieval = Retrieval.open(config, Retrieval.await(embedder));
-            SampleCorpusBootstrap.seedIfNew(retrieval, config);
+            retrieval = retriever(config, Retrieval.await(embedder), observer);
             store = storeWrapper.apply(ChatLogs.open(config));
             chatLog = new QueuedChatLog(store, durability.queueCapacity(), durability.queueReadyThreshold());
             Generator generator = generator(vertx, config, observer);
             if (generator instanceof UpstreamHealth upstream) {
                 observability.knownUpstream(upstream.name());
             }
-            PipelineParts parts = new PipelineParts(retrieval.retriever(), generator, chatLog, rewriter(config),
+            PipelineParts parts = new PipelineParts(retrieval, generator, chatLog, rewriter(config),
                     observer);
             ChatPipeline pipeline = new ChatPipeline(vertx, PipelineSettings.from(config), parts);
             WarmUp warmUp = new WarmUp(Duration.ofMillis(config.warmupMs()));
@@ -117,7 +120,7 @@ public final class App implements AutoCloseable {
                             Runtime.getRuntime().availableProcessors())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             observability.watch(pipeline, chatLog, server);
-            warmUp.run(vertx, PipelineSettings.from(config), ServerSettings.from(config), retrieval.retriever(),
+            warmUp.run(vertx, PipelineSettings.from(config), ServerSettings.from(config), warmUpRetriever(retrieval),
                     warmUpGenerator(vertx, generator));
             return new App(vertx, retrieval, chatLog, server, durability, observability);
         } catch (Exception e) {
@@ -140,6 +143,33 @@ public final class App implements AutoCloseable {
     /** Who watches the replica: tracer, step log, metrics, status window ({@link Observability}). */
     static Observability observability(RagdConfig config) {
         return Observability.start(config.observability(), config.logContent());
+    }
+
+    /**
+     * The retriever {@code RAGD_RETRIEVER} chooses: the embedded Lucene index (filled with the sample
+     * corpus when it is new and writable) or Azure AI Search (its index checked now). Closing it
+     * closes what it opened.
+     */
+    static Retriever retriever(RagdConfig config, Embedder embedder, ChatObserver observer) {
+        if (config.search().azure()) {
+            return AzureSearch.open(config.search(), embedder, observer);
+        }
+        LuceneStack lucene = Retrieval.open(config, embedder);
+        try {
+            SampleCorpusBootstrap.seedIfNew(lucene, config);
+        } catch (RuntimeException e) {
+            lucene.close();
+            throw e;
+        }
+        return lucene.owning();
+    }
+
+    /**
+     * What the warm-up searches with: the embedded index itself; for a search service, canned
+     * passages, so that starting replicas do not spend the service's capacity.
+     */
+    static Retriever warmUpRetriever(Retriever retriever) {
+        return retriever instanceof AzureSearchRetriever ? new CannedRetriever(retriever.name()) : retriever;
     }
 
     static QueryRewriter rewriter(RagdConfig config) {

@@ -8,6 +8,7 @@ import dev.ragd.llm.Message;
 import dev.ragd.llm.TokenStream;
 import dev.ragd.llm.Usage;
 import dev.ragd.retrieval.Passage;
+import dev.ragd.retrieval.SearchUnavailableException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -103,7 +104,10 @@ final class ChatRun implements ChatHandle {
         searches = found.searches();
         if (found.allFailed()) {
             observer.retrieved(found.report(retrievalMs, false));
-            fail(ChatError.of(ErrorCodes.RETRIEVAL_FAILED, "Searching the documents failed; please try again.", true));
+            fail(found.failure() instanceof SearchUnavailableException busy
+                    ? new ChatError(ErrorCodes.SEARCH_UNAVAILABLE, "The search service is busy; please try again shortly.",
+                            true, Math.max(1, busy.retryAfterMs()))
+                    : ChatError.of(ErrorCodes.RETRIEVAL_FAILED, "Searching the documents failed; please try again.", true));
             return;
         }
         passages = found.passages();

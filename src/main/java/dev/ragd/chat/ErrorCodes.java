@@ -15,6 +15,8 @@ public final class ErrorCodes {
     public static final String TOO_MANY_REQUESTS = "too_many_requests";
     /** Searching the index failed; retryable. */
     public static final String RETRIEVAL_FAILED = "retrieval_failed";
+    /** The search service (Azure AI Search) kept refusing (429/503) for the whole search budget; retryable, with {@code retry_after_ms}. */
+    public static final String SEARCH_UNAVAILABLE = "search_unavailable";
     /** Writing the answer failed; retryable. */
     public static final String GENERATION_FAILED = "generation_failed";
     /** The answer could not be written to the chat log, so it is not delivered; retryable. */

@@ -32,7 +32,8 @@ public record RagdConfig(
         DurabilityConfig durability,
         EdgeConfig edge,
         ObservabilityConfig observability,
-        int warmupMs) {
+        int warmupMs,
+        SearchConfig search) {
 
     /**
      * Tokens arriving within this many milliseconds of the last token frame share the next frame: a
@@ -47,8 +48,8 @@ public record RagdConfig(
     public static final int DEFAULT_WARMUP_MS = 30_000;
 
     /** Variables whose values are never printed or logged. */
-    public static final Set<String> SECRETS = union(union(LlmConfig.SECRETS, ChatLogConfig.SECRETS),
-            ObservabilityConfig.SECRETS);
+    public static final Set<String> SECRETS = union(union(union(LlmConfig.SECRETS, ChatLogConfig.SECRETS),
+            ObservabilityConfig.SECRETS), SearchConfig.SECRETS);
 
     public RagdConfig {
         if (chunkOverlap >= chunkChars) {
@@ -81,7 +82,8 @@ public record RagdConfig(
                 DurabilityConfig.from(env),
                 EdgeConfig.from(env),
                 ObservabilityConfig.from(env),
-                env.integer("RAGD_WARMUP_MS", DEFAULT_WARMUP_MS, 0, 600_000));
+                env.integer("RAGD_WARMUP_MS", DEFAULT_WARMUP_MS, 0, 600_000),
+                SearchConfig.from(env));
     }
 
     /** Defaults only; for tests and tools. */
@@ -92,13 +94,13 @@ public record RagdConfig(
     public RagdConfig withPort(int newPort) {
         return new RagdConfig(host, newPort, dataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless, durability, edge, observability, warmupMs);
+                logFormat, logLevel, stateless, durability, edge, observability, warmupMs, search);
     }
 
     public RagdConfig withDataDir(Path newDataDir) {
         return new RagdConfig(host, port, newDataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless, durability, edge, observability, warmupMs);
+                logFormat, logLevel, stateless, durability, edge, observability, warmupMs, search);
     }
 
     /** Hides secrets from {@code toString()}. */
@@ -132,6 +134,7 @@ public record RagdConfig(
         m.putAll(edge.describe());
         m.putAll(llm.describe());
         m.put("RAGD_WARMUP_MS", Integer.toString(warmupMs));
+        m.putAll(search.describe());
         m.putAll(observability.describe());
         return m;
     }

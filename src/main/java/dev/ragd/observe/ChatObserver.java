@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Hears every request of a replica: the pipeline calls {@link #admitted} for each request it
  * starts (the returned {@link RunObserver} hears the rest of that request) and {@link #rejected}
- * for each it refuses; the model client calls {@link #breakerChanged}. Implementations are shared
+ * for each it refuses; the model client calls {@link #breakerChanged}, a search service's retriever
+ * {@link #searchThrottled} and {@link #searchUnavailable}. Implementations are shared
  * by all event loops (thread-safe), must not block and must not throw; compose several with
  * {@link #compose}.
  */
@@ -28,6 +29,16 @@ public interface ChatObserver {
 
     /** An upstream's circuit breaker changed state: {@code closed}, {@code open} or {@code half_open}. */
     default void breakerChanged(String upstream, String state) {}
+
+    /**
+     * A search service refused a search for now ({@code status} 429 or 503, or 0 when it could not
+     * be reached) and the search is tried again after {@code delayMs}. Called on the searching thread.
+     * Many of these mean the service's tier is too small for the load.
+     */
+    default void searchThrottled(String service, int status, long delayMs) {}
+
+    /** A search failed for good: the service kept refusing for the whole search budget. */
+    default void searchUnavailable(String service, int status) {}
 
     /**
      * All of {@code observers}, called in order. The first one that reports a trace id for a

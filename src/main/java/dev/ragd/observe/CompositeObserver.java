@@ -56,6 +56,16 @@ final class CompositeObserver implements ChatObserver {
         each(observers, o -> o.breakerChanged(upstream, state));
     }
 
+    @Override
+    public void searchThrottled(String service, int status, long delayMs) {
+        each(observers, o -> o.searchThrottled(service, status, delayMs));
+    }
+
+    @Override
+    public void searchUnavailable(String service, int status) {
+        each(observers, o -> o.searchUnavailable(service, status));
+    }
+
     static <T> void each(List<T> targets, Consumer<T> event) {
         for (T t : targets) {
             try {

@@ -13,7 +13,6 @@ import com.azure.core.http.policy.HttpPipelineSyncPolicy;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.util.HttpClientOptions;
 import com.azure.core.util.UrlBuilder;
-import dev.ragd.observe.TraceHeaders;
 import com.azure.identity.DefaultAzureCredentialBuilder;
 import dev.ragd.config.LlmConfig;
 import java.time.Duration;
@@ -39,7 +38,7 @@ public final class AzureOpenAiClients {
                 .endpoint(config.azureEndpoint())
                 .serviceVersion(OpenAIServiceVersion.getLatest())
                 .addPolicy(new ApiVersionPolicy(config.azureApiVersion()))
-                .addPolicy(new TraceHeadersPolicy())
+                .addPolicy(new AzureTraceHeadersPolicy())
                 .retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
                 .clientOptions(new HttpClientOptions().setResponseTimeout(timeout).setReadTimeout(timeout));
         if ("entra".equals(config.azureAuth())) {
@@ -51,14 +50,6 @@ public final class AzureOpenAiClients {
             b.credential(new AzureKeyCredential(config.azureApiKey()));
         }
         return b.buildClient();
-    }
-
-    /** Adds the calling thread's {@link TraceHeaders} (W3C trace context), so the call joins the request's trace. */
-    private static final class TraceHeadersPolicy extends HttpPipelineSyncPolicy {
-        @Override
-        protected void beforeSendingRequest(HttpPipelineCallContext context) {
-            TraceHeaders.current().forEach((k, v) -> context.getHttpRequest().setHeader(HttpHeaderName.fromString(k), v));
-        }
     }
 
     /** Replaces the SDK's {@code api-version} query parameter with the configured one. */

@@ -12,6 +12,32 @@ package dev.ragd.retrieval;
  */
 public record LuceneStack(Retriever retriever, LuceneIndex index, Embedder embedder) implements AutoCloseable {
 
+    /** The retriever, owning the stack: closing it closes the index too. */
+    public Retriever owning() {
+        LuceneStack stack = this;
+        return new Retriever() {
+            @Override
+            public java.util.List<Passage> retrieve(String query, int topK) {
+                return retriever.retrieve(query, topK);
+            }
+
+            @Override
+            public Retrieved search(String query, int topK) {
+                return retriever.search(query, topK);
+            }
+
+            @Override
+            public String name() {
+                return retriever.name();
+            }
+
+            @Override
+            public void close() {
+                stack.close();
+            }
+        };
+    }
+
     @Override
     public void close() {
         try {

@@ -43,11 +43,23 @@ public final class Retrieval {
      * overlaps it with its other startup work and waits with {@link #await}.
      */
     public static CompletableFuture<Embedder> loadEmbedder(RagdConfig config) {
+        if (!needsEmbedder(config)) {
+            return CompletableFuture.completedFuture(null);
+        }
         return CompletableFuture.supplyAsync(() -> embedder(config),
                 task -> Thread.ofPlatform().name("ragd-embedder-load").daemon().start(task));
     }
 
-    /** The embedder {@link #loadEmbedder} loaded; its failure rethrown as it was thrown. */
+    /**
+     * False when no query is embedded by ragd: Azure AI Search with keyword queries only, or with
+     * the index's own vectorizer ({@code RAGD_SEARCH_VECTORIZE=service}).
+     */
+    public static boolean needsEmbedder(RagdConfig config) {
+        return !config.search().azure()
+                || (config.search().usesVectors() && "client".equals(config.search().integratedVectorization()));
+    }
+
+    /** The embedder {@link #loadEmbedder} loaded (null when none was needed); its failure rethrown as it was thrown. */
     public static Embedder await(CompletableFuture<Embedder> loading) {
         try {
             return loading.join();

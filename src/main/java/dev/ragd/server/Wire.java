@@ -45,6 +45,9 @@ final class Wire {
             if (p.url() != null) {
                 item.put("url", p.url());
             }
+            if (p.rerankerScore() != null) {
+                item.put("reranker_score", p.rerankerScore());
+            }
             items.add(item);
         }
         return items;

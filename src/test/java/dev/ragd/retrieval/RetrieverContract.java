@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 public abstract class RetrieverContract {
 
     /** A known document for the contract. */
-    protected record Doc(String id, String title, String text) {}
+    public record Doc(String id, String title, String text) {}
 
     protected static final List<Doc> DOCS = List.of(
             new Doc("kettle", "Zephyr Thermos Kettle", "The Zephyr thermos kettle keeps water hot for twelve hours."

@@ -66,6 +66,18 @@ public final class MetricsObserver implements ChatObserver {
                 .increment();
     }
 
+    @Override
+    public void searchThrottled(String service, int status, long delayMs) {
+        counter("ragd.search.throttled", "Searches a search service refused for now (429/503) and ragd retried",
+                "service", service, "status", Integer.toString(status)).increment();
+    }
+
+    @Override
+    public void searchUnavailable(String service, int status) {
+        counter("ragd.search.unavailable", "Searches that failed: the service refused for the whole budget",
+                "service", service).increment();
+    }
+
     private AtomicInteger active(String protocol) {
         return activeStreams.computeIfAbsent(protocol, p -> registry.gauge("ragd.chat.active.streams",
                 io.micrometer.core.instrument.Tags.of("protocol", p), new AtomicInteger()));

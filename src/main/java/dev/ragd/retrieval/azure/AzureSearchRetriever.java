@@ -1,0 +1,240 @@
+package dev.ragd.retrieval.azure;
+
+import com.azure.core.exception.HttpResponseException;
+import com.azure.core.util.Context;
+import com.azure.search.documents.SearchClient;
+import com.azure.search.documents.SearchDocument;
+import com.azure.search.documents.models.QueryAnswer;
+import com.azure.search.documents.models.QueryAnswerResult;
+import com.azure.search.documents.models.QueryAnswerType;
+import com.azure.search.documents.models.QueryCaption;
+import com.azure.search.documents.models.QueryCaptionResult;
+import com.azure.search.documents.models.QueryCaptionType;
+import com.azure.search.documents.models.QueryType;
+import com.azure.search.documents.models.SearchOptions;
+import com.azure.search.documents.models.SearchResult;
+import com.azure.search.documents.models.SemanticSearchOptions;
+import com.azure.search.documents.models.VectorQuery;
+import com.azure.search.documents.models.VectorSearchOptions;
+import com.azure.search.documents.models.VectorizableTextQuery;
+import com.azure.search.documents.models.VectorizedQuery;
+import com.azure.search.documents.util.SearchPagedIterable;
+import dev.ragd.config.SearchConfig;
+import dev.ragd.observe.ChatObserver;
+import dev.ragd.retrieval.Embedder;
+import dev.ragd.retrieval.Passage;
+import dev.ragd.retrieval.Retrieved;
+import dev.ragd.retrieval.Retriever;
+import dev.ragd.retrieval.SearchUnavailableException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Searches an Azure AI Search index ({@code RAGD_RETRIEVER=azure-ai-search}) the way the book's app
+ * does by default: the question as search text plus a vector query on the vector field, {@code k}
+ * and {@code top} both the top K, fused by the service (hybrid). Also keyword only, vector only, and
+ * semantic (hybrid reranked by the semantic ranker; its captions, and answers where it gives them,
+ * become the passages' text). Field names come from {@link SearchConfig}, so an existing index is
+ * served as it is.
+ *
+ * <p>429 and 503 (and a service that does not answer) are retried after the service's
+ * {@code Retry-After} (or a doubling back-off) while the search budget lasts; then
+ * {@link SearchUnavailableException}. Each retry is reported to the observer. Blocking, as the
+ * {@link Retriever} contract says; thread-safe.
+ */
+public final class AzureSearchRetriever implements Retriever {
+
+    /** The service name in metrics and logs. */
+    public static final String SERVICE = "azure-ai-search";
+
+    private static final String SPECIAL = "+-&|!(){}[]^\"~*?:\\/";
+    private static final long FIRST_BACKOFF_MS = 250;
+
+    private final SearchClient client;
+    private final SearchConfig config;
+    private final Embedder embedder;
+    private final ChatObserver observer;
+    private final String[] select;
+    private final String semanticConfiguration;
+
+    /**
+     * @param semanticConfiguration the semantic configuration semantic searches name ("" for none:
+     *                 the index's default)
+     * @param embedder embeds queries for vector queries ({@code RAGD_SEARCH_VECTORIZE=client}); may be
+     *                 null when no query needs a client-side vector
+     */
+    public AzureSearchRetriever(SearchClient client, SearchConfig config, String semanticConfiguration,
+            Embedder embedder, ChatObserver observer) {
+        if (config.usesVectors() && "client".equals(config.integratedVectorization()) && embedder == null) {
+            throw new IllegalArgumentException("RAGD_SEARCH_MODE=" + config.mode() + " needs an embedder for queries");
+        }
+        this.client = client;
+        this.config = config;
+        this.embedder = embedder;
+        this.observer = observer;
+        this.semanticConfiguration = semanticConfiguration;
+        Set<String> fields = new LinkedHashSet<>();
+        fields.add(config.idField());
+        if (!config.titleField().isEmpty()) {
+            fields.add(config.titleField());
+        }
+        fields.addAll(config.contentFields());
+        this.select = fields.toArray(String[]::new); // the vector itself is never fetched back
+    }
+
+    @Override
+    public String name() {
+        return SERVICE + "-" + config.mode();
+    }
+
+    @Override
+    public List<Passage> retrieve(String query, int topK) {
+        return search(query, topK).passages();
+    }
+
+    @Override
+    public Retrieved search(String query, int topK) {
+        if (query == null || query.isBlank()) {
+            return Retrieved.unmeasured(List.of());
+        }
+        long embedStart = System.nanoTime();
+        SearchOptions options = options(query, topK);
+        long embeddingNanos = embedder != null && config.usesVectors() ? System.nanoTime() - embedStart : 0;
+        String text = config.usesText() ? escape(query) : null;
+        long deadline = System.currentTimeMillis() + config.budgetMs();
+        long backoff = FIRST_BACKOFF_MS;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<Passage> passages = passages(client.search(text, options, Context.NONE), topK);
+                // The service's scores are not cosine similarities: RAGD_MIN_RELEVANCE does not apply.
+                return new Retrieved(passages, Double.NaN, embeddingNanos, embedder == null ? null : embedder.name());
+            } catch (HttpResponseException e) {
+                int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
+                if (status != 429 && status != 503) {
+                    throw new IllegalStateException("Azure AI Search refused the search with HTTP " + status + ": "
+                            + e.getMessage(), e);
+                }
+                long delay = RetryAfter.millis(e.getResponse(), backoff);
+                backoff = waitOrGiveUp(status, delay, deadline, attempt, e);
+            } catch (RuntimeException e) {
+                backoff = waitOrGiveUp(0, backoff, deadline, attempt, e); // not reached, or no answer in time
+            }
+        }
+    }
+
+    /** Waits {@code delayMs} and returns the next back-off, or throws when the budget does not allow it. */
+    private long waitOrGiveUp(int status, long delayMs, long deadline, int attempt, RuntimeException cause) {
+        if (System.currentTimeMillis() + delayMs > deadline) {
+            observer.searchUnavailable(SERVICE, status);
+            throw new SearchUnavailableException("Azure AI Search " + (status == 0 ? "did not answer" : "answered "
+                    + status) + " for " + attempt + " attempt(s) within RAGD_SEARCH_BUDGET_MS=" + config.budgetMs(),
+                    status, delayMs, cause);
+        }
+        observer.searchThrottled(SERVICE, status, delayMs);
+        try {
+            Thread.sleep(delayMs);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new SearchUnavailableException("interrupted while waiting to retry a search", status, delayMs, cause);
+        }
+        return Math.min(delayMs * 2, 8_000);
+    }
+
+    private SearchOptions options(String query, int topK) {
+        SearchOptions o = new SearchOptions().setTop(topK).setSelect(select);
+        if (!config.filter().isEmpty()) {
+            o.setFilter(config.filter());
+        }
+        if (config.usesVectors()) {
+            VectorQuery vq = "service".equals(config.integratedVectorization())
+                    ? new VectorizableTextQuery(query)
+                    : new VectorizedQuery(floats(embedder.embedQuery(query)));
+            vq.setFields(config.vectorField()).setKNearestNeighborsCount(topK);
+            o.setVectorSearchOptions(new VectorSearchOptions().setQueries(vq));
+        }
+        if ("semantic".equals(config.mode())) {
+            SemanticSearchOptions s = new SemanticSearchOptions()
+                    .setQueryCaption(new QueryCaption(QueryCaptionType.EXTRACTIVE))
+                    .setQueryAnswer(new QueryAnswer(QueryAnswerType.EXTRACTIVE));
+            if (!semanticConfiguration.isEmpty()) {
+                s.setSemanticConfigurationName(semanticConfiguration);
+            }
+            o.setQueryType(QueryType.SEMANTIC).setSemanticSearchOptions(s);
+        }
+        return o;
+    }
+
+    private List<Passage> passages(SearchPagedIterable results, int topK) {
+        List<Passage> out = new ArrayList<>();
+        Map<String, String> answers = new HashMap<>();
+        boolean semantic = "semantic".equals(config.mode());
+        for (SearchResult r : results) {
+            if (out.size() == topK) {
+                break;
+            }
+            if (semantic && answers.isEmpty() && out.isEmpty() && results.getSemanticResults() != null
+                    && results.getSemanticResults().getQueryAnswers() != null) {
+                for (QueryAnswerResult a : results.getSemanticResults().getQueryAnswers()) {
+                    answers.putIfAbsent(a.getKey(), a.getText());
+                }
+            }
+            out.add(passage(r, answers));
+        }
+        return out;
+    }
+
+    private Passage passage(SearchResult r, Map<String, String> answers) {
+        SearchDocument d = r.getDocument(SearchDocument.class);
+        String id = String.valueOf(d.get(config.idField()));
+        String title = config.titleField().isEmpty() || d.get(config.titleField()) == null ? id
+                : String.valueOf(d.get(config.titleField()));
+        Double reranker = r.getSemanticSearch() == null ? null : r.getSemanticSearch().getRerankerScore();
+        String text = answers.containsKey(id) ? answers.get(id) : caption(r);
+        if (text == null) {
+            List<String> parts = new ArrayList<>();
+            for (String f : config.contentFields()) {
+                if (d.get(f) != null) {
+                    parts.add(String.valueOf(d.get(f)));
+                }
+            }
+            text = String.join("\n", parts);
+        }
+        return new Passage(id, id, title, text, null, reranker != null ? reranker : r.getScore(), reranker);
+    }
+
+    private static String caption(SearchResult r) {
+        if (r.getSemanticSearch() == null || r.getSemanticSearch().getQueryCaptions() == null) {
+            return null;
+        }
+        for (QueryCaptionResult c : r.getSemanticSearch().getQueryCaptions()) {
+            if (c.getText() != null && !c.getText().isBlank()) {
+                return c.getText();
+            }
+        }
+        return null;
+    }
+
+    /** The question as plain words: every operator of the simple query syntax escaped. */
+    static String escape(String query) {
+        StringBuilder b = new StringBuilder(query.length() + 8);
+        for (char c : query.toCharArray()) {
+            if (SPECIAL.indexOf(c) >= 0) {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
+    private static List<Float> floats(float[] v) {
+        List<Float> out = new ArrayList<>(v.length);
+        for (float f : v) {
+            out.add(f);
+        }
+        return out;
+    }
+}
