@@ -109,6 +109,11 @@ public final class FakeAzureSearch implements AutoCloseable {
         return this;
     }
 
+    /** Drops the faults not yet answered. */
+    public synchronized void clearFaults() {
+        faults.clear();
+    }
+
     /** The recorded search requests. */
     public List<Request> searches() {
         return requests.stream().filter(r -> r.path().contains("/docs/search")).toList();
