@@ -28,7 +28,7 @@
 # Not rewritten but not honoured by 1.0.3: depends_on's `condition: service_healthy` (it only orders
 # the starts), so the script starts postgres and mock-llm first and waits for postgres's own
 # healthcheck (`podman healthcheck run`) before the rest; stop_grace_period (podman stop's 10 s,
-# and 1 s in `down`). The project is named ragd-smoke (-p), so a real `ragd` project and its
+# and 1 s in `down`). restart: on-failure is honoured. The project is named ragd-smoke (-p), so a real `ragd` project and its
 # pgdata volume are never touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -179,7 +179,8 @@ logs_fail() { podman logs "$1" 2>&1 | tail -15 >&2; fail "$2"; }
 wait_ready() {
   local url=$1 cnt=$2 deadline=$(( $(date +%s) + wait_s ))
   until curl -sf -o /dev/null --max-time 2 "$url"; do
-    running "$cnt" || logs_fail "$cnt" "$cnt exited before $url answered"
+    # (restart: on-failure may be starting it again: give it a moment before calling it dead)
+    running "$cnt" || { sleep 3; running "$cnt"; } || logs_fail "$cnt" "$cnt exited before $url answered"
     [ "$(date +%s)" -lt "$deadline" ] || logs_fail "$cnt" "$url not ready within $wait_s s"
     sleep 0.5
   done
