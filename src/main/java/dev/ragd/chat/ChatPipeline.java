@@ -1,6 +1,7 @@
 package dev.ragd.chat;
 
 import dev.ragd.llm.Message;
+import dev.ragd.retrieval.SearchFilter;
 import dev.ragd.observe.ChatObserver;
 import dev.ragd.observe.RequestInfo;
 import dev.ragd.observe.RunObserver;
@@ -117,6 +118,7 @@ public final class ChatPipeline {
         RequestInfo info = new RequestInfo(origin.protocol(), null, request.id(), question, request.userEmail(),
                 Math.max(0, q), origin.parent(), origin.parent() == null ? null : origin.parent().traceId());
         ChatError refusal = refusal(q, question);
+        refusal = refusal != null ? refusal : filterRefusal(request.filter());
         if (refusal != null) {
             refuse(info, events, refusal, refusal.code().equals(ErrorCodes.QUESTION_TOO_LONG)
                     ? "question_chars=" + question.length() : "");
@@ -143,6 +145,19 @@ public final class ChatPipeline {
         });
         chat.start();
         return chat;
+    }
+
+    /** Why the client's filter is refused (a field not in {@code RAGD_SEARCH_CLIENT_FILTERS}), or {@code null}. */
+    private ChatError filterRefusal(SearchFilter filter) {
+        for (String field : filter.anyOf().keySet()) {
+            if (!settings.clientFilterFields().contains(field)) {
+                return ChatError.of(ErrorCodes.BAD_REQUEST, settings.clientFilterFields().isEmpty()
+                        ? "this server takes no filters (filters: " + field + ")"
+                        : "filters may name " + String.join(", ", new java.util.TreeSet<>(settings.clientFilterFields()))
+                                + ", not " + field, false);
+            }
+        }
+        return null;
     }
 
     /** Why a request is refused before admission, or {@code null}. */

@@ -1,6 +1,7 @@
 package dev.ragd.chat;
 
 import dev.ragd.llm.Message;
+import dev.ragd.retrieval.SearchFilter;
 import java.util.List;
 
 /**
@@ -13,9 +14,16 @@ import java.util.List;
  * @param userEmail the user's email, or {@code null}
  * @param messages  the conversation, oldest first; the last USER message is the question
  * @param stream    false asks for the whole answer in one frame/body
+ * @param filter    metadata the client narrowed the search to ({@link SearchFilter#NONE}: none)
  */
-public record ChatRequest(String id, String userEmail, List<Message> messages, boolean stream) {
+public record ChatRequest(String id, String userEmail, List<Message> messages, boolean stream, SearchFilter filter) {
     public ChatRequest {
         messages = List.copyOf(messages);
+        filter = filter == null ? SearchFilter.NONE : filter;
+    }
+
+    /** A request that narrows no search. */
+    public ChatRequest(String id, String userEmail, List<Message> messages, boolean stream) {
+        this(id, userEmail, messages, stream, SearchFilter.NONE);
     }
 }

@@ -91,7 +91,7 @@ final class ChatRun implements ChatHandle {
         try {
             phase = Phase.RETRIEVING;
             events.onStart(logId);
-            new QuerySearch(shared, context, observer, startNanos).run(question, history)
+            new QuerySearch(shared, context, observer, startNanos, request.filter()).run(question, history)
                     .onSuccess(guard.guarded(this::retrieved)::accept)
                     .onFailure(guard::trip);
         } catch (RuntimeException e) {

@@ -1,6 +1,7 @@
 package dev.ragd.chat;
 
 import dev.ragd.config.RagdConfig;
+import java.util.Set;
 
 /**
  * The chat pipeline's own settings.
@@ -11,12 +12,24 @@ import dev.ragd.config.RagdConfig;
  * @param streamCoalesceMs         token-frame coalescing window ({@code RAGD_STREAM_COALESCE_MS})
  * @param minRelevance             below this similarity the fixed not-found answer is given ({@code RAGD_MIN_RELEVANCE})
  * @param maxConcurrentGenerations admission cap ({@code RAGD_MAX_CONCURRENT_GENERATIONS})
+ * @param clientFilterFields       metadata fields a request's {@code filters} may name ({@code RAGD_SEARCH_CLIENT_FILTERS})
  */
 public record PipelineSettings(int topK, int historyMessages, int maxQuestionChars, int streamCoalesceMs,
-        double minRelevance, int maxConcurrentGenerations) {
+        double minRelevance, int maxConcurrentGenerations, Set<String> clientFilterFields) {
+
+    public PipelineSettings {
+        clientFilterFields = Set.copyOf(clientFilterFields);
+    }
+
+    /** Settings under which no request may filter. */
+    public PipelineSettings(int topK, int historyMessages, int maxQuestionChars, int streamCoalesceMs,
+            double minRelevance, int maxConcurrentGenerations) {
+        this(topK, historyMessages, maxQuestionChars, streamCoalesceMs, minRelevance, maxConcurrentGenerations, Set.of());
+    }
 
     public static PipelineSettings from(RagdConfig config) {
         return new PipelineSettings(config.topK(), config.historyMessages(), config.maxQuestionChars(),
-                config.streamCoalesceMs(), config.llm().minRelevance(), config.llm().maxConcurrentGenerations());
+                config.streamCoalesceMs(), config.llm().minRelevance(), config.llm().maxConcurrentGenerations(),
+                Set.copyOf(config.search().clientFilters()));
     }
 }

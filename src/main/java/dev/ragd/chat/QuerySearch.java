@@ -7,6 +7,7 @@ import dev.ragd.observe.RunObserver;
 import dev.ragd.observe.TraceHeaders;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.Retrieved;
+import dev.ragd.retrieval.SearchFilter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -55,13 +56,18 @@ final class QuerySearch {
     private final Context context;
     private final RunObserver observer;
     private final long startNanos;
+    private final SearchFilter filter;
 
-    /** @param startNanos when the run started, for the observer's times */
-    QuerySearch(RunParts shared, Context context, RunObserver observer, long startNanos) {
+    /**
+     * @param startNanos when the run started, for the observer's times
+     * @param filter     what the client narrowed every query's search to
+     */
+    QuerySearch(RunParts shared, Context context, RunObserver observer, long startNanos, SearchFilter filter) {
         this.shared = shared;
         this.context = context;
         this.observer = observer;
         this.startNanos = startNanos;
+        this.filter = filter;
     }
 
     /** Rewrites (telling the observer how long it took, or why it was abandoned), then searches. */
@@ -119,7 +125,7 @@ final class QuerySearch {
         for (String q : queries) {
             runs.add(context.executeBlocking(() -> {
                 try (TraceHeaders.Scope scope = TraceHeaders.use(headers)) {
-                    return shared.parts().retriever().search(q, topK);
+                    return shared.parts().retriever().search(q, topK, filter);
                 }
             }, false));
         }

@@ -28,17 +28,20 @@ import java.util.Set;
  *                       default, like the book) or {@code service} (a {@code kind: text} vector query
  *                       for the index's own vectorizer)
  * @param filter         {@code RAGD_SEARCH_FILTER}, an OData filter added to every search (empty: none)
+ * @param clientFilters  {@code RAGD_SEARCH_CLIENT_FILTERS}, the filterable fields a request's {@code filters}
+ *                       may name (empty: requests may not filter)
  * @param budgetMs       {@code RAGD_SEARCH_BUDGET_MS}, the time one search may take with its retries
  */
 public record SearchConfig(String retriever, String endpoint, String index, String key, String auth, String mode,
         String idField, List<String> contentFields, String titleField, String vectorField, String semanticConfig,
-        String integratedVectorization, String filter, int budgetMs) {
+        String integratedVectorization, String filter, List<String> clientFilters, int budgetMs) {
 
     /** Variables whose values are never printed or logged. */
     public static final Set<String> SECRETS = Set.of("AI_SEARCH_KEY");
 
     public SearchConfig {
         contentFields = List.copyOf(contentFields);
+        clientFilters = List.copyOf(clientFilters);
     }
 
     public static SearchConfig from(Env env) {
@@ -56,6 +59,7 @@ public record SearchConfig(String retriever, String endpoint, String index, Stri
                 env.string("RAGD_SEARCH_SEMANTIC_CONFIG", ""),
                 env.oneOf("RAGD_SEARCH_VECTORIZE", "client", Set.of("client", "service")),
                 env.string("RAGD_SEARCH_FILTER", ""),
+                fields(env.string("RAGD_SEARCH_CLIENT_FILTERS", "")),
                 env.integer("RAGD_SEARCH_BUDGET_MS", 10_000, 100, 600_000));
         c.validate();
         return c;
@@ -78,6 +82,10 @@ public record SearchConfig(String retriever, String endpoint, String index, Stri
 
     private void validate() {
         if (!azure()) {
+            if (!clientFilters.isEmpty()) {
+                throw new ConfigException("RAGD_SEARCH_CLIENT_FILTERS needs RAGD_RETRIEVER=azure-ai-search"
+                        + " (the embedded index has no filterable metadata)");
+            }
             return;
         }
         if (endpoint == null || !endpoint.matches("https?://[^/?#\\s]+/?")) {
@@ -111,6 +119,7 @@ public record SearchConfig(String retriever, String endpoint, String index, Stri
 
     private List<String> names() {
         List<String> out = new java.util.ArrayList<>(contentFields);
+        out.addAll(clientFilters);
         out.add(idField);
         out.add(vectorField);
         if (!titleField.isEmpty()) {
@@ -139,6 +148,7 @@ public record SearchConfig(String retriever, String endpoint, String index, Stri
         m.put("RAGD_SEARCH_SEMANTIC_CONFIG", semanticConfig);
         m.put("RAGD_SEARCH_VECTORIZE", integratedVectorization);
         m.put("RAGD_SEARCH_FILTER", filter);
+        m.put("RAGD_SEARCH_CLIENT_FILTERS", String.join(",", clientFilters));
         m.put("RAGD_SEARCH_BUDGET_MS", Integer.toString(budgetMs));
         return m;
     }

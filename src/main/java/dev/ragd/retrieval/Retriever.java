@@ -22,6 +22,18 @@ public interface Retriever extends AutoCloseable {
         return Retrieved.unmeasured(retrieve(query, topK));
     }
 
+    /**
+     * As {@link #search(String, int)}, narrowed to passages whose metadata matches {@code filter}.
+     * Backends that cannot filter keep this default, which refuses any filter (the pipeline only
+     * lets through fields configured for a backend that can).
+     */
+    default Retrieved search(String query, int topK, SearchFilter filter) {
+        if (!filter.isEmpty()) {
+            throw new IllegalArgumentException(name() + " cannot filter by " + filter.anyOf().keySet());
+        }
+        return search(query, topK);
+    }
+
     /** A short name for logs and chat-log records, e.g. {@code lucene-hybrid}. */
     String name();
 

@@ -3,13 +3,16 @@ package dev.ragd.server;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ChatRequest;
 import dev.ragd.llm.Message;
+import dev.ragd.retrieval.SearchFilter;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /** Turns the wire formats into {@link ChatRequest}s, naming the first problem found. */
@@ -84,7 +87,55 @@ final class RequestParser {
         if (stream != null && !(stream instanceof Boolean)) {
             throw BadRequestException.field(reqId, "stream must be true or false");
         }
-        return new ChatRequest(reqId, email, messages, stream == null || (Boolean) stream);
+        return new ChatRequest(reqId, email, messages, stream == null || (Boolean) stream, filters(o, reqId));
+    }
+
+    static final int MAX_FILTER_FIELDS = 10;
+    static final int MAX_FILTER_VALUES = 20;
+    static final int MAX_FILTER_VALUE_CHARS = 256;
+
+    /**
+     * {@code "filters": {"field": "value" | ["value", …]}}: the metadata to narrow the search to.
+     * Only the shape is checked here; which fields are allowed is the pipeline's
+     * ({@code RAGD_SEARCH_CLIENT_FILTERS}).
+     */
+    private static SearchFilter filters(JsonObject o, String reqId) throws BadRequestException {
+        Object raw = o.getValue("filters");
+        if (raw == null) {
+            return SearchFilter.NONE;
+        }
+        if (!(raw instanceof JsonObject f)) {
+            throw BadRequestException.field(reqId, "filters must be an object of field: value or field: [values]");
+        }
+        if (f.size() > MAX_FILTER_FIELDS) {
+            throw BadRequestException.field(reqId, "filters may name at most " + MAX_FILTER_FIELDS + " fields");
+        }
+        Map<String, List<String>> anyOf = new LinkedHashMap<>();
+        for (String field : f.fieldNames()) {
+            if (!field.matches("[A-Za-z][A-Za-z0-9_]{0,127}")) {
+                throw BadRequestException.field(reqId, "filters: '" + shortText(field) + "' is not a field name");
+            }
+            Object v = f.getValue(field);
+            List<Object> values = v instanceof JsonArray a ? a.getList() : java.util.Collections.singletonList(v);
+            if (values.isEmpty() || values.size() > MAX_FILTER_VALUES) {
+                throw BadRequestException.field(reqId, "filters." + field + " must be a string or a list of 1 to "
+                        + MAX_FILTER_VALUES + " strings");
+            }
+            List<String> strings = new ArrayList<>();
+            for (Object value : values) {
+                if (!(value instanceof String sv) || sv.isEmpty() || sv.length() > MAX_FILTER_VALUE_CHARS || !echoable(sv)) {
+                    throw BadRequestException.field(reqId, "filters." + field + " values must be non-empty strings of at"
+                            + " most " + MAX_FILTER_VALUE_CHARS + " characters, without control characters");
+                }
+                strings.add(sv);
+            }
+            anyOf.put(field, strings);
+        }
+        return new SearchFilter(anyOf);
+    }
+
+    private static String shortText(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 
     /**

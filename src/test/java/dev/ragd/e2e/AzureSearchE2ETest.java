@@ -40,13 +40,14 @@ class AzureSearchE2ETest {
         search = new FakeAzureSearch("e2e-key").index(SearchIndexes.ragd("catalogue", 384, false));
         var embedder = TestEmbedders.local();
         List<JsonObject> docs = List.of(
-                doc("kettle-1", "Zephyr Kettle", "The Zephyr kettle keeps water hot for twelve hours. Warranty: 3 years."),
-                doc("lamp-1", "Nimbus Lamp", "The Nimbus desk lamp has a dimmer. Warranty: 2 years."));
+                doc("kettle-1", "Zephyr Kettle", "The Zephyr kettle keeps water hot for twelve hours. Warranty: 3 years.",
+                        "kitchen"),
+                doc("lamp-1", "Nimbus Lamp", "The Nimbus desk lamp has a dimmer. Warranty: 2 years.", "lighting"));
         search.documents("catalogue", docs.stream().map(d -> d.put("vector", vector(embedder.embedPassages(
                 List.of(d.getString("title") + "\n" + d.getString("content"))).getFirst()))).toList());
         app = RunningApp.start(Map.of("RAGD_RETRIEVER", "azure-ai-search", "AI_SEARCH_ENDPOINT", search.endpoint(),
                 "AI_SEARCH_NAME", "catalogue", "AI_SEARCH_KEY", "e2e-key", "RAGD_SEARCH_BUDGET_MS", "1500",
-                "RAGD_WARMUP_MS", "800"));
+                "RAGD_WARMUP_MS", "800", "RAGD_SEARCH_CLIENT_FILTERS", "category"));
         HttpClient http = HttpClient.newHttpClient();
         Await.untilPasses(() -> assertThat(http.send(HttpRequest.newBuilder(URI.create(app.baseUrl() + "readyz")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200));
@@ -59,8 +60,8 @@ class AzureSearchE2ETest {
         search.close();
     }
 
-    static JsonObject doc(String id, String title, String content) {
-        return new JsonObject().put("id", id).put("title", title).put("content", content).put("category", "products");
+    static JsonObject doc(String id, String title, String content, String category) {
+        return new JsonObject().put("id", id).put("title", title).put("content", content).put("category", category);
     }
 
     static JsonArray vector(float[] v) {
@@ -72,8 +73,40 @@ class AzureSearchE2ETest {
     }
 
     ChatPost.Reply ask(String question) throws Exception {
-        return ChatPost.post(app.port(), new JsonObject().put("messages", new JsonArray().add(new JsonObject()
-                .put("role", "user").put("content", question))).put("stream", false).encode(), Duration.ofSeconds(20));
+        return ask(question, null);
+    }
+
+    ChatPost.Reply ask(String question, JsonObject filters) throws Exception {
+        JsonObject body = new JsonObject().put("messages", new JsonArray().add(new JsonObject()
+                .put("role", "user").put("content", question))).put("stream", false);
+        if (filters != null) {
+            body.put("filters", filters);
+        }
+        return ChatPost.post(app.port(), body.encode(), Duration.ofSeconds(20));
+    }
+
+    @Test
+    void aClientFilterNarrowsTheSearchToTheConfiguredField() throws Exception {
+        ChatPost.Reply reply = ask("What is the warranty?", new JsonObject().put("category", "lighting"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        JsonArray sources = new JsonObject(reply.body()).getJsonArray("sources");
+        assertThat(sources.stream().map(o -> ((JsonObject) o).getString("doc_id"))).containsOnly("lamp-1");
+        assertThat(search.searches().getLast().json().getString("filter")).isEqualTo("category eq 'lighting'");
+    }
+
+    @Test
+    void aFilterOnAnotherFieldIsRefusedAndAQuotedValueStaysOneValue() throws Exception {
+        ChatPost.Reply refused = ask("What is the warranty?", new JsonObject().put("colour", "teal"));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(new JsonObject(refused.body()).getJsonObject("error").getString("message"))
+                .isEqualTo("filters may name category, not colour");
+
+        ChatPost.Reply hostile = ask("What is the warranty?", new JsonObject().put("category", "kitchen' or category ne '"));
+        assertThat(hostile.status()).isEqualTo(200);
+        assertThat(search.searches().getLast().json().getString("filter"))
+                .isEqualTo("category eq 'kitchen'' or category ne '''");
+        assertThat(new JsonObject(hostile.body()).getJsonArray("sources", new JsonArray())).isEmpty();
     }
 
     @Test

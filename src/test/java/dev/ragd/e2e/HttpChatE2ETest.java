@@ -81,6 +81,17 @@ class HttpChatE2ETest {
                 .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR));
     }
 
+    @Test
+    void aFilterIsRefusedByAServerThatTakesNone() throws Exception {
+        Reply reply = post(NativeSocketE2ETest.request("filtered", "What is the warranty?")
+                .put("filters", new JsonObject().put("Manufacturer", "Acme")));
+
+        assertThat(reply.status).isEqualTo(400);
+        JsonObject error = new JsonObject(reply.body).getJsonObject("error");
+        assertThat(error.getString("code")).isEqualTo("bad_request");
+        assertThat(error.getString("message")).isEqualTo("this server takes no filters (filters: Manufacturer)");
+    }
+
     record Reply(int status, String contentType, String body) {}
 
     /** {@code POST /v1/chat} to the shared app ({@link ChatPost}). */

@@ -26,7 +26,6 @@ final class FakeSearchEngine {
     record Hit(JsonObject doc, double score, Double reranker, String caption) {}
 
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
-    private static final Pattern CLAUSE = Pattern.compile("\\s*(\\w+)\\s+(eq|ne)\\s+'((?:[^']|'')*)'\\s*");
 
     private FakeSearchEngine() {}
 
@@ -39,24 +38,103 @@ final class FakeSearchEngine {
         return out;
     }
 
-    /** The documents that pass {@code filter} (null: all); an unsupported filter is an IllegalArgumentException. */
+    /**
+     * The documents that pass {@code filter} (null: all): OData's {@code field eq|ne 'literal'} (a
+     * doubled quote inside a literal is a quote), {@code and}, {@code or} and parentheses; anything
+     * else is an IllegalArgumentException, as the service answers 400 to a filter it cannot parse.
+     */
     static List<JsonObject> filter(List<JsonObject> docs, String filter) {
         if (filter == null || filter.isBlank()) {
             return docs;
         }
-        List<JsonObject> out = new ArrayList<>(docs);
-        for (String clause : filter.split("(?i)\\s+and\\s+")) {
-            Matcher m = CLAUSE.matcher(clause);
-            if (!m.matches()) {
-                throw new IllegalArgumentException("Invalid expression: the fake supports only field eq|ne 'value'"
-                        + " clauses joined by and, got: " + clause);
+        List<JsonObject> out = new ArrayList<>();
+        for (JsonObject d : docs) {
+            FilterParser p = new FilterParser(filter, d);
+            if (p.expression() && p.atEnd()) {
+                out.add(d);
             }
-            String field = m.group(1);
-            String value = m.group(3).replace("''", "'");
-            boolean eq = m.group(2).equals("eq");
-            out.removeIf(d -> value.equals(String.valueOf(d.getValue(field))) != eq);
         }
         return out;
+    }
+
+    /** A recursive-descent reader of the filter subset, evaluated against one document. */
+    private static final class FilterParser {
+        private static final Pattern TOKEN = Pattern.compile("\\s*(\\(|\\)|'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_]*)");
+        private final List<String> tokens = new ArrayList<>();
+        private final JsonObject doc;
+        private int at;
+
+        FilterParser(String filter, JsonObject doc) {
+            this.doc = doc;
+            Matcher m = TOKEN.matcher(filter);
+            int end = 0;
+            while (m.lookingAt()) {
+                tokens.add(m.group(1));
+                end = m.end();
+                m.region(end, filter.length());
+            }
+            if (!filter.substring(end).isBlank()) {
+                throw new IllegalArgumentException("Invalid expression: unexpected text at position " + end + " of "
+                        + filter);
+            }
+        }
+
+        boolean atEnd() {
+            return at == tokens.size();
+        }
+
+        boolean expression() {
+            boolean v = term();
+            while (peek("and")) {
+                at++;
+                v &= term();
+            }
+            return v;
+        }
+
+        private boolean term() {
+            boolean v = factor();
+            while (peek("or")) {
+                at++;
+                v |= factor();
+            }
+            return v;
+        }
+
+        private boolean factor() {
+            if (peek("(")) {
+                at++;
+                boolean v = expression();
+                expect(")");
+                return v;
+            }
+            String field = next();
+            String op = next();
+            String literal = next();
+            if (!field.matches("[A-Za-z_]\\w*") || !(op.equals("eq") || op.equals("ne")) || !literal.startsWith("'")) {
+                throw new IllegalArgumentException("Invalid expression: the fake supports field eq|ne 'value', got "
+                        + field + " " + op + " " + literal);
+            }
+            String value = literal.substring(1, literal.length() - 1).replace("''", "'");
+            return value.equals(String.valueOf(doc.getValue(field))) == op.equals("eq");
+        }
+
+        private boolean peek(String t) {
+            return at < tokens.size() && tokens.get(at).equals(t);
+        }
+
+        private String next() {
+            if (at >= tokens.size()) {
+                throw new IllegalArgumentException("Invalid expression: it ends too early");
+            }
+            return tokens.get(at++);
+        }
+
+        private void expect(String t) {
+            if (!next().equals(t)) {
+                throw new IllegalArgumentException("Invalid expression: expected " + t);
+            }
+        }
     }
 
     static List<Hit> keyword(List<JsonObject> docs, List<String> fields, String search) {

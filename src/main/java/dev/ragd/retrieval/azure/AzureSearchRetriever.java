@@ -25,6 +25,7 @@ import dev.ragd.retrieval.Embedder;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.Retrieved;
 import dev.ragd.retrieval.Retriever;
+import dev.ragd.retrieval.SearchFilter;
 import dev.ragd.retrieval.SearchUnavailableException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,11 +99,16 @@ public final class AzureSearchRetriever implements Retriever {
 
     @Override
     public Retrieved search(String query, int topK) {
+        return search(query, topK, SearchFilter.NONE);
+    }
+
+    @Override
+    public Retrieved search(String query, int topK, SearchFilter filter) {
         if (query == null || query.isBlank()) {
             return Retrieved.unmeasured(List.of());
         }
         long embedStart = System.nanoTime();
-        SearchOptions options = options(query, topK);
+        SearchOptions options = options(query, topK, filter);
         long embeddingNanos = embedder != null && config.usesVectors() ? System.nanoTime() - embedStart : 0;
         String text = config.usesText() ? escape(query) : null;
         long deadline = System.currentTimeMillis() + config.budgetMs();
@@ -144,10 +150,11 @@ public final class AzureSearchRetriever implements Retriever {
         return Math.min(delayMs * 2, 8_000);
     }
 
-    private SearchOptions options(String query, int topK) {
+    private SearchOptions options(String query, int topK, SearchFilter filter) {
         SearchOptions o = new SearchOptions().setTop(topK).setSelect(select);
-        if (!config.filter().isEmpty()) {
-            o.setFilter(config.filter());
+        String odata = ODataFilter.of(config.filter(), filter);
+        if (!odata.isEmpty()) {
+            o.setFilter(odata);
         }
         if (config.usesVectors()) {
             VectorQuery vq = "service".equals(config.integratedVectorization())

@@ -48,6 +48,12 @@ final class IndexCheck {
         if (!config.titleField().isEmpty()) {
             field(fields, config.titleField(), "RAGD_SEARCH_TITLE_FIELD", where);
         }
+        for (String name : config.clientFilters()) {
+            SearchField f = field(fields, name, "RAGD_SEARCH_CLIENT_FILTERS", where);
+            if (!Boolean.TRUE.equals(f.isFilterable())) {
+                throw new ConfigException("RAGD_SEARCH_CLIENT_FILTERS names " + name + ", which is not filterable" + where);
+            }
+        }
         if (config.usesVectors()) {
             vector(index, field(fields, config.vectorField(), "RAGD_SEARCH_VECTOR_FIELD", where), config, embedder);
         }

@@ -137,6 +137,8 @@ class AzureSearchFailuresTest {
         assertThatThrownBy(() -> open(Map.of("RAGD_SEARCH_MODE", "semantic", "RAGD_SEARCH_SEMANTIC_CONFIG", "other")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("RAGD_SEARCH_SEMANTIC_CONFIG=other")
                 .hasMessageContaining("ragd-semantic");
+        assertThatThrownBy(() -> open(Map.of("RAGD_SEARCH_CLIENT_FILTERS", "title")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("RAGD_SEARCH_CLIENT_FILTERS names title, which is not filterable");
         assertThatThrownBy(() -> open(Map.of("RAGD_SEARCH_VECTORIZE", "service")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("RAGD_SEARCH_VECTORIZE=service needs a vectorizer");
         assertThatThrownBy(() -> AzureSearch.open(AzureSearchRetrieverTest.config(search, "docs", Map.of()),

@@ -149,7 +149,7 @@ class AzureSearchRequestsTest {
     void theConfiguredFilterGoesWithEverySearch() {
         List<Passage> hits = retriever(Map.of("RAGD_SEARCH_FILTER", "Manufacturer eq 'Zephyr'")).retrieve("lamp kettle pants", 3);
 
-        assertThat(lastSearch().json().getString("filter")).isEqualTo("Manufacturer eq 'Zephyr'");
+        assertThat(lastSearch().json().getString("filter")).isEqualTo("(Manufacturer eq 'Zephyr')");
         assertThat(hits).extracting(Passage::docId).containsExactly("2");
     }
 
