@@ -7,6 +7,7 @@ import dev.ragd.observe.RunObserver;
 import dev.ragd.observe.TraceHeaders;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.Retrieved;
+import dev.ragd.retrieval.Retriever;
 import dev.ragd.retrieval.SearchFilter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -14,6 +15,7 @@ import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -103,18 +105,14 @@ final class QuerySearch {
         long timer = context.owner().setTimer(guardMs, id -> promise.tryFail(
                 new TimeoutException("query rewrite took longer than " + guardMs + " ms")));
         promise.future().onComplete(ar -> context.owner().cancelTimer(timer));
-        try {
-            shared.rewriteExecutor().execute(() -> {
-                try {
-                    List<String> queries = List.copyOf(shared.parts().rewriter().rewrite(question, history));
-                    context.runOnContext(v -> promise.tryComplete(queries));
-                } catch (Throwable e) {
-                    context.runOnContext(v -> promise.tryFail(e));
-                }
-            });
-        } catch (RuntimeException e) {
-            promise.tryFail(e);
-        }
+        onWaitingThread(() -> List.copyOf(shared.parts().rewriter().rewrite(question, history)))
+                .onComplete(ar -> {
+                    if (ar.succeeded()) {
+                        promise.tryComplete(ar.result());
+                    } else {
+                        promise.tryFail(ar.cause());
+                    }
+                });
         return promise.future();
     }
 
@@ -122,14 +120,35 @@ final class QuerySearch {
         int topK = shared.settings().topK();
         List<Future<Retrieved>> runs = new ArrayList<>();
         Map<String, String> headers = observer.searchHeaders();
+        Retriever retriever = shared.parts().retriever();
         for (String q : queries) {
-            runs.add(context.executeBlocking(() -> {
+            Callable<Retrieved> search = () -> {
                 try (TraceHeaders.Scope scope = TraceHeaders.use(headers)) {
-                    return shared.parts().retriever().search(q, topK, filter);
+                    return retriever.search(q, topK, filter);
                 }
-            }, false));
+            };
+            // A search service may make a search wait (throttling) for seconds: a virtual thread, so
+            // that the shared worker pool stays free for the embedded index's CPU-bound searches.
+            runs.add(retriever.remote() ? onWaitingThread(search) : context.executeBlocking(search, false));
         }
         return Future.join(runs).transform(ar -> Future.succeededFuture(outcome(queries, runs, topK)));
+    }
+
+    private <T> Future<T> onWaitingThread(Callable<T> task) {
+        Promise<T> promise = Promise.promise();
+        try {
+            shared.waitingExecutor().execute(() -> {
+                try {
+                    T result = task.call();
+                    context.runOnContext(v -> promise.complete(result));
+                } catch (Throwable e) {
+                    context.runOnContext(v -> promise.fail(e));
+                }
+            });
+        } catch (RuntimeException e) {
+            promise.fail(e);
+        }
+        return promise.future();
     }
 
     private static Outcome outcome(List<String> queries, List<Future<Retrieved>> runs, int topK) {

@@ -34,6 +34,14 @@ public interface Retriever extends AutoCloseable {
         return search(query, topK);
     }
 
+    /**
+     * True when a search waits on the network (a search service, which may also make it wait out
+     * throttling): the pipeline then runs it on a virtual thread instead of the shared worker pool.
+     */
+    default boolean remote() {
+        return false;
+    }
+
     /** A short name for logs and chat-log records, e.g. {@code lucene-hybrid}. */
     String name();
 

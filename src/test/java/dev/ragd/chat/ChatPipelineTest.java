@@ -8,6 +8,7 @@ import dev.ragd.config.Env;
 import dev.ragd.config.RagdConfig;
 import dev.ragd.llm.Message;
 import dev.ragd.testsupport.FakeGenerator;
+import dev.ragd.retrieval.SearchUnavailableException;
 import dev.ragd.testsupport.FakeRetriever;
 import dev.ragd.testsupport.InMemoryChatLog;
 import io.vertx.core.Context;
@@ -167,6 +168,33 @@ class ChatPipelineTest {
         assertThat(error.code()).isEqualTo(ErrorCodes.RETRIEVAL_FAILED);
         assertThat(error.retryable()).isTrue();
         assertThat(chatLog.get("r6").status()).isEqualTo(ChatRecord.Status.failed);
+        assertThat(generator.streams).hasValue(0);
+    }
+
+    @Test
+    void aSearchServiceIsSearchedOnAVirtualThreadAndTheEmbeddedIndexOnAWorker() throws Exception {
+        retriever.remote(true);
+        run(pipeline(Map.of()), ask("v1", "When?"));
+        waitFor(() -> chatLog.get("v1") != null);
+        assertThat(retriever.lastThread.isVirtual()).as("a remote retriever's thread is virtual").isTrue();
+
+        retriever.remote(false);
+        run(pipeline(Map.of()), ask("v2", "When?"));
+        waitFor(() -> chatLog.get("v2") != null);
+        assertThat(retriever.lastThread.isVirtual()).isFalse();
+        assertThat(retriever.lastThread.getName()).startsWith("vert.x-worker-thread");
+    }
+
+    @Test
+    void aSearchServiceThatStaysBusyGivesSearchUnavailableWithItsRetryAfter() throws Exception {
+        retriever.remote(true).failing(new SearchUnavailableException("busy", 429, 30_000, null));
+
+        run(pipeline(Map.of()), ask("v3", "When?"));
+
+        ChatError error = events.failed.get(10, TimeUnit.SECONDS);
+        assertThat(error.code()).isEqualTo(ErrorCodes.SEARCH_UNAVAILABLE);
+        assertThat(error.retryable()).isTrue();
+        assertThat(error.retryAfterMs()).isEqualTo(30_000L);
         assertThat(generator.streams).hasValue(0);
     }
 

@@ -28,6 +28,20 @@ public final class FakeRetriever implements Retriever {
     private volatile Map<String, List<Passage>> byQuery;
     private volatile Map<String, Double> similarities = Map.of();
     private volatile String failingQuery;
+    private volatile boolean remote;
+    /** The thread of the last search. */
+    public volatile Thread lastThread;
+
+    /** Says it is {@link Retriever#remote()}: a search service. */
+    public FakeRetriever remote(boolean isRemote) {
+        this.remote = isRemote;
+        return this;
+    }
+
+    @Override
+    public boolean remote() {
+        return remote;
+    }
 
     /** Fails with {@code e} for {@code query} only. */
     public FakeRetriever failingFor(String query, RuntimeException e) {
@@ -50,6 +64,7 @@ public final class FakeRetriever implements Retriever {
 
     @Override
     public Retrieved search(String query, int topK) {
+        lastThread = Thread.currentThread();
         List<Passage> hits = retrieve(query, topK);
         Double s = similarities.get(query);
         return s == null ? Retrieved.unmeasured(hits) : new Retrieved(hits, s);

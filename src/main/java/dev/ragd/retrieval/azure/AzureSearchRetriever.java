@@ -93,6 +93,11 @@ public final class AzureSearchRetriever implements Retriever {
     }
 
     @Override
+    public boolean remote() {
+        return true;
+    }
+
+    @Override
     public List<Passage> retrieve(String query, int topK) {
         return search(query, topK).passages();
     }
