@@ -20,6 +20,8 @@ import java.util.function.Function;
  *   <li>admission cap: any {@code busy} refusal, or active generations at the cap → raise
  *       {@code RAGD_MAX_CONCURRENT_GENERATIONS} when the CPU is under {@value #CPU_ROOM}, else scale out</li>
  *   <li>chat-log store: the queue held records (depth over 0) → a faster store or a bigger pool</li>
+ *   <li>search service: any search the search service refused for now (429/503, retried) or any
+ *       question failed {@code search_unavailable} → raise the search service's tier or its replicas</li>
  *   <li>retrieval: p95 more than {@value #RETRIEVAL_GROWTH} times the first step's, and at least
  *       {@value #RETRIEVAL_MIN_MS} ms → raise the search tier or add search replicas</li>
  *   <li>query rewriting: a step that missed the p95 time-to-first-token target, with the rewrite's p95
@@ -63,6 +65,7 @@ public final class Diagnosis {
         rule(byUsers, out, s -> rateLimit(s, maxTokens, maxRequests));
         rule(byUsers, out, s -> admission(s, cores));
         rule(byUsers, out, Diagnosis::chatLog);
+        rule(byUsers, out, Diagnosis::searchService);
         rule(byUsers, out, s -> retrieval(s, retrievalBase));
         rule(byUsers, out, s -> rewrite(s, target));
         rule(byUsers, out, Diagnosis::upstreamErrors);
@@ -164,6 +167,19 @@ public final class Diagnosis {
         return new Finding("chat-log store", f("at %d users the chat-log queue held up to %d records (the store "
                 + "did not keep up or was down)", s.users(), depth),
                 "a faster chat-log store or a bigger pool (RAGD_PG_POOL_SIZE, a higher Cosmos DB throughput)", s.users());
+    }
+
+    private static Finding searchService(StepResult s) {
+        long throttled = Math.max(0, s.metrics().searchThrottled());
+        long failed = Math.max(s.metrics().requestsFailedWith("search_unavailable"),
+                s.errorsByKind().getOrDefault("search_unavailable", 0L));
+        if (throttled == 0 && failed == 0) {
+            return null;
+        }
+        return new Finding("search service throttling", f("at %d users the search service refused %d searches for now"
+                + " (429/503, retried after its Retry-After) and %d questions failed search_unavailable",
+                s.users(), throttled, failed), "raise the search service's tier, or add replicas to it (Azure AI Search:"
+                + " replicas × partitions = search units; replicas carry queries)", s.users());
     }
 
     private static Finding retrieval(StepResult s, double base) {

@@ -23,11 +23,23 @@ import java.util.TreeMap;
  * @param retrievalP95Ms            p95 of {@code ragd_chat_retrieval_duration_seconds} during the step, in ms
  * @param processCpuShareMax        highest {@code process_cpu_usage} (0..1 of the replica's cores)
  * @param rewriteP95Ms              p95 of {@code ragd_chat_rewrite_duration_seconds} during the step, in ms
+ * @param searchThrottled           {@code ragd_search_throttled_total}: searches a search service refused for now
  */
 public record StepMetrics(Map<String, Long> requestsByOutcome, Map<String, Long> rejectionsByReason,
         Map<String, Long> upstreamErrorsByType, long upstreamRetries, long rateLimitRemainingTokensMin,
         long rateLimitRemainingRequestsMin, long activeGenerationsMax, long maxConcurrentGenerations,
-        long chatlogQueueDepthMax, double retrievalP95Ms, double processCpuShareMax, double rewriteP95Ms) {
+        long chatlogQueueDepthMax, double retrievalP95Ms, double processCpuShareMax, double rewriteP95Ms,
+        long searchThrottled) {
+
+    /** A step with no search-service series (the embedded index). */
+    public StepMetrics(Map<String, Long> requestsByOutcome, Map<String, Long> rejectionsByReason,
+            Map<String, Long> upstreamErrorsByType, long upstreamRetries, long rateLimitRemainingTokensMin,
+            long rateLimitRemainingRequestsMin, long activeGenerationsMax, long maxConcurrentGenerations,
+            long chatlogQueueDepthMax, double retrievalP95Ms, double processCpuShareMax, double rewriteP95Ms) {
+        this(requestsByOutcome, rejectionsByReason, upstreamErrorsByType, upstreamRetries, rateLimitRemainingTokensMin,
+                rateLimitRemainingRequestsMin, activeGenerationsMax, maxConcurrentGenerations, chatlogQueueDepthMax,
+                retrievalP95Ms, processCpuShareMax, rewriteP95Ms, -1);
+    }
 
     /** Nothing scraped (a direct-upstream step, or a target without {@code /metrics}). */
     public static final StepMetrics NONE = new StepMetrics(Map.of(), Map.of(), Map.of(), -1, -1, -1, -1, -1, -1, -1, -1, -1);
@@ -68,7 +80,8 @@ public record StepMetrics(Map<String, Long> requestsByOutcome, Map<String, Long>
                 orMinus1(d.max("ragd_chatlog_queue_depth")),
                 p95Ms(d, "ragd_chat_retrieval_duration_seconds"),
                 d.max("process_cpu_usage").orElse(-1),
-                p95Ms(d, "ragd_chat_rewrite_duration_seconds"));
+                p95Ms(d, "ragd_chat_rewrite_duration_seconds"),
+                Math.round(d.increase("ragd_search_throttled_total")));
     }
 
     /**
@@ -91,6 +104,7 @@ public record StepMetrics(Map<String, Long> requestsByOutcome, Map<String, Long>
         double retrieval = -1;
         double cpu = -1;
         double rewrite = -1;
+        long throttled = -1;
         for (StepMetrics m : replicas) {
             m.requestsByOutcome.forEach((k, v) -> outcomes.merge(k, v, Long::sum));
             m.rejectionsByReason.forEach((k, v) -> rejections.merge(k, v, Long::sum));
@@ -104,9 +118,10 @@ public record StepMetrics(Map<String, Long> requestsByOutcome, Map<String, Long>
             retrieval = Math.max(retrieval, m.retrievalP95Ms);
             cpu = Math.max(cpu, m.processCpuShareMax);
             rewrite = Math.max(rewrite, m.rewriteP95Ms);
+            throttled = m.searchThrottled < 0 ? throttled : Math.max(0, throttled) + m.searchThrottled;
         }
         return new StepMetrics(outcomes, rejections, upstream, retries, tokens, requests, active, cap, queue, retrieval, cpu,
-                rewrite);
+                rewrite, throttled);
     }
 
     /** A seconds histogram's p95 during the step in ms; -1 when nothing was observed. */

@@ -30,7 +30,7 @@ import org.apache.commons.csv.CSVRecord;
  * upstream_errors_by_type   type=count;... from ragd_upstream_errors_total (rate_limited = the model's 429)
  * upstream_429, upstream_retries, ratelimit_remaining_tokens_min, ratelimit_remaining_requests_min,
  * active_generations_max, max_concurrent_generations, chatlog_queue_depth_max, retrieval_p95_ms,
- * process_cpu_usage_max, rewrite_p95_ms
+ * process_cpu_usage_max, rewrite_p95_ms, search_throttled
  * </pre>
  * {@code errors}, {@code error_share}, {@code throughput_rps} and {@code upstream_429} are derived
  * (for spreadsheets) and ignored on reading.
@@ -43,7 +43,7 @@ public final class StepsCsv {
             "ragd_rejections_by_reason", "upstream_errors_by_type", "upstream_429", "upstream_retries",
             "ratelimit_remaining_tokens_min", "ratelimit_remaining_requests_min", "active_generations_max",
             "max_concurrent_generations", "chatlog_queue_depth_max", "retrieval_p95_ms", "process_cpu_usage_max",
-            "rewrite_p95_ms");
+            "rewrite_p95_ms", "search_throttled");
 
     private static final CSVFormat FORMAT = CSVFormat.RFC4180;
 
@@ -62,7 +62,7 @@ public final class StepsCsv {
                         counts(m.rejectionsByReason()), counts(m.upstreamErrorsByType()), m.upstream429(),
                         m.upstreamRetries(), m.rateLimitRemainingTokensMin(), m.rateLimitRemainingRequestsMin(),
                         m.activeGenerationsMax(), m.maxConcurrentGenerations(), m.chatlogQueueDepthMax(),
-                        num(m.retrievalP95Ms()), num(m.processCpuShareMax()), num(m.rewriteP95Ms()));
+                        num(m.retrievalP95Ms()), num(m.processCpuShareMax()), num(m.rewriteP95Ms()), m.searchThrottled());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -86,7 +86,8 @@ public final class StepsCsv {
                             lng(r, "ratelimit_remaining_requests_min"), lng(r, "active_generations_max"),
                             lng(r, "max_concurrent_generations"), lng(r, "chatlog_queue_depth_max"),
                             dbl(r, "retrieval_p95_ms"), dbl(r, "process_cpu_usage_max"),
-                            r.isMapped("rewrite_p95_ms") ? dbl(r, "rewrite_p95_ms") : -1);
+                            r.isMapped("rewrite_p95_ms") ? dbl(r, "rewrite_p95_ms") : -1,
+                            r.isMapped("search_throttled") ? lng(r, "search_throttled") : -1);
                     out.add(new StepResult((int) lng(r, "users"), dbl(r, "duration_s"), lng(r, "requests"),
                             dbl(r, "ttft_p50_ms"), dbl(r, "ttft_p95_ms"), dbl(r, "ttft_p99_ms"), dbl(r, "answer_p50_ms"),
                             dbl(r, "answer_p95_ms"), dbl(r, "answer_p99_ms"), dbl(r, "tokens_per_s"),

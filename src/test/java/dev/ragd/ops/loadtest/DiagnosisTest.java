@@ -88,6 +88,21 @@ class DiagnosisTest {
     }
 
     @Test
+    void aThrottledSearchServiceIsNamedWithTheTierToRaise() {
+        StepMetrics throttled = new StepMetrics(Map.of("completed/none", 90L, "failed/search_unavailable", 4L), Map.of(),
+                Map.of(), 0, 2_000_000, 9_000, 30, 512, 0, 40, 0.3, -1, 25);
+        List<StepResult> steps = List.of(step(10, 400), step(100, 420), step(200, 2_500).withMetrics(throttled));
+
+        List<Finding> findings = diagnose(steps, List.of());
+
+        assertThat(findings).extracting(Finding::resource).first().isEqualTo("search service throttling");
+        assertThat(findings.get(0).atUsers()).isEqualTo(200);
+        assertThat(findings.get(0).evidence()).isEqualTo("at 200 users the search service refused 25 searches for now"
+                + " (429/503, retried after its Retry-After) and 4 questions failed search_unavailable");
+        assertThat(findings.get(0).knob()).startsWith("raise the search service's tier");
+    }
+
+    @Test
     void aRewriteThatTakesMostOfTheFirstTokenTimeNamesQueryRewriting() {
         StepMetrics slowRewrite = new StepMetrics(Map.of("completed/none", 100L), Map.of(), Map.of(), 0, 2_000_000, 9_000,
                 30, 512, 0, 5, 0.3, 900);

@@ -15,14 +15,20 @@ class StepsCsvTest {
     void stepsSurviveARoundTripIncludingCellsThatNeedQuoting() {
         StepResult quoted = errors(step(100, 612.5), Map.of("http_502, \"bad gateway\"", 2L, "busy", 7L));
         StepResult unmeasured = new StepResult(1_000, 30.5, 0, 0, 0, 0, 0, 0, 0, 0, Map.of(), -1, -1, StepMetrics.NONE);
-        List<StepResult> steps = List.of(step(10, 300), quoted, unmeasured);
+        StepMetrics m = step(50, 400).metrics();
+        StepResult throttled = step(50, 400).withMetrics(new StepMetrics(m.requestsByOutcome(), m.rejectionsByReason(),
+                m.upstreamErrorsByType(), m.upstreamRetries(), m.rateLimitRemainingTokensMin(),
+                m.rateLimitRemainingRequestsMin(), m.activeGenerationsMax(), m.maxConcurrentGenerations(),
+                m.chatlogQueueDepthMax(), m.retrievalP95Ms(), m.processCpuShareMax(), m.rewriteP95Ms(), 17));
+        List<StepResult> steps = List.of(step(10, 300), quoted, unmeasured, throttled);
 
         String csv = StepsCsv.write(steps);
 
         assertThat(StepsCsv.read(csv)).isEqualTo(steps);
         assertThat(csv).startsWith(String.join(",", StepsCsv.HEADER) + "\r\n");
         assertThat(csv).contains("\"busy=7;http_502, \"\"bad gateway\"\"=2\"");
-        assertThat(csv.split("\r\n")).hasSize(4);
+        assertThat(csv.split("\r\n")).hasSize(5);
+        assertThat(StepsCsv.read(csv).get(3).metrics().searchThrottled()).isEqualTo(17);
     }
 
     @Test
