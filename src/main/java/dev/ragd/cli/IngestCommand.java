@@ -1,6 +1,9 @@
 package dev.ragd.cli;
 
+import dev.ragd.config.ConfigException;
+import dev.ragd.config.Env;
 import dev.ragd.config.RagdConfig;
+import dev.ragd.config.SearchConfig;
 import dev.ragd.ingest.Chunker;
 import dev.ragd.ingest.Format;
 import dev.ragd.ingest.IngestException;
@@ -10,16 +13,21 @@ import dev.ragd.ingest.Loaders;
 import dev.ragd.ingest.RecordOptions;
 import dev.ragd.ingest.SourceFiles;
 import dev.ragd.ingest.SourceFiles.SourceFile;
+import dev.ragd.retrieval.ChunkStore;
 import dev.ragd.retrieval.Embedder;
 import dev.ragd.retrieval.Embedders;
 import dev.ragd.retrieval.LuceneIndex;
 import dev.ragd.retrieval.Retrieval;
+import dev.ragd.retrieval.azure.AzureSearchChunkStore;
+import dev.ragd.retrieval.azure.AzureSearchClients;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
@@ -28,7 +36,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code ragd ingest}: loads files into the index under the data directory. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Ingest files into the index in RAGD_DATA_DIR/index (created when missing).",
+        description = {"Ingest files into the index in RAGD_DATA_DIR/index (created when missing), or with",
+                "--target azure-ai-search into the Azure AI Search index AI_SEARCH_NAME (created when missing).",
                 "Folders recurse; the format comes from the file extension unless --format is given.",
                 "Unchanged documents are skipped, changed ones replaced, records marked deleted removed."})
 final class IngestCommand implements Callable<Integer> {
@@ -54,6 +63,17 @@ final class IngestCommand implements Callable<Integer> {
 
     @Option(names = "--deleted-column", paramLabel = "C", description = "CSV/JSONL column marking deleted records (true/1/yes)")
     String deletedColumn;
+
+    @Option(names = "--target", paramLabel = "T", description = "lucene (default) or azure-ai-search")
+    String target = "lucene";
+
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "azure-ai-search: documents per upload batch (1-1000, default ${DEFAULT-VALUE})")
+    int batchSize = 100;
+
+    @Option(names = "--concurrency", paramLabel = "N",
+            description = "azure-ai-search: upload batches in flight at once (1-32, default ${DEFAULT-VALUE})")
+    int concurrency = 2;
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "files or folders to ingest")
     List<Path> paths = new ArrayList<>();
@@ -82,15 +102,31 @@ final class IngestCommand implements Callable<Integer> {
             ctx.err().println("ragd ingest: " + e.getMessage());
             return 2;
         }
+        if (!target.equals("lucene") && !target.equals("azure-ai-search")) {
+            ctx.err().println("ragd ingest: --target must be lucene or azure-ai-search, not " + target);
+            return 2;
+        }
+        if (batchSize < 1 || batchSize > 1000 || concurrency < 1 || concurrency > 32) {
+            ctx.err().println("ragd ingest: --batch-size must be 1-1000 and --concurrency 1-32");
+            return 2;
+        }
         if (files.isEmpty()) {
             ctx.err().println("ragd ingest: no files of a known format (" + Format.names() + ") under " + paths);
             return 2;
         }
-        Path indexDir = ctx.workDir().resolve(Retrieval.indexDir(config));
+        SearchConfig search;
+        try {
+            Map<String, String> vars = new HashMap<>(ctx.env().withPrefix(""));
+            vars.put("RAGD_RETRIEVER", target); // the target's settings are checked as a retriever's would be
+            search = SearchConfig.from(new Env(vars));
+        } catch (ConfigException e) {
+            ctx.err().println("ragd ingest: " + e.getMessage());
+            return 2;
+        }
         Embedder embedder = embedders == null ? Embedders.from(config.llm()) : embedders.get();
         Progress progress = new Progress(System.console() != null, files.size());
-        try (LuceneIndex index = LuceneIndex.open(indexDir, embedder.name(), embedder.dimension())) {
-            Ingestor ingestor = new Ingestor(index, embedder, new Chunker(config.chunkChars(), config.chunkOverlap()));
+        try (ChunkStore store = open(config, search, embedder)) {
+            Ingestor ingestor = new Ingestor(store, embedder, new Chunker(config.chunkChars(), config.chunkOverlap()));
             for (SourceFile f : files) {
                 try (InputStream in = Files.newInputStream(f.path())) {
                     Loaders.load(in, f.path().toString(), f.id(), f.format(), options, ingestor);
@@ -104,11 +140,24 @@ final class IngestCommand implements Callable<Integer> {
             ctx.out().println("ingested " + stats.summary());
             ctx.out().flush();
             return 0;
-        } catch (IngestException | IllegalStateException e) {
+        } catch (ConfigException e) {
+            progress.done();
+            ctx.err().println("ragd ingest: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
             progress.done();
             ctx.err().println("ragd ingest: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** The store {@code --target} names: the embedded index, or the Azure AI Search index. */
+    private ChunkStore open(RagdConfig config, SearchConfig search, Embedder embedder) {
+        if (search.azure()) {
+            return new AzureSearchChunkStore(new AzureSearchClients(search, null), search, embedder.dimension(), batchSize,
+                    concurrency, 1_000);
+        }
+        return LuceneIndex.open(ctx.workDir().resolve(Retrieval.indexDir(config)), embedder.name(), embedder.dimension());
     }
 
     /** A one-line progress bar on stderr, drawn only when attached to a terminal. */

@@ -2,7 +2,7 @@ package dev.ragd.ingest;
 
 import dev.ragd.retrieval.Chunk;
 import dev.ragd.retrieval.Embedder;
-import dev.ragd.retrieval.LuceneIndex;
+import dev.ragd.retrieval.ChunkStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Chunks, embeds (in batches) and indexes documents. A document whose content hash is unchanged is
+ * Chunks, embeds (in batches) and stores documents in a {@link ChunkStore}. A document whose content hash is unchanged is
  * skipped; a changed one has its chunks replaced; one marked deleted is removed.
  *
  * <p>One ingestion at a time: not thread-safe. Feed documents with {@link #accept}, then call
@@ -29,7 +29,7 @@ public final class Ingestor implements Consumer<SourceDocument> {
 
     private record Pending(SourceDocument doc, String hash, List<String> chunks) {}
 
-    private final LuceneIndex index;
+    private final ChunkStore index;
     private final Embedder embedder;
     private final Chunker chunker;
     private final int batchSize;
@@ -42,14 +42,15 @@ public final class Ingestor implements Consumer<SourceDocument> {
     private int skipped;
     private int removed;
 
-    public Ingestor(LuceneIndex index, Embedder embedder, Chunker chunker) {
+    public Ingestor(ChunkStore index, Embedder embedder, Chunker chunker) {
         this(index, embedder, chunker, DEFAULT_BATCH);
     }
 
-    public Ingestor(LuceneIndex index, Embedder embedder, Chunker chunker, int batchSize) {
-        if (!index.embedderName().equals(embedder.name()) || index.dimension() != embedder.dimension()) {
-            throw new IllegalArgumentException("index uses embedder=" + index.embedderName()
-                    + " but the ingestor got embedder=" + embedder.name());
+    public Ingestor(ChunkStore index, Embedder embedder, Chunker chunker, int batchSize) {
+        boolean otherEmbedder = !index.embedderName().isEmpty() && !index.embedderName().equals(embedder.name());
+        if (otherEmbedder || index.dimension() != embedder.dimension()) {
+            throw new IllegalArgumentException("index uses embedder=" + index.embedderName() + " (" + index.dimension()
+                    + " dimensions) but the ingestor got embedder=" + embedder.name() + " (" + embedder.dimension() + ")");
         }
         this.index = index;
         this.embedder = embedder;

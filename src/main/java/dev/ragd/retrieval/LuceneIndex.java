@@ -40,7 +40,7 @@ import org.apache.lucene.store.LockObtainFailedException;
  * ingest}). The writer is opened on the first write and holds the index lock until
  * {@link #closeWriter()} or {@link #close()}.
  */
-public final class LuceneIndex implements AutoCloseable {
+public final class LuceneIndex implements ChunkStore {
 
     public static final String CHUNK_ID = "chunk_id";
     public static final String DOC_ID = "doc_id";
@@ -189,10 +189,12 @@ public final class LuceneIndex implements AutoCloseable {
         return readOnly;
     }
 
+    @Override
     public String embedderName() {
         return stamp.embedder();
     }
 
+    @Override
     public int dimension() {
         return stamp.dimension();
     }
@@ -207,6 +209,7 @@ public final class LuceneIndex implements AutoCloseable {
     }
 
     /** The content hash stored for {@code docId} in the last commit, if the document is indexed. */
+    @Override
     public Optional<String> contentHash(String docId) {
         return search(s -> {
             TopDocs top = s.search(new TermQuery(new Term(DOC_ID, docId)), 1);
@@ -218,6 +221,7 @@ public final class LuceneIndex implements AutoCloseable {
     }
 
     /** Replaces every chunk of {@code docId} with {@code chunks} (visible after {@link #commit()}). */
+    @Override
     public void replace(String docId, List<Chunk> chunks) {
         List<Document> docs = new ArrayList<>(chunks.size());
         for (Chunk c : chunks) {
@@ -234,6 +238,7 @@ public final class LuceneIndex implements AutoCloseable {
     }
 
     /** Removes every chunk of {@code docId}; true when the last commit held it. */
+    @Override
     public boolean delete(String docId) {
         boolean existed = contentHash(docId).isPresent();
         write(w -> w.deleteDocuments(new Term(DOC_ID, docId)));
@@ -241,6 +246,7 @@ public final class LuceneIndex implements AutoCloseable {
     }
 
     /** Makes pending writes durable and visible to searches. */
+    @Override
     public synchronized void commit() {
         if (writer == null) {
             return;

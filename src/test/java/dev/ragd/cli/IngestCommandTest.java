@@ -7,6 +7,7 @@ import dev.ragd.retrieval.LuceneIndex;
 import dev.ragd.retrieval.LuceneRetriever;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.retrieval.SearchMode;
+import dev.ragd.testsupport.FakeAzureSearch;
 import dev.ragd.testsupport.TestEmbedders;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,6 +48,43 @@ class IngestCommandTest {
 
     private LuceneIndex openIndex() {
         return LuceneIndex.open(work.resolve("data/index"), Embedders.LOCAL_NAME, 384);
+    }
+
+    @Test
+    void ingestsIntoAzureAISearchAndSkipsTheUnchangedDocumentsNextTime() throws Exception {
+        write("docs/returns.md", "# Returns\n\nBring the teapot back within 60 days.");
+        write("docs/hours.txt", "Opening hours\nWe open at nine.");
+        try (FakeAzureSearch search = new FakeAzureSearch("ingest-key")) {
+            env.putAll(Map.of("AI_SEARCH_ENDPOINT", search.endpoint(), "AI_SEARCH_NAME", "teapots",
+                    "AI_SEARCH_KEY", "ingest-key"));
+
+            Result first = ingest("--target", "azure-ai-search", "--batch-size", "1", "--concurrency", "2", "docs");
+            Result second = ingest("--target", "azure-ai-search", "docs");
+
+            assertThat(first.code()).as(first.err()).isZero();
+            assertThat(first.out()).contains("ingested documents=2 chunks=2 skipped=0 removed=0");
+            assertThat(second.out()).contains("ingested documents=0 chunks=0 skipped=2 removed=0");
+            assertThat(search.stored("teapots")).hasSize(2);
+            assertThat(search.batches()).as("one document per batch").hasSize(2);
+            assertThat(first.err() + first.out()).doesNotContain("ingest-key");
+        }
+        assertThat(work.resolve("data/index")).as("nothing written to the embedded index").doesNotExist();
+    }
+
+    @Test
+    void eachBadTargetOptionIsRefusedNamingIt() throws IOException {
+        write("docs/a.txt", "A page.");
+        Result target = ingest("--target", "elastic", "docs");
+        assertThat(target.code()).isEqualTo(2);
+        assertThat(target.err()).contains("--target must be lucene or azure-ai-search, not elastic");
+
+        Result settings = ingest("--target", "azure-ai-search", "docs");
+        assertThat(settings.code()).isEqualTo(2);
+        assertThat(settings.err()).contains("AI_SEARCH_ENDPOINT is required");
+
+        Result batch = ingest("--target", "azure-ai-search", "--batch-size", "0", "docs");
+        assertThat(batch.code()).isEqualTo(2);
+        assertThat(batch.err()).contains("--batch-size must be 1-1000");
     }
 
     @Test

@@ -42,12 +42,14 @@ public final class FakeAzureSearch implements AutoCloseable {
 
     private record Fault(int status, Map<String, String> headers) {}
 
-    private static final Pattern INDEX = Pattern.compile("/indexes(?:\\('([^']+)'\\)|/([^/]+))(/docs/search(?:\\.post\\.search)?)?");
+    private static final Pattern INDEX = Pattern.compile(
+            "/indexes(?:\\('([^']+)'\\)|/([^/]+))(/docs/search(?:\\.post\\.search)?|/docs/(?:search\\.)?index)?");
 
     public final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Map<String, JsonObject> indexes = new ConcurrentHashMap<>();
     private final Map<String, Map<String, JsonObject>> documents = new ConcurrentHashMap<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
+    private final Map<String, Deque<Integer>> keyFailures = new ConcurrentHashMap<>();
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private volatile String apiKey;
@@ -109,6 +111,30 @@ public final class FakeAzureSearch implements AutoCloseable {
         return this;
     }
 
+    /** Fails the next {@code times} index actions on document {@code key} with {@code status} (a 207 item). */
+    public synchronized FakeAzureSearch failKey(String key, int status, int times) {
+        Deque<Integer> q = keyFailures.computeIfAbsent(key, k -> new ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            q.add(status);
+        }
+        return this;
+    }
+
+    /** The documents stored in {@code index}, by key. */
+    public Map<String, JsonObject> stored(String index) {
+        return Map.copyOf(documents.getOrDefault(index, Map.of()));
+    }
+
+    /** The index definition as stored (created by a client or by {@link #index}). */
+    public JsonObject definition(String index) {
+        return indexes.get(index);
+    }
+
+    /** The recorded index (upload/delete) batches. */
+    public List<Request> batches() {
+        return requests.stream().filter(r -> r.path().matches(".*/docs/(search\\.)?index")).toList();
+    }
+
     /** Drops the faults not yet answered. */
     public synchronized void clearFaults() {
         faults.clear();
@@ -148,6 +174,17 @@ public final class FakeAzureSearch implements AutoCloseable {
                     "The service is busy (injected by the test).");
             return;
         }
+        if (req.path().equals("/indexes") && req.method().name().equals("POST")) {
+            JsonObject def = new JsonObject(body.toString());
+            if (indexes.containsKey(def.getString("name"))) {
+                error(req, 409, "ResourceNameAlreadyInUse", "Cannot create index '" + def.getString("name")
+                        + "' because it already exists.");
+                return;
+            }
+            index(def);
+            json(req, 201, indexes.get(def.getString("name")));
+            return;
+        }
         Matcher m = INDEX.matcher(req.path());
         if (!m.matches()) {
             error(req, 404, "NotFound", "No such resource: " + req.path());
@@ -156,7 +193,13 @@ public final class FakeAzureSearch implements AutoCloseable {
         String name = m.group(1) != null ? m.group(1) : m.group(2);
         JsonObject def = indexes.get(name);
         try {
-            if (m.group(3) != null && req.method().name().equals("POST")) {
+            if (m.group(3) != null && m.group(3).contains("index") && req.method().name().equals("POST")) {
+                if (def == null) {
+                    error(req, 404, "ResourceNotFound", "The index '" + name + "' for service was not found.");
+                } else {
+                    indexBatch(req, def, new JsonObject(body.toString()));
+                }
+            } else if (m.group(3) != null && req.method().name().equals("POST")) {
                 if (def == null) {
                     error(req, 404, "ResourceNotFound", "The index '" + name + "' for service was not found.");
                 } else {
@@ -178,6 +221,38 @@ public final class FakeAzureSearch implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             error(req, 400, "InvalidRequestParameter", e.getMessage());
         }
+    }
+
+    /** An index batch: each action applied, or failed as {@link #failKey} says; 207 when any failed. */
+    private void indexBatch(HttpServerRequest req, JsonObject def, JsonObject batch) {
+        String key = keyField(def);
+        Map<String, JsonObject> docs = documents.get(def.getString("name"));
+        JsonArray results = new JsonArray();
+        boolean anyFailed = false;
+        for (Object o : batch.getJsonArray("value")) {
+            JsonObject action = ((JsonObject) o).copy();
+            String verb = (String) action.remove("@search.action");
+            String k = action.getString(key);
+            Integer failure;
+            synchronized (this) {
+                Deque<Integer> q = keyFailures.get(k);
+                failure = q == null ? null : q.poll();
+            }
+            if (failure != null) {
+                anyFailed = true;
+                results.add(new JsonObject().put("key", k).put("status", false).put("statusCode", failure)
+                        .put("errorMessage", "injected by the test"));
+                continue;
+            }
+            switch (verb) {
+                case "upload", "mergeOrUpload" -> docs.put(k, action);
+                case "delete" -> docs.remove(k);
+                default -> throw new IllegalArgumentException("unsupported action " + verb);
+            }
+            results.add(new JsonObject().put("key", k).put("status", true).put("statusCode", verb.equals("delete") ? 200 : 201)
+                    .putNull("errorMessage"));
+        }
+        json(req, anyFailed ? 207 : 200, new JsonObject().put("value", results));
     }
 
     private JsonObject search(JsonObject def, JsonObject q) {
@@ -203,6 +278,13 @@ public final class FakeAzureSearch implements AutoCloseable {
             lists.add(FakeSearchEngine.vector(docs, vq.getString("fields"), vector, vq.getInteger("k", top)));
         }
         List<Hit> hits = lists.size() == 1 ? lists.getFirst() : FakeSearchEngine.fuse(lists);
+        String orderBy = q.getString("orderby");
+        if (orderBy != null) {
+            String[] by = orderBy.strip().split("\\s+");
+            java.util.Comparator<Hit> order = java.util.Comparator.comparing(h -> String.valueOf(h.doc().getValue(by[0])));
+            hits = new ArrayList<>(hits);
+            hits.sort(by.length > 1 && by[1].equals("desc") ? order.reversed() : order);
+        }
         JsonObject out = new JsonObject().put("@odata.context", endpoint() + "/indexes('" + name + "')/$metadata#docs(*)");
         boolean semantic = "semantic".equals(q.getString("queryType"));
         if (semantic) {

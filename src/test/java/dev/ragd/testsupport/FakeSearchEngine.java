@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * Hybrid: Reciprocal Rank Fusion of the two lists (k = 60), as the service fuses them. Semantic: a
  * deterministic stand-in for the semantic ranker (reranker score 0–4 from the share of query terms
  * in the configuration's content fields), with the best sentence as the caption and, when a
- * sentence holds most terms, an answer. Filters: {@code field eq|ne 'value'} joined by {@code and}.
+ * sentence holds most terms, an answer. Filters: {@code field eq|ne|gt|lt 'value'}, {@code and},
+ * {@code or}, parentheses.
  */
 final class FakeSearchEngine {
 
@@ -111,12 +112,18 @@ final class FakeSearchEngine {
             String field = next();
             String op = next();
             String literal = next();
-            if (!field.matches("[A-Za-z_]\\w*") || !(op.equals("eq") || op.equals("ne")) || !literal.startsWith("'")) {
-                throw new IllegalArgumentException("Invalid expression: the fake supports field eq|ne 'value', got "
+            if (!field.matches("[A-Za-z_]\\w*") || !List.of("eq", "ne", "gt", "lt").contains(op) || !literal.startsWith("'")) {
+                throw new IllegalArgumentException("Invalid expression: the fake supports field eq|ne|gt|lt 'value', got "
                         + field + " " + op + " " + literal);
             }
             String value = literal.substring(1, literal.length() - 1).replace("''", "'");
-            return value.equals(String.valueOf(doc.getValue(field))) == op.equals("eq");
+            String actual = String.valueOf(doc.getValue(field));
+            return switch (op) {
+                case "eq" -> value.equals(actual);
+                case "ne" -> !value.equals(actual);
+                case "gt" -> actual.compareTo(value) > 0;
+                default -> actual.compareTo(value) < 0;
+            };
         }
 
         private boolean peek(String t) {

@@ -10,6 +10,8 @@ import dev.ragd.config.SearchConfig;
 import dev.ragd.observe.ChatObserver;
 import dev.ragd.retrieval.Embedder;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,15 @@ public final class AzureSearch {
             TokenCredential credential) {
         AzureSearchClients clients = new AzureSearchClients(config, credential);
         Duration timeout = Duration.ofMillis(config.budgetMs());
-        String semantic = check(clients, config, embedder, timeout);
+        SearchIndex index = read(clients, config, timeout);
+        String semantic = index == null ? config.semanticConfig() : IndexCheck.check(index, config, embedder);
+        Set<String> ragdFields = new HashSet<>();
+        if (index != null) {
+            index.getFields().forEach(f -> ragdFields.add(f.getName()));
+            ragdFields.retainAll(Set.of(RagdIndexSchema.DOC_ID, RagdIndexSchema.CHUNK_ID, RagdIndexSchema.URL));
+        }
         AzureSearchRetriever retriever = new AzureSearchRetriever(clients.search(timeout), config, semantic, embedder,
-                observer);
+                observer, ragdFields);
         log.atInfo().addKeyValue("endpoint", config.endpoint()).addKeyValue("index", config.index())
                 .addKeyValue("mode", config.mode()).addKeyValue("auth", config.auth())
                 .addKeyValue("api_version", AzureSearchClients.API_VERSION.getVersion())
@@ -46,10 +54,10 @@ public final class AzureSearch {
         return retriever;
     }
 
-    private static String check(AzureSearchClients clients, SearchConfig config, Embedder embedder, Duration timeout) {
-        SearchIndex index;
+    /** The index definition; null when the key may search but not read it (a query key). */
+    private static SearchIndex read(AzureSearchClients clients, SearchConfig config, Duration timeout) {
         try {
-            index = clients.indexes(timeout).getIndex(config.index());
+            return clients.indexes(timeout).getIndex(config.index());
         } catch (HttpResponseException e) {
             int status = e.getResponse() == null ? 0 : e.getResponse().getStatusCode();
             if (status == 404) {
@@ -60,13 +68,12 @@ public final class AzureSearch {
                 // A query key may search but not read index definitions.
                 log.atWarn().addKeyValue("index", config.index()).log("Azure AI Search: this key may search but not"
                         + " read the index definition (a query key?): the RAGD_SEARCH_* fields are not checked");
-                return config.semanticConfig();
+                return null;
             }
             throw refused(config, status, e);
         } catch (RuntimeException e) {
             throw new ConfigException("AI_SEARCH_ENDPOINT=" + config.endpoint() + " could not be reached: " + e);
         }
-        return IndexCheck.check(index, config, embedder);
     }
 
     private static boolean answersSearches(AzureSearchClients clients, SearchConfig config, Duration timeout) {

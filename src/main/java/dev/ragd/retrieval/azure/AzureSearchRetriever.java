@@ -61,15 +61,18 @@ public final class AzureSearchRetriever implements Retriever {
     private final ChatObserver observer;
     private final String[] select;
     private final String semanticConfiguration;
+    private final Set<String> ragdFields;
 
     /**
      * @param semanticConfiguration the semantic configuration semantic searches name ("" for none:
      *                 the index's default)
      * @param embedder embeds queries for vector queries ({@code RAGD_SEARCH_VECTORIZE=client}); may be
      *                 null when no query needs a client-side vector
+     * @param ragdFields which of the fields {@code ragd ingest} adds ({@code doc_id}, {@code chunk_id},
+     *                 {@code url}) the index has: they name a passage's document, chunk and link
      */
     public AzureSearchRetriever(SearchClient client, SearchConfig config, String semanticConfiguration,
-            Embedder embedder, ChatObserver observer) {
+            Embedder embedder, ChatObserver observer, Set<String> ragdFields) {
         if (config.usesVectors() && "client".equals(config.integratedVectorization()) && embedder == null) {
             throw new IllegalArgumentException("RAGD_SEARCH_MODE=" + config.mode() + " needs an embedder for queries");
         }
@@ -78,12 +81,14 @@ public final class AzureSearchRetriever implements Retriever {
         this.embedder = embedder;
         this.observer = observer;
         this.semanticConfiguration = semanticConfiguration;
+        this.ragdFields = Set.copyOf(ragdFields);
         Set<String> fields = new LinkedHashSet<>();
         fields.add(config.idField());
         if (!config.titleField().isEmpty()) {
             fields.add(config.titleField());
         }
         fields.addAll(config.contentFields());
+        fields.addAll(this.ragdFields);
         this.select = fields.toArray(String[]::new); // the vector itself is never fetched back
     }
 
@@ -201,11 +206,14 @@ public final class AzureSearchRetriever implements Retriever {
 
     private Passage passage(SearchResult r, Map<String, String> answers) {
         SearchDocument d = r.getDocument(SearchDocument.class);
-        String id = String.valueOf(d.get(config.idField()));
+        String key = String.valueOf(d.get(config.idField()));
+        String id = field(d, RagdIndexSchema.DOC_ID, key);
+        String chunkId = field(d, RagdIndexSchema.CHUNK_ID, key);
+        String url = field(d, RagdIndexSchema.URL, null);
         String title = config.titleField().isEmpty() || d.get(config.titleField()) == null ? id
                 : String.valueOf(d.get(config.titleField()));
         Double reranker = r.getSemanticSearch() == null ? null : r.getSemanticSearch().getRerankerScore();
-        String text = answers.containsKey(id) ? answers.get(id) : caption(r);
+        String text = answers.containsKey(key) ? answers.get(key) : caption(r);
         if (text == null) {
             List<String> parts = new ArrayList<>();
             for (String f : config.contentFields()) {
@@ -215,7 +223,11 @@ public final class AzureSearchRetriever implements Retriever {
             }
             text = String.join("\n", parts);
         }
-        return new Passage(id, id, title, text, null, reranker != null ? reranker : r.getScore(), reranker);
+        return new Passage(id, chunkId, title, text, url, reranker != null ? reranker : r.getScore(), reranker);
+    }
+
+    private String field(SearchDocument d, String name, String otherwise) {
+        return ragdFields.contains(name) && d.get(name) != null ? String.valueOf(d.get(name)) : otherwise;
     }
 
     private static String caption(SearchResult r) {
