@@ -12,6 +12,7 @@ import dev.ragd.ingest.Ingestor;
 import dev.ragd.ingest.Loaders;
 import dev.ragd.ingest.RecordOptions;
 import dev.ragd.ingest.SourceFiles;
+import dev.ragd.ingest.SqlSource;
 import dev.ragd.ingest.SourceFiles.SourceFile;
 import dev.ragd.retrieval.ChunkStore;
 import dev.ragd.retrieval.Embedder;
@@ -75,7 +76,21 @@ final class IngestCommand implements Callable<Integer> {
             description = "azure-ai-search: upload batches in flight at once (1-32, default ${DEFAULT-VALUE})")
     int concurrency = 2;
 
-    @Parameters(paramLabel = "PATH", arity = "1..*", description = "files or folders to ingest")
+    @Option(names = "--sql", paramLabel = "JDBC_URL",
+            description = "read records from a database instead of files: jdbc:sqlite:FILE or jdbc:postgresql://…")
+    String sql;
+
+    @Option(names = "--query", paramLabel = "SQL", description = "with --sql: the SELECT that returns the records")
+    String query;
+
+    @Option(names = "--modified-column", paramLabel = "C", description = "with --sql and --since: the column of each record's last change")
+    String modifiedColumn;
+
+    @Option(names = "--since", paramLabel = "T",
+            description = "with --modified-column: read only records changed after T (compared as text: ISO dates)")
+    String since;
+
+    @Parameters(paramLabel = "PATH", arity = "0..*", description = "files or folders to ingest")
     List<Path> paths = new ArrayList<>();
 
     IngestCommand(CliContext ctx) {
@@ -93,10 +108,15 @@ final class IngestCommand implements Callable<Integer> {
         RagdConfig config = RagdConfig.from(ctx.env());
         List<SourceFile> files;
         RecordOptions options;
+        String sources = sourceProblem();
+        if (sources != null) {
+            ctx.err().println("ragd ingest: " + sources);
+            return 2;
+        }
         try {
             Format forced = format == null ? null : Format.parse(format);
             List<Path> resolved = paths.stream().map(p -> ctx.workDir().resolve(p)).toList();
-            files = SourceFiles.list(resolved, forced);
+            files = sql != null ? List.of() : SourceFiles.list(resolved, forced);
             options = new RecordOptions(idColumn, titleColumn, textColumns, metadataColumns, deletedColumn, null);
         } catch (IngestException e) {
             ctx.err().println("ragd ingest: " + e.getMessage());
@@ -110,7 +130,7 @@ final class IngestCommand implements Callable<Integer> {
             ctx.err().println("ragd ingest: --batch-size must be 1-1000 and --concurrency 1-32");
             return 2;
         }
-        if (files.isEmpty()) {
+        if (files.isEmpty() && sql == null) {
             ctx.err().println("ragd ingest: no files of a known format (" + Format.names() + ") under " + paths);
             return 2;
         }
@@ -124,9 +144,13 @@ final class IngestCommand implements Callable<Integer> {
             return 2;
         }
         Embedder embedder = embedders == null ? Embedders.from(config.llm()) : embedders.get();
-        Progress progress = new Progress(System.console() != null, files.size());
+        Progress progress = new Progress(System.console() != null, sql != null ? 1 : files.size());
         try (ChunkStore store = open(config, search, embedder)) {
             Ingestor ingestor = new Ingestor(store, embedder, new Chunker(config.chunkChars(), config.chunkOverlap()));
+            if (sql != null) {
+                SqlSource.read(sql, query, modifiedColumn, since, options, ingestor);
+                progress.update(ingestor.seen());
+            }
             for (SourceFile f : files) {
                 try (InputStream in = Files.newInputStream(f.path())) {
                     Loaders.load(in, f.path().toString(), f.id(), f.format(), options, ingestor);
@@ -149,6 +173,26 @@ final class IngestCommand implements Callable<Integer> {
             ctx.err().println("ragd ingest: " + e.getMessage());
             return 1;
         }
+    }
+
+    /** What is wrong with the choice of sources (files, or --sql and its options), or null. */
+    private String sourceProblem() {
+        if (sql == null) {
+            if (query != null || modifiedColumn != null || since != null) {
+                return "--query, --modified-column and --since need --sql";
+            }
+            return paths.isEmpty() ? "give files or folders to ingest, or --sql JDBC_URL --query SQL" : null;
+        }
+        if (!paths.isEmpty()) {
+            return "give files or --sql, not both";
+        }
+        if (query == null || query.isBlank()) {
+            return "--sql needs --query (the SELECT that returns the records)";
+        }
+        if ((modifiedColumn == null) != (since == null)) {
+            return "--modified-column and --since go together";
+        }
+        return null;
     }
 
     /** The store {@code --target} names: the embedded index, or the Azure AI Search index. */

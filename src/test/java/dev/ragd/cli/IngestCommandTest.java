@@ -143,7 +143,7 @@ class IngestCommandTest {
     void noPathAtAllIsAUsageError() {
         Result r = ingest();
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("Missing required parameter").contains("PATH");
+        assertThat(r.err()).contains("give files or folders to ingest, or --sql JDBC_URL --query SQL");
     }
 
     @Test
