@@ -56,6 +56,7 @@ public final class AzureSearchChunkStore implements ChunkStore {
     private final SearchConfig config;
     private final int dimension;
     private final int batchSize;
+    private final int scanPage;
     private final long firstBackoffMs;
     private final Map<String, String> hashes = new HashMap<>();
     private final Map<String, Set<String>> keys = new HashMap<>();
@@ -71,6 +72,13 @@ public final class AzureSearchChunkStore implements ChunkStore {
      */
     public AzureSearchChunkStore(AzureSearchClients clients, SearchConfig config, int dimension, int batchSize,
             int concurrency, long firstBackoffMs) {
+        this(clients, config, dimension, batchSize, concurrency, firstBackoffMs, PAGE);
+    }
+
+    /** @param scanPage stored chunks read per page when opening */
+    AzureSearchChunkStore(AzureSearchClients clients, SearchConfig config, int dimension, int batchSize,
+            int concurrency, long firstBackoffMs, int scanPage) {
+        this.scanPage = scanPage;
         this.config = config;
         this.dimension = dimension;
         this.batchSize = batchSize;
@@ -105,7 +113,7 @@ public final class AzureSearchChunkStore implements ChunkStore {
     private void scan() {
         String after = null;
         while (true) {
-            SearchOptions page = new SearchOptions().setTop(PAGE).setOrderBy(config.idField() + " asc")
+            SearchOptions page = new SearchOptions().setTop(scanPage).setOrderBy(config.idField() + " asc")
                     .setSelect(config.idField(), RagdIndexSchema.DOC_ID, RagdIndexSchema.CONTENT_HASH);
             if (after != null) {
                 page.setFilter(config.idField() + " gt " + ODataFilter.literal(after));
@@ -120,7 +128,7 @@ public final class AzureSearchChunkStore implements ChunkStore {
                 after = key;
                 n++;
             }
-            if (n < PAGE) {
+            if (n < scanPage) {
                 return;
             }
         }

@@ -112,6 +112,25 @@ class AzureSearchIngestTest {
     }
 
     @Test
+    void storedHashesAreReadInKeysetPagesWhenTheStoreOpens() {
+        ingest(store(100), java.util.stream.IntStream.range(0, 25).mapToObj(i -> doc("d" + i, "Page number " + i + "."))
+                .toArray(SourceDocument[]::new));
+        int before = search.searches().size();
+
+        try (AzureSearchChunkStore reopened = new AzureSearchChunkStore(new AzureSearchClients(config, null), config,
+                embedder.dimension(), 10, 1, 20, 10)) {
+            for (int i = 0; i < 25; i++) {
+                assertThat(reopened.contentHash("d" + i)).as("d" + i).isPresent();
+            }
+        }
+        List<FakeAzureSearch.Request> pages = search.searches().subList(before, search.searches().size());
+        assertThat(pages).hasSize(3);
+        assertThat(pages.getFirst().json().containsKey("filter")).isFalse();
+        assertThat(pages.get(1).json().getString("filter")).startsWith("id gt '");
+        assertThat(pages.get(1).json().getString("orderby")).isEqualTo("id asc");
+    }
+
+    @Test
     void aRetryableItemOfAPartlyFailedBatchIsSentAgainAndAThrottledBatchAfterItsRetryAfter() {
         search.failKey(RagdIndexSchema.key("a#0"), 503, 2);
         AzureSearchChunkStore store = store(10);
