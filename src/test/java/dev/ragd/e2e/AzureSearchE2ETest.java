@@ -43,7 +43,7 @@ class AzureSearchE2ETest {
                 doc("kettle-1", "Zephyr Kettle", "The Zephyr kettle keeps water hot for twelve hours. Warranty: 3 years.",
                         "kitchen"),
                 doc("lamp-1", "Nimbus Lamp", "The Nimbus desk lamp has a dimmer. Warranty: 2 years.", "lighting"));
-        search.documents("catalogue", docs.stream().map(d -> d.put("vector", vector(embedder.embedPassages(
+        search.documents("catalogue", docs.stream().map(d -> d.put("vector", SearchIndexes.vector(embedder.embedPassages(
                 List.of(d.getString("title") + "\n" + d.getString("content"))).getFirst()))).toList());
         app = RunningApp.start(Map.of("RAGD_RETRIEVER", "azure-ai-search", "AI_SEARCH_ENDPOINT", search.endpoint(),
                 "AI_SEARCH_NAME", "catalogue", "AI_SEARCH_KEY", "e2e-key", "RAGD_SEARCH_BUDGET_MS", "1500",
@@ -62,14 +62,6 @@ class AzureSearchE2ETest {
 
     static JsonObject doc(String id, String title, String content, String category) {
         return new JsonObject().put("id", id).put("title", title).put("content", content).put("category", category);
-    }
-
-    static JsonArray vector(float[] v) {
-        JsonArray a = new JsonArray();
-        for (float f : v) {
-            a.add(f);
-        }
-        return a;
     }
 
     ChatPost.Reply ask(String question) throws Exception {

@@ -40,6 +40,15 @@ public final class SearchIndexes {
                 .put("semantic", semantic("ragd-semantic", "title", "content"));
     }
 
+    /** A vector as a document's JSON holds it. */
+    public static JsonArray vector(float[] v) {
+        JsonArray a = new JsonArray();
+        for (float f : v) {
+            a.add(f);
+        }
+        return a;
+    }
+
     private static JsonObject string(String name) {
         return new JsonObject().put("name", name).put("type", "Edm.String").put("searchable", !name.equals("id"))
                 .put("retrievable", true);

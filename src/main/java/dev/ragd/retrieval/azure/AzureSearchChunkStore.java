@@ -164,7 +164,7 @@ public final class AzureSearchChunkStore implements ChunkStore {
                 d.put(config.titleField(), c.title());
             }
             d.put(RagdIndexSchema.content(config), c.text());
-            d.put(config.vectorField(), floats(c.vector()));
+            d.put(config.vectorField(), RagdIndexSchema.floats(c.vector()));
             pending.add(new Action(docId, key, d));
             now.add(key);
             hashes.put(docId, c.contentHash());
@@ -290,14 +290,6 @@ public final class AzureSearchChunkStore implements ChunkStore {
                     .log("Azure AI Search did not store a chunk");
         });
         return new ArrayList<>(failedDocs);
-    }
-
-    private static List<Float> floats(float[] v) {
-        List<Float> out = new ArrayList<>(v.length);
-        for (float f : v) {
-            out.add(f);
-        }
-        return out;
     }
 
     @Override

@@ -169,7 +169,7 @@ public final class AzureSearchRetriever implements Retriever {
         if (config.usesVectors()) {
             VectorQuery vq = "service".equals(config.integratedVectorization())
                     ? new VectorizableTextQuery(query)
-                    : new VectorizedQuery(floats(embedder.embedQuery(query)));
+                    : new VectorizedQuery(RagdIndexSchema.floats(embedder.embedQuery(query)));
             vq.setFields(config.vectorField()).setKNearestNeighborsCount(topK);
             o.setVectorSearchOptions(new VectorSearchOptions().setQueries(vq));
         }

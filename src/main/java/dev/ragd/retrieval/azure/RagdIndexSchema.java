@@ -40,6 +40,15 @@ final class RagdIndexSchema {
 
     private RagdIndexSchema() {}
 
+    /** A vector as the SDK's documents and vector queries carry it. */
+    static List<Float> floats(float[] v) {
+        List<Float> out = new ArrayList<>(v.length);
+        for (float f : v) {
+            out.add(f);
+        }
+        return out;
+    }
+
     static String key(String chunkId) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(chunkId.getBytes(StandardCharsets.UTF_8));
     }

@@ -47,7 +47,7 @@ class AzureSearchFailuresTest {
         search = new FakeAzureSearch(AzureSearchRetrieverTest.KEY).index(SearchIndexes.ragd("docs", embedder.dimension(), false));
         search.documents("docs", List.of(new JsonObject().put("id", "a").put("title", "Kettle").put("content",
                 "A kettle for hot water.").put("category", "x").put("vector",
-                AzureSearchRetrieverTest.vector(embedder.embedQuery("A kettle for hot water.")))));
+                SearchIndexes.vector(embedder.embedQuery("A kettle for hot water.")))));
     }
 
     @AfterEach

@@ -51,7 +51,7 @@ class AzureSearchRequestsTest {
     JsonObject product(String id, String name, String description, String maker) {
         String summary = "Product_Name: " + name + "\n  Product Description: " + description + "\n  Manufacturer: " + maker;
         return new JsonObject().put("id", id).put("Summary", summary)
-                .put("Vector", AzureSearchRetrieverTest.vector(embedder.embedPassages(List.of(summary)).getFirst()))
+                .put("Vector", SearchIndexes.vector(embedder.embedPassages(List.of(summary)).getFirst()))
                 .put("ProductName", name).put("ProductDescription", description).put("TechnicalSpecifications", "")
                 .put("Manufacturer", maker).put("DateModified", "2026-12-01");
     }
@@ -134,7 +134,7 @@ class AzureSearchRequestsTest {
         search = new FakeAzureSearch(AzureSearchRetrieverTest.KEY).vectorizer(embedder::embedQuery)
                 .index(SearchIndexes.ragd("docs", embedder.dimension(), true));
         search.documents("docs", List.of(new JsonObject().put("id", "a").put("title", "Kettle").put("content", "hot water")
-                .put("category", "x").put("vector", AzureSearchRetrieverTest.vector(embedder.embedQuery("hot water")))));
+                .put("category", "x").put("vector", SearchIndexes.vector(embedder.embedQuery("hot water")))));
         Retriever r = AzureSearch.open(AzureSearchRetrieverTest.config(search, "docs", Map.of("RAGD_SEARCH_VECTORIZE",
                 "service")), null, ChatObserver.NONE);
 

@@ -9,7 +9,6 @@ import dev.ragd.retrieval.RetrieverContract;
 import dev.ragd.testsupport.FakeAzureSearch;
 import dev.ragd.testsupport.SearchIndexes;
 import dev.ragd.testsupport.TestEmbedders;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -32,7 +31,7 @@ class AzureSearchRetrieverTest {
         search.index(SearchIndexes.ragd(index, embedder.dimension(), false));
         search.documents(index, docs.stream().map(d -> new JsonObject().put("id", d.id()).put("title", d.title())
                 .put("content", d.text()).put("category", "doc")
-                .put("vector", vector(embedder.embedPassages(List.of(d.title() + "\n" + d.text())).getFirst()))).toList());
+                .put("vector", SearchIndexes.vector(embedder.embedPassages(List.of(d.title() + "\n" + d.text())).getFirst()))).toList());
         return AzureSearch.open(config(search, index, Map.of("RAGD_SEARCH_MODE", mode)), embedder, ChatObserver.NONE);
     }
 
@@ -41,14 +40,6 @@ class AzureSearchRetrieverTest {
                 "AI_SEARCH_ENDPOINT", search.endpoint(), "AI_SEARCH_NAME", index, "AI_SEARCH_KEY", KEY));
         env.putAll(more);
         return SearchConfig.from(new Env(env));
-    }
-
-    static JsonArray vector(float[] v) {
-        JsonArray a = new JsonArray();
-        for (float f : v) {
-            a.add(f);
-        }
-        return a;
     }
 
     abstract static class Contract extends RetrieverContract {
