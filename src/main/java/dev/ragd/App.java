@@ -23,7 +23,6 @@ import dev.ragd.retrieval.LuceneStack;
 import dev.ragd.retrieval.Retrieval;
 import dev.ragd.retrieval.Retriever;
 import dev.ragd.retrieval.azure.AzureSearch;
-import dev.ragd.retrieval.azure.AzureSearchRetriever;
 import dev.ragd.rewrite.QueryRewriter;
 import dev.ragd.rewrite.QueryRewriters;
 import dev.ragd.server.RagdServer;
@@ -168,7 +167,7 @@ public final class App implements AutoCloseable {
      * passages, so that starting replicas do not spend the service's capacity.
      */
     static Retriever warmUpRetriever(Retriever retriever) {
-        return retriever instanceof AzureSearchRetriever ? new CannedRetriever(retriever.name()) : retriever;
+        return retriever.remote() ? new CannedRetriever(retriever.name()) : retriever;
     }
 
     static QueryRewriter rewriter(RagdConfig config) {

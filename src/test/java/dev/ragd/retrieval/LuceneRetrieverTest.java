@@ -23,23 +23,7 @@ class LuceneRetrieverTest {
         docs.forEach(d -> ingestor.accept(SourceDocument.of(d.id(), d.title(), d.text())));
         ingestor.finish();
         index.closeWriter();
-        LuceneRetriever retriever = new LuceneRetriever(index, embedder, mode);
-        return new Retriever() {
-            @Override
-            public List<Passage> retrieve(String query, int topK) {
-                return retriever.retrieve(query, topK);
-            }
-
-            @Override
-            public String name() {
-                return retriever.name();
-            }
-
-            @Override
-            public void close() {
-                index.close();
-            }
-        };
+        return new LuceneStack(new LuceneRetriever(index, embedder, mode), index, embedder).owning();
     }
 
     @Nested

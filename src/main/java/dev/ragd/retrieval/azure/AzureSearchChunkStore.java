@@ -192,10 +192,7 @@ public final class AzureSearchChunkStore implements ChunkStore {
 
     @Override
     public void commit() {
-        while (!pending.isEmpty()) {
-            send(new ArrayList<>(pending.subList(0, Math.min(batchSize, pending.size()))));
-            pending.subList(0, Math.min(batchSize, pending.size())).clear();
-        }
+        sendWhile(1);
         Set<String> failed = new LinkedHashSet<>();
         for (Future<List<String>> f : sent) {
             try {
@@ -213,9 +210,15 @@ public final class AzureSearchChunkStore implements ChunkStore {
     }
 
     private void flushFull() {
-        while (pending.size() >= batchSize) {
-            send(new ArrayList<>(pending.subList(0, batchSize)));
-            pending.subList(0, batchSize).clear();
+        sendWhile(batchSize);
+    }
+
+    /** Sends batches of up to {@code batchSize} pending actions while at least {@code atLeast} are pending. */
+    private void sendWhile(int atLeast) {
+        while (!pending.isEmpty() && pending.size() >= atLeast) {
+            List<Action> head = pending.subList(0, Math.min(batchSize, pending.size()));
+            send(new ArrayList<>(head));
+            head.clear();
         }
     }
 

@@ -186,22 +186,15 @@ public final class AzureSearchRetriever implements Retriever {
     }
 
     private List<Passage> passages(SearchPagedIterable results, int topK) {
-        List<Passage> out = new ArrayList<>();
+        List<SearchResult> hits = results.stream().limit(topK).toList(); // fetches the first page
         Map<String, String> answers = new HashMap<>();
-        boolean semantic = "semantic".equals(config.mode());
-        for (SearchResult r : results) {
-            if (out.size() == topK) {
-                break;
+        if ("semantic".equals(config.mode()) && results.getSemanticResults() != null
+                && results.getSemanticResults().getQueryAnswers() != null) {
+            for (QueryAnswerResult a : results.getSemanticResults().getQueryAnswers()) {
+                answers.putIfAbsent(a.getKey(), a.getText());
             }
-            if (semantic && answers.isEmpty() && out.isEmpty() && results.getSemanticResults() != null
-                    && results.getSemanticResults().getQueryAnswers() != null) {
-                for (QueryAnswerResult a : results.getSemanticResults().getQueryAnswers()) {
-                    answers.putIfAbsent(a.getKey(), a.getText());
-                }
-            }
-            out.add(passage(r, answers));
         }
-        return out;
+        return hits.stream().map(r -> passage(r, answers)).toList();
     }
 
     private Passage passage(SearchResult r, Map<String, String> answers) {
@@ -252,13 +245,5 @@ public final class AzureSearchRetriever implements Retriever {
             b.append(c);
         }
         return b.toString();
-    }
-
-    private static List<Float> floats(float[] v) {
-        List<Float> out = new ArrayList<>(v.length);
-        for (float f : v) {
-            out.add(f);
-        }
-        return out;
     }
 }
