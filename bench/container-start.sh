@@ -28,15 +28,14 @@ done
 command -v podman >/dev/null || { echo "container-start.sh: podman is not installed" >&2; exit 2; }
 podman image exists "$image" || { echo "container-start.sh: no image $image (scripts/container-smoke.sh --image $image --keep builds one)" >&2; exit 2; }
 
+tool=container-start.sh
+. "$root/scripts/lib/podman.sh"
 name=ragd-start-$$
 trap 'podman rm -f "$name" >/dev/null 2>&1 || true' EXIT
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-limits=(--runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1000:1000)
+limits=("${PODMAN_LIMITS[@]}")
 entry=()
-if [ "$aot" = no ]; then
-  entry=(--entrypoint "$(podman image inspect --format '{{json .Config.Entrypoint}}' "$image" \
-    | python3 -c 'import json,sys; print(json.dumps([a for a in json.load(sys.stdin) if not a.startswith("-XX:AOTCache")]))')")
-fi
+[ "$aot" = yes ] || entry=(--entrypoint "$(entrypoint_without_aot "$image")")
 ms() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 ready=(); floor=()
 for i in $(seq "$runs"); do

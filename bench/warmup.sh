@@ -45,11 +45,10 @@ settings=(PORT=$ragd_port RAGD_HOST=127.0.0.1 RAGD_LLM=openai OPENAI_BASE_URL="h
 if [ -z "$image" ]; then
   env "${settings[@]}" RAGD_DATA_DIR="$work/data" "${java[@]}" -Xmx2g -jar "$jar" serve > "$work/ragd.log" 2>&1 &
 else
+  tool=warmup.sh
+  . "$root/scripts/lib/podman.sh"
   entry=()
-  if [ "$aot" = no ]; then
-    entry=(--entrypoint "$(podman image inspect --format '{{json .Config.Entrypoint}}' "$image" \
-      | python3 -c 'import json,sys; print(json.dumps([a for a in json.load(sys.stdin) if not a.startswith("-XX:AOTCache")]))')")
-  fi
+  [ "$aot" = yes ] || entry=(--entrypoint "$(entrypoint_without_aot "$image")")
   # Attached (not -d): the cleanup's SIGTERM to podman reaches ragd, which drains; --rm removes it.
   podman run --rm --runtime runc --ulimit nofile=20000:20000 --ulimit nproc=4000:4000 --network host --read-only \
     --read-only-tmpfs=false --tmpfs /tmp:rw,mode=1777 -e JAVA_TOOL_OPTIONS=-Xmx2g "${entry[@]}" \

@@ -17,25 +17,22 @@ cd "$(dirname "$0")/.."
 # The names and versions the Dockerfile pins (its ARG defaults), read from it: one source of truth.
 jdk_image=$(sed -n 's/^ARG JDK_IMAGE=//p' Dockerfile)
 runtime_image=$(sed -n 's/^ARG RUNTIME_IMAGE=//p' Dockerfile)
-suite=bookworm
-rootfs=${RAGD_ROOTFS:-/var/tmp/ragd-rootfs-$suite}
+tool=base-images
+. scripts/lib/podman.sh
+rootfs=$RAGD_ROOTFS_DEFAULT
 while [ $# -gt 0 ]; do
   case "$1" in
     --rootfs) rootfs=$2; shift 2 ;;
     *) echo "base-images: unknown option $1 (use --rootfs DIR)" >&2; exit 2 ;;
   esac
 done
-for tool in podman debootstrap; do
-  command -v "$tool" >/dev/null || { echo "base-images: $tool is missing (apt-get install $tool)" >&2; exit 1; }
+for cmd in podman debootstrap; do
+  command -v "$cmd" >/dev/null || { say "$cmd is missing (apt-get install $cmd)"; exit 1; }
 done
 jdk=$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)
 [ -x "$jdk/bin/jlink" ] || { echo "base-images: no JDK 25 with jlink under /usr/lib/jvm" >&2; exit 1; }
 
-if [ ! -x "$rootfs/bin/bash" ] || [ ! -x "$rootfs/usr/bin/strip" ]; then
-  echo "base-images: debootstrap $suite into $rootfs" >&2
-  rm -rf "$rootfs"
-  debootstrap --variant=minbase --include=binutils "$suite" "$rootfs" http://deb.debian.org/debian >/dev/null
-fi
+ensure_rootfs "$rootfs"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -31,25 +31,22 @@ cd "$(dirname "$0")/.."
 # The names compose.yaml pins, read from it: one source of truth.
 pg_image=$(sed -n 's/^ *image: *\(.*postgres:.*\)$/\1/p' deploy/compose.yaml | head -1)
 nginx_image=$(sed -n 's/^ *image: *\(.*nginx:.*\)$/\1/p' deploy/compose.yaml | head -1)
-suite=bookworm
-rootfs=${RAGD_ROOTFS:-/var/tmp/ragd-rootfs-$suite}
+suite=bookworm   # the rootfs's (scripts/lib/podman.sh), for the package sources below
+tool=compose-images
+. scripts/lib/podman.sh
+rootfs=$RAGD_ROOTFS_DEFAULT
 while [ $# -gt 0 ]; do
   case "$1" in
     --rootfs) rootfs=$2; shift 2 ;;
     *) echo "compose-images: unknown option $1 (use --rootfs DIR)" >&2; exit 2 ;;
   esac
 done
-say() { echo "compose-images: $*" >&2; }
 [ -n "$pg_image" ] && [ -n "$nginx_image" ] || { say "no postgres/nginx image in deploy/compose.yaml"; exit 1; }
 [ "$(id -u)" = 0 ] || { say "needs root (chroot, apt-get in the rootfs copy)"; exit 1; }
-for tool in podman debootstrap; do
-  command -v "$tool" >/dev/null || { say "$tool is missing (apt-get install $tool)"; exit 1; }
+for cmd in podman debootstrap; do
+  command -v "$cmd" >/dev/null || { say "$cmd is missing (apt-get install $cmd)"; exit 1; }
 done
-if [ ! -x "$rootfs/bin/bash" ]; then
-  say "debootstrap $suite into $rootfs"
-  rm -rf "$rootfs"
-  debootstrap --variant=minbase --include=binutils "$suite" "$rootfs" http://deb.debian.org/debian >/dev/null
-fi
+ensure_rootfs "$rootfs"
 
 work=$(mktemp -d /var/tmp/ragd-compose-images.XXXXXX)
 mounted=()

@@ -40,15 +40,11 @@ while [ $# -gt 0 ]; do
     *) echo "compose-smoke: unknown option $1 (use --no-build)" >&2; exit 2 ;;
   esac
 done
-say() { echo "compose-smoke: $*" >&2; }
-skip() { echo "compose-smoke: skipped: $*"; exit 0; }
-fail() { echo "compose-smoke: FAILED: $*"; exit 1; }
-
-command -v podman >/dev/null || skip "podman is not installed (apt-get install podman runc debootstrap podman-compose)"
-command -v runc >/dev/null || skip "runc is not installed (apt-get install runc)"
+tool=compose-smoke
+. scripts/lib/podman.sh
+require_podman
 command -v podman-compose >/dev/null || skip "podman-compose is not installed (apt-get install podman-compose)"
 python3 -c 'import yaml' 2>/dev/null || skip "python3 has no yaml module (apt-get install python3-yaml)"
-[ "$(id -u)" = 0 ] || skip "needs root here (podman runs its containers with runc as root on this machine)"
 t_start=$(date +%s)
 project=ragd-smoke
 image=localhost/ragd:compose
@@ -97,18 +93,7 @@ cleanup_keep_work   # leftovers of an earlier run that was killed
 
 # --- images ------------------------------------------------------------------------------------
 if [ "$build" = yes ]; then
-  for ref in "$(sed -n 's/^ARG JDK_IMAGE=//p' Dockerfile)" "$(sed -n 's/^ARG RUNTIME_IMAGE=//p' Dockerfile)"; do
-    if ! podman image exists "$ref"; then
-      say "base image $ref missing: building local stand-ins (scripts/base-images.sh)"
-      scripts/base-images.sh || skip "could not build the base images (no registry, and scripts/base-images.sh failed)"
-      break
-    fi
-  done
-  say "building $image from ./Dockerfile (podman build --pull=never)"
-  t0=$(date +%s)
-  podman build --runtime runc --ulimit nofile=4096:4096 --ulimit nproc=4000:4000 --network host --pull=never -t "$image" . \
-    > "$work/build.log" 2>&1 || { tail -30 "$work/build.log"; fail "the image did not build"; }
-  say "built in $(( $(date +%s) - t0 )) s"
+  build_ragd_image "$image" "$work/build.log"
 else
   podman image exists "$image" || fail "--no-build, but there is no $image (build it, or podman tag an existing ragd image)"
 fi

@@ -20,23 +20,10 @@ while [ $# -gt 0 ]; do
     *) echo "container-smoke: unknown option $1 (use --image NAME, --keep)" >&2; exit 2 ;;
   esac
 done
-say() { echo "container-smoke: $*" >&2; }
-skip() { echo "container-smoke: skipped: $*"; exit 0; }
-fail() { echo "container-smoke: FAILED: $*"; exit 1; }
-
-command -v podman >/dev/null || skip "podman is not installed (apt-get install podman debootstrap runc)"
-command -v runc >/dev/null || skip "runc is not installed (apt-get install runc)"
-[ "$(id -u)" = 0 ] || skip "needs root here (podman runs its containers with runc as root on this machine)"
-limits=(--runtime runc --ulimit nofile=1024:1024 --ulimit nproc=1000:1000)
-
-# Base images: the real ones when a registry gave them, else the local stand-ins.
-for ref in "$(sed -n 's/^ARG JDK_IMAGE=//p' Dockerfile)" "$(sed -n 's/^ARG RUNTIME_IMAGE=//p' Dockerfile)"; do
-  if ! podman image exists "$ref"; then
-    say "base image $ref missing: building local stand-ins (scripts/base-images.sh)"
-    scripts/base-images.sh || skip "could not build the base images (no registry, and scripts/base-images.sh failed)"
-    break
-  fi
-done
+tool=container-smoke
+. scripts/lib/podman.sh
+require_podman
+limits=("${PODMAN_LIMITS[@]}")
 
 work=$(mktemp -d)
 canary="sk-ragd-smoke-canary-$RANDOM$RANDOM"
@@ -54,14 +41,9 @@ trap cleanup EXIT
 printf 'OPENAI_API_KEY=%s\n' "$canary" > .env
 printf 'OPENAI_API_KEY=%s\n' "$canary" > .env.smoke-canary
 
-say "building $image from ./Dockerfile (podman build --pull=never)"
-start=$(date +%s)
-# (the build's JVMs need more open files than a running ragd; Maven reaches Central over the host's network)
-podman build --runtime runc --ulimit nofile=4096:4096 --ulimit nproc=4000:4000 --network host --pull=never -t "$image" . \
-  > "$work/build.log" 2>&1 || { tail -30 "$work/build.log"; fail "the image did not build"; }
+build_ragd_image "$image" "$work/build.log"
 rm -f .env .env.smoke-canary
 [ -f "$work/env.moved" ] && mv "$work/env.moved" .env
-say "built in $(( $(date +%s) - start )) s"
 
 # No secret in any layer, the history or the config.
 podman save --format docker-archive -o "$work/image.tar" "$image" >/dev/null
@@ -92,11 +74,9 @@ done
 [ "$ready_ms" -ge 0 ] || { podman logs "$name" 2>&1 | tail -20; fail "not ready within 60 s"; }
 say "ready after $ready_ms ms"
 
-# One chat over each protocol.
-answer=$(curl -sf -H 'content-type: application/json' \
-  -d '{"messages":[{"role":"user","content":"How long do I have to return an item?"}],"stream":false}' \
-  "http://127.0.0.1:$port/v1/chat") || fail "POST /v1/chat failed"
-echo "$answer" | grep -q '"answer"' || fail "POST /v1/chat gave no answer: $answer"
+# One chat over each protocol: POST /v1/chat by the check the CI/CD workflow runs after each deploy
+# (tried here on a replica it can reach), then the native and the book WebSocket.
+scripts/deploy-check.sh "http://127.0.0.1:$port" --timeout 30 >&2 || fail "POST /v1/chat (scripts/deploy-check.sh) failed"
 /usr/bin/python3 - "$port" <<'EOF' || fail "a WebSocket chat failed"
 import json, sys, websocket
 port = sys.argv[1]
@@ -121,8 +101,6 @@ if not any("ANSWER" in g for g in got):
     raise SystemExit(f"book: no ANSWER frame in {got[:3]}")
 EOF
 say "answered over POST /v1/chat, the native and the book WebSocket"
-# The check the CI/CD workflow runs after each deploy, tried here on a replica it can reach.
-scripts/deploy-check.sh "http://127.0.0.1:$port" --timeout 30 >&2 || fail "scripts/deploy-check.sh failed on the container"
 
 # Nothing written outside /tmp (the root is read-only; podman diff would list any change).
 # ("C /etc" alone is podman's own /etc/hosts, /etc/hostname and /etc/resolv.conf for the container.)
