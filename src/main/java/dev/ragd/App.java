@@ -59,10 +59,12 @@ public final class App implements AutoCloseable {
     private final RagdServer server;
     private final DurabilityConfig durability;
     private final Observability observability;
+    private final Callers callers;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private App(Vertx vertx, Retriever retrieval, QueuedChatLog chatLog, RagdServer server,
-                DurabilityConfig durability, Observability observability) {
+                DurabilityConfig durability, Observability observability, Callers callers) {
+        this.callers = callers;
         this.observability = observability;
         this.vertx = vertx;
         this.retrieval = retrieval;
@@ -97,7 +99,9 @@ public final class App implements AutoCloseable {
         ChatLog store = null;
         QueuedChatLog chatLog = null;
         Observability observability = null;
+        Callers callers = null;
         try {
+            callers = Callers.open(vertx, config);
             observability = observability(config);
             ChatObserver observer = observability.observer();
             retrieval = retriever(config, Retrieval.await(embedder), observer);
@@ -112,16 +116,18 @@ public final class App implements AutoCloseable {
             ChatPipeline pipeline = new ChatPipeline(vertx, PipelineSettings.from(config), parts);
             WarmUp warmUp = new WarmUp(Duration.ofMillis(config.warmupMs()));
             Map<String, ReadinessCheck> checks = readinessChecks(chatLog, generator, pipeline);
+            checks.putAll(callers.readinessChecks());
             checks.put("warmup", warmUp::notReadyReason);
             RagdServer server = RagdServer.start(vertx, ServerSettings.from(config), pipeline,
                             checks, observability.endpoints(),
-                            Runtime.getRuntime().availableProcessors())
+                            Runtime.getRuntime().availableProcessors(), callers.serverAuth())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             observability.watch(pipeline, chatLog, server);
             warmUp.run(vertx, PipelineSettings.from(config), ServerSettings.from(config), warmUpRetriever(retrieval),
                     warmUpGenerator(vertx, generator));
-            return new App(vertx, retrieval, chatLog, server, durability, observability);
+            return new App(vertx, retrieval, chatLog, server, durability, observability, callers);
         } catch (Exception e) {
+            closeQuietly(callers);
             closeQuietly(observability);
             closeQuietly(chatLog == null ? store : chatLog);
             closeQuietly(retrieval);
@@ -265,6 +271,7 @@ public final class App implements AutoCloseable {
             closeQuietly(chatLog);
             closeQuietly(retrieval);
             closeQuietly(observability);
+            closeQuietly(callers);
             log.atInfo().addKeyValue("duration_ms", elapsedMs(start)).log("shutdown: done");
         }
     }

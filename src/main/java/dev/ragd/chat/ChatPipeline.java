@@ -115,6 +115,10 @@ public final class ChatPipeline {
         List<Message> recent = lastMessages(request.messages(), settings.historyMessages());
         int q = lastUserIndex(recent);
         String question = q < 0 ? "" : stripQuestionPrefix(recent.get(q).content());
+        // With authentication on, the user is who the credential proves, never what the client says.
+        if (origin.identity() != null && origin.identity().authenticated()) {
+            request = request.withUser(origin.identity().user());
+        }
         RequestInfo info = new RequestInfo(origin.protocol(), null, request.id(), question, request.userEmail(),
                 Math.max(0, q), origin.parent(), origin.parent() == null ? null : origin.parent().traceId());
         ChatError refusal = refusal(q, question);

@@ -22,6 +22,16 @@ public record ChatRequest(String id, String userEmail, List<Message> messages, b
         filter = filter == null ? SearchFilter.NONE : filter;
     }
 
+    /** This request, from {@code user} instead of the email the client sent. */
+    public ChatRequest withUser(String user) {
+        return new ChatRequest(id, user, messages, stream, filter);
+    }
+
+    /** This request, searching only within {@code newFilter}. */
+    public ChatRequest withFilter(SearchFilter newFilter) {
+        return new ChatRequest(id, userEmail, messages, stream, newFilter);
+    }
+
     /** A request that narrows no search. */
     public ChatRequest(String id, String userEmail, List<Message> messages, boolean stream) {
         this(id, userEmail, messages, stream, SearchFilter.NONE);

@@ -47,6 +47,14 @@ public final class ErrorCodes {
     public static final String HOST_NOT_ALLOWED = "host_not_allowed";
     /** The body is not {@code application/json}. */
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+    /** The request carries no credential, or one this server does not accept; the message says which. */
+    public static final String UNAUTHORIZED = "unauthorized";
+    /** The credential cannot be checked right now (the issuer's signing keys are unreachable); retryable. */
+    public static final String AUTH_UNAVAILABLE = "auth_unavailable";
+    /** The caller is over one of its own limits (questions or model tokens per minute, answers at once); retryable after retry_after_ms. */
+    public static final String QUOTA_EXCEEDED = "quota_exceeded";
+    /** The conversation sent is longer than the server accepts (RAGD_MAX_HISTORY_ENTRIES, RAGD_MAX_HISTORY_CHARS). */
+    public static final String HISTORY_TOO_LONG = "history_too_long";
     /** A bug or an unexpected failure. */
     public static final String INTERNAL_ERROR = "internal_error";
 

@@ -33,7 +33,11 @@ public record RagdConfig(
         EdgeConfig edge,
         ObservabilityConfig observability,
         int warmupMs,
-        SearchConfig search) {
+        SearchConfig search,
+        AuthConfig auth,
+        QuotaConfig quota,
+        int maxHistoryEntries,
+        int maxHistoryChars) {
 
     /**
      * Tokens arriving within this many milliseconds of the last token frame share the next frame: a
@@ -49,7 +53,7 @@ public record RagdConfig(
 
     /** Variables whose values are never printed or logged. */
     public static final Set<String> SECRETS = union(union(union(LlmConfig.SECRETS, ChatLogConfig.SECRETS),
-            ObservabilityConfig.SECRETS), SearchConfig.SECRETS);
+            ObservabilityConfig.SECRETS), union(SearchConfig.SECRETS, union(AuthConfig.SECRETS, QuotaConfig.SECRETS)));
 
     public RagdConfig {
         if (chunkOverlap >= chunkChars) {
@@ -59,6 +63,7 @@ public record RagdConfig(
     }
 
     public static RagdConfig from(Env env) {
+        AuthConfig auth = AuthConfig.from(env);
         return new RagdConfig(
                 env.string("RAGD_HOST", "0.0.0.0"),
                 env.integer("PORT", 8000, 0, 65535),
@@ -83,7 +88,11 @@ public record RagdConfig(
                 EdgeConfig.from(env),
                 ObservabilityConfig.from(env),
                 env.integer("RAGD_WARMUP_MS", DEFAULT_WARMUP_MS, 0, 600_000),
-                SearchConfig.from(env));
+                SearchConfig.from(env),
+                auth,
+                QuotaConfig.from(env, auth.required()),
+                env.integer("RAGD_MAX_HISTORY_ENTRIES", 200, 1, 100_000),
+                env.integer("RAGD_MAX_HISTORY_CHARS", 20_000, 100, 10_000_000));
     }
 
     /** Defaults only; for tests and tools. */
@@ -94,13 +103,15 @@ public record RagdConfig(
     public RagdConfig withPort(int newPort) {
         return new RagdConfig(host, newPort, dataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless, durability, edge, observability, warmupMs, search);
+                logFormat, logLevel, stateless, durability, edge, observability, warmupMs, search, auth, quota,
+                maxHistoryEntries, maxHistoryChars);
     }
 
     public RagdConfig withDataDir(Path newDataDir) {
         return new RagdConfig(host, port, newDataDir, topK, queryCacheSize, historyMessages, maxQuestionChars,
                 maxInflightPerSocket, testMode, chatLog, llm, extractiveTokenMs, streamCoalesceMs, logContent, chunkChars, chunkOverlap,
-                logFormat, logLevel, stateless, durability, edge, observability, warmupMs, search);
+                logFormat, logLevel, stateless, durability, edge, observability, warmupMs, search, auth, quota,
+                maxHistoryEntries, maxHistoryChars);
     }
 
     /** Hides secrets from {@code toString()}. */
@@ -135,6 +146,10 @@ public record RagdConfig(
         m.putAll(llm.describe());
         m.put("RAGD_WARMUP_MS", Integer.toString(warmupMs));
         m.putAll(search.describe());
+        m.putAll(auth.describe());
+        m.putAll(quota.describe());
+        m.put("RAGD_MAX_HISTORY_ENTRIES", Integer.toString(maxHistoryEntries));
+        m.put("RAGD_MAX_HISTORY_CHARS", Integer.toString(maxHistoryChars));
         m.putAll(observability.describe());
         return m;
     }

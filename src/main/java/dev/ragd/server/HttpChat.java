@@ -50,7 +50,7 @@ final class HttpChat implements Handler<RoutingContext> {
         }
         boolean whole = !request.stream() || settings.testMode();
         SseEvents sse = whole ? null : new SseEvents(request.id(), response, settings.edge().writeStallTimeoutMs());
-        ChatHandle handle = pipeline.run(request, Admission.origin(ctx.request().headers(), RequestOrigin.HTTP), whole ? new JsonEvents(request.id(), response) : sse);
+        ChatHandle handle = pipeline.run(request, Admission.origin(ctx, RequestOrigin.HTTP), whole ? new JsonEvents(request.id(), response) : sse);
         if (sse != null) {
             // A client that leaves the stream unread past the bound: the run is cancelled (and logged),
             // and the connection dropped with what it has not read.
@@ -70,6 +70,9 @@ final class HttpChat implements Handler<RoutingContext> {
             return Future.succeededFuture();
         }
         response.setStatusCode(Wire.httpStatus(error)).putHeader("content-type", JSON);
+        if (ErrorCodes.UNAUTHORIZED.equals(error.code())) {
+            response.putHeader("www-authenticate", "Bearer realm=\"ragd\"");
+        }
         if (error.retryAfterMs() != null) {
             response.putHeader("retry-after", Long.toString(Math.max(1, (error.retryAfterMs() + 999) / 1000)));
         }

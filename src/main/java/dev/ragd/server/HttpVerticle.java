@@ -1,5 +1,6 @@
 package dev.ragd.server;
 
+import dev.ragd.auth.Identity;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ErrorCodes;
@@ -48,6 +49,12 @@ final class HttpVerticle extends VerticleBase {
     private final ConnectionLimiter perAddress;
     private final List<Endpoint> endpoints;
     private final OpenSockets sockets;
+    private final Authentication authentication;
+    /**
+     * Identities of accepted upgrades until their socket is served, by client address (unique among
+     * open connections): the handshake and the WebSocket handler are separate callbacks.
+     */
+    private final Map<String, Identity> upgrading = new java.util.concurrent.ConcurrentHashMap<>();
     private HttpServer server;
     /** How long a closing WebSocket waits for the client's close frame. */
     private long wsLingerMs;
@@ -60,8 +67,9 @@ final class HttpVerticle extends VerticleBase {
      */
     HttpVerticle(ChatPipeline pipeline, ServerSettings settings, int port, BooleanSupplier ready,
                  Map<String, ReadinessCheck> checks, List<Endpoint> endpoints, ConnectionLimiter perAddress,
-                 OpenSockets sockets) {
+                 OpenSockets sockets, Authentication authentication) {
         this.sockets = sockets;
+        this.authentication = authentication;
         this.endpoints = endpoints;
         this.pipeline = pipeline;
         this.settings = settings;
@@ -72,7 +80,7 @@ final class HttpVerticle extends VerticleBase {
         this.perAddress = perAddress;
         ReadinessCheck warmup = checks.get("warmup");
         this.admission = new Admission(warmup == null ? List.of(new CrossSiteGuard(edge))
-                : List.of(new CrossSiteGuard(edge), new WarmingGuard(warmup)));
+                : List.of(new CrossSiteGuard(edge), new WarmingGuard(warmup)), authentication);
     }
 
     @Override
@@ -89,6 +97,7 @@ final class HttpVerticle extends VerticleBase {
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new HttpChat(pipeline, settings))
                 .failureHandler(this::chatFailure);
+        router.post(WsTickets.PATH).handler(new WsTickets(authentication));
         for (Endpoint e : endpoints) {
             router.route(e.path()).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> serve(ctx, e));
         }
@@ -101,7 +110,11 @@ final class HttpVerticle extends VerticleBase {
                 .setMaxWebSocketMessageSize(MAX_BODY_BYTES)
                 .setMaxWebSocketFrameSize(MAX_BODY_BYTES)
                 .setPerMessageWebSocketCompressionSupported(false)
-                .setPerFrameWebSocketCompressionSupported(false);
+                .setPerFrameWebSocketCompressionSupported(false)
+                // Any subprotocol the client offers is accepted (the first one offered is selected, as
+                // browsers require an answer when they offer one): the credential subprotocols
+                // bearer.<token> and ticket.<ticket> cannot be listed in advance.
+                .setWebSocketSubProtocols(List.of("*"));
         wsLingerMs = TimeUnit.SECONDS.toMillis(options.getWebSocketClosingTimeout());
         // HTTP/1.1 only. With cleartext HTTP/2 on (Vert.x's default), a connection's HTTP/1.x pipeline,
         // and so its ConnectionGuard, is set up only after its first request has been read: a slow or
@@ -111,7 +124,8 @@ final class HttpVerticle extends VerticleBase {
                 .connectionHandler(connection -> ConnectionGuard.install(connection, edge, perAddress))
                 .webSocketHandshakeHandler(this::handshake)
                 .webSocketHandler(ws -> serve(ws, Admission.origin(ws.headers(),
-                        NATIVE_PATH.equals(ws.path()) ? RequestOrigin.WS_NATIVE : RequestOrigin.WS_BOOK)))
+                        NATIVE_PATH.equals(ws.path()) ? RequestOrigin.WS_NATIVE : RequestOrigin.WS_BOOK,
+                        upgrading.remove(String.valueOf(ws.remoteAddress())))))
                 .requestHandler(router);
         return server.listen(port, settings.host());
     }
@@ -131,12 +145,16 @@ final class HttpVerticle extends VerticleBase {
         String path = h.path();
         if (!ready.getAsBoolean()) {
             h.reject(503);
-        } else if (!admission.admits(h)) {
-            return;
-        } else if (BOOK_PATH.equals(path) || path.isEmpty() || NATIVE_PATH.equals(path)) {
-            h.accept();
-        } else {
+        } else if (!(BOOK_PATH.equals(path) || path.isEmpty() || NATIVE_PATH.equals(path))) {
             h.reject(404);
+        } else {
+            Admission.onContext(admission.admit(h), ar -> {
+                if (ar.succeeded()) {
+                    String key = String.valueOf(h.remoteAddress());
+                    upgrading.put(key, ar.result());
+                    h.accept().onFailure(e -> upgrading.remove(key));
+                }
+            });
         }
     }
 

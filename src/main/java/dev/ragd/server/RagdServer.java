@@ -73,6 +73,14 @@ public final class RagdServer {
      */
     public static Future<RagdServer> start(Vertx vertx, ServerSettings settings, ChatPipeline pipeline,
                                            Map<String, ReadinessCheck> checks, List<Endpoint> endpoints, int instances) {
+        return start(vertx, settings, pipeline, checks, endpoints, instances, ServerAuth.none());
+    }
+
+    /** As {@link #start(Vertx, ServerSettings, ChatPipeline, Map, List, int)}, admitting callers by {@code auth}. */
+    public static Future<RagdServer> start(Vertx vertx, ServerSettings settings, ChatPipeline pipeline,
+                                           Map<String, ReadinessCheck> checks, List<Endpoint> endpoints, int instances,
+                                           ServerAuth auth) {
+        Authentication authentication = new Authentication(auth.authenticator(), auth.tickets(), auth.ticketTtlMs());
         if (instances < 1) {
             throw new IllegalArgumentException("instances must be at least 1, was " + instances);
         }
@@ -86,7 +94,7 @@ public final class RagdServer {
         OpenSockets sockets = new OpenSockets();
         return vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(pipeline, settings, bindPort, ready::get, new LinkedHashMap<>(checks),
-                    List.copyOf(endpoints), perAddress, sockets);
+                    List.copyOf(endpoints), perAddress, sockets, authentication);
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(instances)).map(id -> {

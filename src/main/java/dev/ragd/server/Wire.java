@@ -109,13 +109,14 @@ final class Wire {
 
     static int httpStatus(ChatError e) {
         return switch (e.code()) {
-            case ErrorCodes.BAD_REQUEST, ErrorCodes.QUESTION_TOO_LONG -> 400;
+            case ErrorCodes.BAD_REQUEST, ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.HISTORY_TOO_LONG -> 400;
+            case ErrorCodes.UNAUTHORIZED -> 401;
             case ErrorCodes.PAYLOAD_TOO_LARGE -> 413;
             case ErrorCodes.ORIGIN_NOT_ALLOWED -> 403;
             case ErrorCodes.HOST_NOT_ALLOWED -> 421;
             case ErrorCodes.UNSUPPORTED_MEDIA_TYPE -> 415;
             case ErrorCodes.REQUEST_TIMEOUT -> 408;
-            case ErrorCodes.TOO_MANY_REQUESTS, ErrorCodes.RATE_LIMITED, ErrorCodes.BUSY -> 429;
+            case ErrorCodes.TOO_MANY_REQUESTS, ErrorCodes.RATE_LIMITED, ErrorCodes.BUSY, ErrorCodes.QUOTA_EXCEEDED -> 429;
             case ErrorCodes.UPSTREAM_AUTH, ErrorCodes.UPSTREAM_BAD_REQUEST -> 502;
             case ErrorCodes.UPSTREAM_TIMEOUT -> 504;
             default -> e.retryable() ? 503 : 500;

@@ -43,6 +43,15 @@ public final class WsSession implements AutoCloseable {
         return new WsSession(client, ws);
     }
 
+    /** Connects with {@code connect}'s path, headers and subprotocols (host and port are set here). */
+    public static WsSession connect(Vertx vertx, int port, io.vertx.core.http.WebSocketConnectOptions connect)
+            throws Exception {
+        WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
+                .setMaxMessageSize(1 << 22));
+        WebSocket ws = client.connect(connect.setHost("127.0.0.1").setPort(port)).await(10, TimeUnit.SECONDS);
+        return new WsSession(client, ws);
+    }
+
     public void send(String text) throws Exception {
         ws.writeTextMessage(text).await(10, TimeUnit.SECONDS);
     }
