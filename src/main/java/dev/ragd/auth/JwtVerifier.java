@@ -88,9 +88,11 @@ public final class JwtVerifier implements Authenticator {
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
-        } catch (ParseException e) {
+        } catch (ParseException | RuntimeException e) {
+            // Nimbus's own words on what it could not read; a header such as "null" makes it throw
+            // unchecked exceptions too.
             throw new AuthException(token.endsWith(".") ? "unsigned tokens (alg none) are not accepted"
-                    : "the token cannot be read: " + e.getMessage());
+                    : "the token cannot be read" + (e instanceof ParseException ? ": " + e.getMessage() : ""));
         }
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
         if (!ALGORITHMS.contains(alg)) {
@@ -112,7 +114,7 @@ public final class JwtVerifier implements Authenticator {
             c = processor.process(jwt, null);
         } catch (BadJWTException e) {
             throw new AuthException(claimProblem(e.getMessage()));
-        } catch (BadJOSEException | JOSEException e) {
+        } catch (BadJOSEException | JOSEException | RuntimeException e) {
             throw new AuthException("the token's signature is not valid");
         }
         Object user = c.getClaim(config.jwtUserClaim());

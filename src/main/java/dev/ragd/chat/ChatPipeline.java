@@ -122,6 +122,7 @@ public final class ChatPipeline {
         RequestInfo info = new RequestInfo(origin.protocol(), null, request.id(), question, request.userEmail(),
                 Math.max(0, q), origin.parent(), origin.parent() == null ? null : origin.parent().traceId());
         ChatError refusal = refusal(q, question);
+        refusal = refusal != null ? refusal : historyRefusal(request.messages().size(), recent.subList(0, Math.max(0, q)));
         refusal = refusal != null ? refusal : filterRefusal(request.filter());
         if (refusal != null) {
             refuse(info, events, refusal, refusal.code().equals(ErrorCodes.QUESTION_TOO_LONG)
@@ -160,6 +161,25 @@ public final class ChatPipeline {
                         : "filters may name " + String.join(", ", new java.util.TreeSet<>(settings.clientFilterFields()))
                                 + ", not " + field, false);
             }
+        }
+        return null;
+    }
+
+    /**
+     * Why the conversation sent is refused, or {@code null}: more messages than a client should ever
+     * need to send, or a kept history longer than the model should be made to read (each character
+     * of it is paid for on every turn).
+     */
+    private ChatError historyRefusal(int entries, List<Message> kept) {
+        if (entries > settings.maxHistoryEntries()) {
+            return ChatError.of(ErrorCodes.HISTORY_TOO_LONG, "the request holds " + entries + " messages; this server"
+                    + " takes at most " + settings.maxHistoryEntries() + " (RAGD_MAX_HISTORY_ENTRIES)", false);
+        }
+        long chars = kept.stream().mapToLong(m -> m.content().length()).sum();
+        if (chars > settings.maxHistoryChars()) {
+            return ChatError.of(ErrorCodes.HISTORY_TOO_LONG, "the last " + kept.size() + " messages of the history hold "
+                    + chars + " characters; this server takes at most " + settings.maxHistoryChars()
+                    + " (RAGD_MAX_HISTORY_CHARS)", false);
         }
         return null;
     }

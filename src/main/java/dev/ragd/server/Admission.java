@@ -70,7 +70,14 @@ final class Admission {
         if (refusal != null) {
             return Future.failedFuture(new Refusal(refusal));
         }
-        return authentication.identify(request).recover(e -> Future.failedFuture(e instanceof Refusal r
+        Future<Identity> identified;
+        try {
+            identified = authentication.identify(request);
+        } catch (RuntimeException e) { // an authenticator breaking its contract must not leave the request unanswered
+            log.atError().setCause(e).addKeyValue("path", request.path()).log("credential check failed unexpectedly");
+            identified = Future.failedFuture(e);
+        }
+        return identified.recover(e -> Future.failedFuture(e instanceof Refusal r
                 ? new Refusal(logged(request, r.error))
                 : new Refusal(ChatError.of(ErrorCodes.INTERNAL_ERROR, "the credential could not be checked", false))));
     }
