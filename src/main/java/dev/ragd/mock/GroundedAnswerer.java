@@ -8,12 +8,17 @@ import java.util.regex.Pattern;
 
 /**
  * Writes deterministic answers from the prompt alone: sentences of the prompt's passages that share
- * words with the question, each cited {@code [n]} when it comes from a numbered passage; or, for a
+ * words with the question, each cited {@code [n]} when it comes from a numbered passage ({@code [n]}
+ * lines, or ragd's {@code <passage id="n">} elements inside a {@code <sources>} block); or, for a
  * query-rewriting prompt, one to three short search queries, one per line.
  */
 final class GroundedAnswerer {
 
     private static final Pattern PASSAGE = Pattern.compile("^\\s*\\[(\\d+)]\\s*(.*)$");
+    /** ragd's delimited passages: {@code <passage id="n" title="...">}, its text, {@code </passage>}. */
+    private static final Pattern PASSAGE_TAG = Pattern.compile("^\\s*<passage\\b[^>]*?\\bid=\"(\\d+)\"[^>]*>\\s*(.*)$");
+    private static final Pattern PASSAGE_END = Pattern.compile("^\\s*</passage>\\s*$");
+    private static final Pattern SOURCES_TAG = Pattern.compile("^\\s*</?sources>\\s*$");
     private static final Pattern QUESTION_LINE = Pattern.compile("(?im)^\\s*(?:new\\s+question|question|q)\\s*:\\s*(.+)$");
     /** A user turn quoted in a rewrite prompt's history block, e.g. ragd's {@code User: ...} lines. */
     private static final Pattern HISTORY_USER_LINE = Pattern.compile("(?im)^\\s*user\\s*:\\s*(.+)$");
@@ -44,7 +49,7 @@ final class GroundedAnswerer {
         if (found != null) {
             return found;
         }
-        if (text.lines().anyMatch(l -> PASSAGE.matcher(l).matches())) {
+        if (text.lines().anyMatch(l -> PASSAGE.matcher(l).matches() || PASSAGE_TAG.matcher(l).matches())) {
             String[] paragraphs = text.strip().split("\\n\\s*\\n");
             return paragraphs[paragraphs.length - 1].strip();
         }
@@ -55,7 +60,13 @@ final class GroundedAnswerer {
         String question = question(prompt);
         List<String> asked = Prompt.contentWords(question);
         List<Sentence> sentences = new ArrayList<>();
+        // ragd's prompt: the rules in the system message, the passages in a <sources> block of the last
+        // user message; when there is such a block, it is the only text quoted.
+        boolean anyTagged = prompt.turns().stream().anyMatch(t -> tagged(t.text()));
         for (var turn : prompt.turns()) {
+            if (anyTagged && !tagged(turn.text())) {
+                continue;
+            }
             if ("user".equals(turn.role()) || "system".equals(turn.role()) || "developer".equals(turn.role())) {
                 collect(turn.text(), question, asked, sentences);
             }
@@ -88,9 +99,28 @@ final class GroundedAnswerer {
     }
 
     private static void collect(String text, String question, List<String> asked, List<Sentence> out) {
+        // In a message with a <sources> block only the passages inside it are quoted, not the text around them.
+        boolean tagged = tagged(text);
         int passage = 0;
         StringBuilder block = new StringBuilder();
         for (String line : text.split("\\R")) {
+            Matcher tag = PASSAGE_TAG.matcher(line);
+            if (tag.matches()) {
+                addSentences(block.toString(), passage, question, asked, out);
+                block.setLength(0);
+                passage = Integer.parseInt(tag.group(1));
+                block.append(tag.group(2)).append('\n');
+                continue;
+            }
+            if (PASSAGE_END.matcher(line).matches() || SOURCES_TAG.matcher(line).matches()) {
+                addSentences(block.toString(), passage, question, asked, out);
+                block.setLength(0);
+                passage = 0;
+                continue;
+            }
+            if (tagged && passage == 0) {
+                continue;
+            }
             Matcher m = PASSAGE.matcher(line);
             if (m.matches()) {
                 addSentences(block.toString(), passage, question, asked, out);
@@ -109,6 +139,11 @@ final class GroundedAnswerer {
             }
         }
         addSentences(block.toString(), passage, question, asked, out);
+    }
+
+    /** True when {@code text} has a {@code <sources>} or {@code </sources>} line. */
+    private static boolean tagged(String text) {
+        return text.lines().anyMatch(l -> SOURCES_TAG.matcher(l).matches());
     }
 
     private static void addSentences(String block, int passage, String question, List<String> asked,

@@ -2,8 +2,13 @@ package dev.ragd.mock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ragd.llm.GenerationRequest;
+import dev.ragd.llm.Message;
+import dev.ragd.llm.openai.Prompts;
+import dev.ragd.retrieval.Passage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GroundedAnswererTest {
@@ -36,6 +41,24 @@ class GroundedAnswererTest {
         String answer = GroundedAnswerer.answer(prompt("user", SOURCES + "\nQuestion: Do tomatoes need sun?"));
 
         assertThat(answer).isEqualTo("Tomatoes grow best in full sun [1].");
+    }
+
+    @Test
+    void ragdsOwnPromptIsAnsweredFromThePassagesInsideItsSourcesBlockOnly() {
+        GenerationRequest request = new GenerationRequest("Which soil does basil like?",
+                List.of(Message.user("Tell me about herbs"), Message.assistant("Basil and thyme are herbs.")),
+                List.of(new Passage("t", "t#0", "Tomatoes", "Tomatoes grow best in full sun.", null, 1),
+                        new Passage("b", "b#0", "Basil soil", "Basil likes warm soil. Water basil in the morning.", null, 1)));
+        JsonArray messages = new JsonArray();
+        for (Message m : Prompts.load().messages(request)) {
+            messages.add(new JsonObject().put("role", m.role().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("content", m.content()));
+        }
+
+        Prompt prompt = Prompt.from(messages);
+
+        assertThat(GroundedAnswerer.question(prompt)).isEqualTo("Which soil does basil like?");
+        assertThat(GroundedAnswerer.answer(prompt)).isEqualTo("Basil likes warm soil [2]. Water basil in the morning [2].");
     }
 
     @Test

@@ -5,7 +5,7 @@
  * {@link dev.ragd.testsupport.FakeRetriever}, {@link dev.ragd.testsupport.InMemoryChatLog},
  * {@link dev.ragd.testsupport.FakeCosmos} over {@link dev.ragd.testsupport.FakeCosmosGateway},
  * {@link dev.ragd.testsupport.OpenAiTestServer}, {@link dev.ragd.testsupport.TestEmbedders}), test
- * data ({@link dev.ragd.testsupport.ChatRecords}), log capture
+ * data ({@link dev.ragd.testsupport.ChatRecords}, {@link dev.ragd.testsupport.HostileCorpus}), log capture
  * ({@link dev.ragd.testsupport.RecordedLog}) and the ways to run the whole app
  * ({@link dev.ragd.testsupport.RunningApp} in this JVM, shared per test class by
  * {@link dev.ragd.testsupport.SharedApp}; {@link dev.ragd.testsupport.ServeProcess} as a child

@@ -14,10 +14,24 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The grounded-answer prompt: a system message made of the rules ({@code prompts/answer-system.txt})
- * and the numbered passages ({@code prompts/answer-context.txt}, each passage rendered with
- * {@code prompts/answer-passage.txt} as {@code [n] Title: ...} and its text), then the history turns,
- * then the question as the last user message.
+ * The grounded-answer prompt, in this order:
+ * <ol>
+ * <li>one system message, the server's rules ({@code prompts/answer-system.txt}) and nothing else:
+ *     the same text for every request, never built from client or document text;</li>
+ * <li>the history turns, as user and assistant messages only (a {@code SYSTEM} turn is dropped; the
+ *     wire parsers refuse such roles before this);</li>
+ * <li>the last user message: the passages inside a {@code <sources>} block, each as
+ *     {@code <passage id="n" title="...">…</passage>} ({@code prompts/answer-context.txt},
+ *     {@code prompts/answer-passage.txt}), introduced as untrusted reference data, then the question
+ *     ({@code prompts/answer-no-passages.txt} when nothing was retrieved).</li>
+ * </ol>
+ * Citations stay {@code [n]}, n being the passage id (its 1-based position in the request).
+ *
+ * <p>Only the server writes the delimiters: in passage text, titles, history and the question every
+ * {@code <passage}, {@code </passage}, {@code <sources}, {@code </sources} (any case, any spacing)
+ * and every chat-template marker {@code <|…|>} has its {@code <} replaced by {@code &lt;}, so no text
+ * can close a block early or open one of its own; a title is also escaped as an attribute value.
+ * What this does not protect against is in {@code docs/prompt-injection.md}.
  *
  * <p>Templates are read once from the classpath (so they work from the fat jar); placeholders are
  * {@code {{name}}}, substituted in one pass so passage text containing braces is left as it is.
@@ -25,6 +39,9 @@ import java.util.regex.Pattern;
 public final class Prompts {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
+    /** The opening of a delimiter tag ({@code <sources>}, {@code </ Passage}, …) or of a chat-template token. */
+    private static final Pattern DELIMITER = Pattern.compile("<(?=\\s*/?\\s*(?:passage|sources)\\b|\\|)",
+            Pattern.CASE_INSENSITIVE);
 
     private final String system;
     private final String context;
@@ -32,10 +49,10 @@ public final class Prompts {
     private final String noPassages;
 
     private Prompts(String system, String context, String passage, String noPassages) {
-        this.system = system;
-        this.context = context;
-        this.passage = passage;
-        this.noPassages = noPassages;
+        this.system = system.strip();
+        this.context = context.strip();
+        this.passage = passage.strip();
+        this.noPassages = noPassages.strip();
     }
 
     /** Loads the templates from {@code /prompts/answer-*.txt} on the classpath. */
@@ -44,23 +61,29 @@ public final class Prompts {
                 resource("answer-passage.txt"), resource("answer-no-passages.txt"));
     }
 
-    /** The messages sent to the model for this request, in order. */
+    /** The messages sent to the model for this request, in order; only the first is a system message. */
     public List<Message> messages(GenerationRequest request) {
         List<Message> out = new ArrayList<>(request.history().size() + 2);
-        out.add(new Message(Message.Role.SYSTEM, system.strip() + "\n\n" + contextBlock(request.passages())));
+        out.add(new Message(Message.Role.SYSTEM, system));
         for (Message turn : request.history()) {
             if (turn.role() != Message.Role.SYSTEM && !turn.content().isBlank()) {
-                out.add(turn);
+                out.add(new Message(turn.role(), untrusted(turn.content())));
             }
         }
-        out.add(Message.user(request.question()));
+        out.add(Message.user(questionMessage(request.passages(), request.question())));
         return out;
     }
 
-    /** The passages block, numbered from 1 in the request's order. */
-    String contextBlock(List<Passage> passages) {
+    /** The server's rules: the whole of the system message. */
+    String system() {
+        return system;
+    }
+
+    /** The last user message: the passages block (numbered from 1 in the request's order), then the question. */
+    String questionMessage(List<Passage> passages, String question) {
+        String q = question == null ? "" : untrusted(question.strip());
         if (passages.isEmpty()) {
-            return noPassages.strip();
+            return fill(noPassages, Map.of("question", q));
         }
         StringBuilder rendered = new StringBuilder();
         for (int i = 0; i < passages.size(); i++) {
@@ -71,10 +94,24 @@ public final class Prompts {
             String title = p.title() == null || p.title().isBlank() ? p.docId() : p.title();
             rendered.append(fill(passage, Map.of(
                     "n", Integer.toString(i + 1),
-                    "title", title == null ? "" : title.strip(),
-                    "text", p.text() == null ? "" : p.text().strip())).strip());
+                    "title", attribute(title == null ? "" : title.strip()),
+                    "text", untrusted(p.text() == null ? "" : p.text().strip()))));
         }
-        return fill(context, Map.of("passages", rendered.toString())).strip();
+        return fill(context, Map.of("passages", rendered.toString(), "question", q));
+    }
+
+    /**
+     * {@code text} with every delimiter-like tag opening ({@code <passage}, {@code </sources}, …, any
+     * case and spacing) and chat-template token opening ({@code <|}) turned into {@code &lt;…}.
+     */
+    static String untrusted(String text) {
+        return DELIMITER.matcher(text).replaceAll("&lt;");
+    }
+
+    /** {@code text} as a double-quoted attribute value on one line. */
+    static String attribute(String text) {
+        return text.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+                .replaceAll("\\s+", " ");
     }
 
     static String fill(String template, Map<String, String> values) {

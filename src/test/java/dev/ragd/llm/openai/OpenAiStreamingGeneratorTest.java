@@ -66,11 +66,15 @@ class OpenAiStreamingGeneratorTest {
         assertThat(body.path("stream_options").path("include_usage").asBoolean()).isTrue();
         assertThat(body.path("max_tokens").asInt()).isEqualTo(800);
         JsonNode messages = body.path("messages");
+        assertThat(messages).hasSize(4);
         assertThat(messages.get(0).path("role").asText()).isEqualTo("system");
-        assertThat(messages.get(0).path("content").asText()).contains("[1] Title: Warranty\nThe warranty lasts two years.");
+        assertThat(messages.get(0).path("content").asText()).isEqualTo(Prompts.load().system());
         assertThat(messages.get(1).path("role").asText()).isEqualTo("user");
         assertThat(messages.get(2).path("role").asText()).isEqualTo("assistant");
-        assertThat(messages.get(3).path("content").asText()).isEqualTo("How long is the warranty?");
+        assertThat(messages.get(3).path("role").asText()).isEqualTo("user");
+        assertThat(messages.get(3).path("content").asText())
+                .contains("<sources>\n<passage id=\"1\" title=\"Warranty\">\nThe warranty lasts two years.\n</passage>\n</sources>")
+                .endsWith("Question: How long is the warranty?");
     }
 
     @Test
