@@ -24,6 +24,7 @@ public final class MemoryQuotaStore implements QuotaStore {
 
     public static final int DEFAULT_MAX_KEYS = 100_000;
     static final long SWEEP_EVERY_MS = 10_000;
+    private static final int MAX_RAW_KEY = 64;
 
     private final int maxKeys;
     private final LongSupplier nowMs;
@@ -62,11 +63,12 @@ public final class MemoryQuotaStore implements QuotaStore {
         synchronized (this) {
             long now = nowMs.getAsLong();
             sweepIfDue(now);
-            Budget budget = budgets.get(key);
+            String k = mapKey(key);
+            Budget budget = budgets.get(k);
             if (budget == null) {
                 makeRoom();
                 budget = new Budget(now);
-                budgets.put(key, budget);
+                budgets.put(k, budget);
             }
             decision = budget.acquire(limits, now, permitId);
         }
@@ -80,7 +82,7 @@ public final class MemoryQuotaStore implements QuotaStore {
         }
         if (limits.tracksPermits()) {
             synchronized (this) {
-                Budget budget = budgets.get(key);
+                Budget budget = budgets.get(mapKey(key));
                 if (budget != null) {
                     budget.release(limits, nowMs.getAsLong(), permitId, tokens);
                 }
@@ -105,6 +107,15 @@ public final class MemoryQuotaStore implements QuotaStore {
             budgets.clear();
         }
         return Future.succeededFuture();
+    }
+
+    /**
+     * The key itself when short, else its digest: a client sending huge identities must not grow
+     * memory by their length. Keys starting with the digest marker are always digested, so a raw
+     * key can never pose as another key's digest.
+     */
+    private static String mapKey(String key) {
+        return key.length() <= MAX_RAW_KEY && !key.startsWith("#") ? key : "#" + Digests.sha256(key);
     }
 
     private void sweepIfDue(long now) {

@@ -4,11 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -152,7 +148,7 @@ public final class RedisQuotaStore implements QuotaStore {
 
     /** The two Redis keys of {@code key}: its buckets hash and its permits set. */
     List<String> redisKeys(String key) {
-        String tag = prefix + "{" + hash(key) + "}";
+        String tag = prefix + "{" + Digests.sha256(key) + "}";
         return List.of(tag + ":b", tag + ":p");
     }
 
@@ -185,22 +181,9 @@ public final class RedisQuotaStore implements QuotaStore {
         return message != null && message.startsWith("NOSCRIPT");
     }
 
-    private static String hash(String key) {
-        byte[] digest = digest("SHA-256", key.getBytes(StandardCharsets.UTF_8));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-    }
-
-    private static byte[] digest(String algorithm, byte[] bytes) {
-        try {
-            return MessageDigest.getInstance(algorithm).digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(algorithm + " is missing from this JDK", e);
-        }
-    }
-
     private record Script(String text, String sha1) {
         Script(String text) {
-            this(text, HexFormat.of().formatHex(digest("SHA-1", text.getBytes(StandardCharsets.UTF_8))));
+            this(text, HexFormat.of().formatHex(Digests.digest("SHA-1", text)));
         }
     }
 }

@@ -163,6 +163,18 @@ abstract class QuotaStoreContract {
     }
 
     @Test
+    void longKeysAndKeysLookingLikeDigestsHaveTheirOwnBudgets() throws Exception {
+        QuotaLimits limits = new QuotaLimits(1, 0, 0, 0);
+        String longKey = key + "x".repeat(10_000);
+        assertThat(acquire(longKey, limits).isGranted()).isTrue();
+        assertThat(acquire(longKey, limits).isGranted()).isFalse();
+        for (String other : List.of(longKey + "y", longKey.substring(1), "#" + Digests.sha256(longKey),
+                Digests.sha256(longKey))) {
+            assertThat(acquire(other, limits).isGranted()).as(other.substring(0, 20)).isTrue();
+        }
+    }
+
+    @Test
     void aLimitOfZeroIsOff() throws Exception {
         for (int i = 0; i < 200; i++) {
             QuotaDecision d = acquire(key, QuotaLimits.none());
