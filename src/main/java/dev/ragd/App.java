@@ -112,7 +112,7 @@ public final class App implements AutoCloseable {
                 observability.knownUpstream(upstream.name());
             }
             PipelineParts parts = new PipelineParts(retrieval, generator, chatLog, rewriter(config),
-                    observer);
+                    observer, callers.quotas());
             ChatPipeline pipeline = new ChatPipeline(vertx, PipelineSettings.from(config), parts);
             WarmUp warmUp = new WarmUp(Duration.ofMillis(config.warmupMs()));
             Map<String, ReadinessCheck> checks = readinessChecks(chatLog, generator, pipeline);
@@ -123,6 +123,9 @@ public final class App implements AutoCloseable {
                             Runtime.getRuntime().availableProcessors(), callers.serverAuth())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             observability.watch(pipeline, chatLog, server);
+            if (callers.sharedQuotas() != null) {
+                observability.watchQuotas(callers.sharedQuotas()::shared, callers.sharedQuotas()::fallbacks);
+            }
             warmUp.run(vertx, PipelineSettings.from(config), ServerSettings.from(config), warmUpRetriever(retrieval),
                     warmUpGenerator(vertx, generator));
             return new App(vertx, retrieval, chatLog, server, durability, observability, callers);

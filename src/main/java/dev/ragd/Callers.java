@@ -9,6 +9,10 @@ import dev.ragd.auth.TicketStore;
 import dev.ragd.config.AuthConfig;
 import dev.ragd.config.QuotaConfig;
 import dev.ragd.config.RagdConfig;
+import dev.ragd.quota.FallbackQuotaStore;
+import dev.ragd.quota.MemoryQuotaStore;
+import dev.ragd.quota.QuotaStore;
+import dev.ragd.quota.RedisQuotaStore;
 import dev.ragd.server.ReadinessCheck;
 import dev.ragd.server.ServerAuth;
 import io.vertx.core.Vertx;
@@ -33,8 +37,12 @@ final class Callers implements AutoCloseable {
     private final ServerAuth serverAuth;
     private final Redis redis;
     private final Map<String, ReadinessCheck> checks;
+    private final QuotaStore quotas;
+    /** While Redis is down, how often a limit check tries it again before using this replica's counts. */
+    static final long RETRY_REDIS_MS = 5_000;
 
-    private Callers(ServerAuth serverAuth, Redis redis, Map<String, ReadinessCheck> checks) {
+    private Callers(ServerAuth serverAuth, Redis redis, Map<String, ReadinessCheck> checks, QuotaStore quotas) {
+        this.quotas = quotas;
         this.serverAuth = serverAuth;
         this.redis = redis;
         this.checks = checks;
@@ -47,6 +55,11 @@ final class Callers implements AutoCloseable {
         Redis redis = quota.redisUrl() == null ? null : Redis.createClient(vertx, new RedisOptions()
                 .setConnectionString(quota.redisUrl()).setMaxPoolSize(16).setMaxPoolWaiting(1024));
         RedisAPI api = redis == null ? null : RedisAPI.api(redis);
+        if (api != null) {
+            // Opens the first connection now: a cold first limit check could outwait its timeout.
+            api.ping(java.util.List.of()).onFailure(e -> log.atWarn().addKeyValue("url", QuotaConfig.maskedUrl(quota.redisUrl()))
+                    .addKeyValue("error", e.getMessage()).log("Redis does not answer yet; limits are per replica until it does"));
+        }
         Authenticator authenticator = switch (auth.mode()) {
             case "api-key" -> new ApiKeys(auth.apiKeys());
             case "jwt" -> new JwtVerifier(vertx, auth);
@@ -57,7 +70,18 @@ final class Callers implements AutoCloseable {
         if (authenticator != null) {
             checks.put("auth", authenticator::notReadyReason);
         }
-        return new Callers(new ServerAuth(authenticator, tickets, auth.ticketTtlMs()), redis, checks);
+        QuotaStore quotas = null;
+        if (quota.anyLimit()) {
+            if (redis == null) {
+                quotas = new MemoryQuotaStore();
+            } else {
+                FallbackQuotaStore shared = new FallbackQuotaStore(vertx, new RedisQuotaStore(redis, REDIS_PREFIX + "quota:"),
+                        new MemoryQuotaStore(), quota.redisTimeoutMs(), RETRY_REDIS_MS);
+                checks.put("quota", ReadinessCheck.advisory(shared::degradedReason));
+                quotas = shared;
+            }
+        }
+        return new Callers(new ServerAuth(authenticator, tickets, auth.ticketTtlMs()), redis, checks, quotas);
     }
 
     /** {@code RAGD_AUTH=none} on an address others can reach: anyone there may spend the model's quota. */
@@ -79,7 +103,17 @@ final class Callers implements AutoCloseable {
         return serverAuth;
     }
 
-    /** Readiness conditions: the token signing keys loaded. */
+    /** Each identity's fair-use counts, or {@code null} when no limit is set. */
+    QuotaStore quotas() {
+        return quotas;
+    }
+
+    /** A shared store's state for metrics: {@code null} when limits are per replica by configuration. */
+    FallbackQuotaStore sharedQuotas() {
+        return quotas instanceof FallbackQuotaStore f ? f : null;
+    }
+
+    /** Readiness conditions: the token signing keys loaded; (advisory) the shared limits reachable. */
     Map<String, ReadinessCheck> readinessChecks() {
         return checks;
     }
@@ -88,6 +122,9 @@ final class Callers implements AutoCloseable {
     public void close() {
         if (serverAuth.authenticator() != null) {
             serverAuth.authenticator().close();
+        }
+        if (quotas != null) {
+            quotas.close();
         }
         if (redis != null) {
             redis.close();

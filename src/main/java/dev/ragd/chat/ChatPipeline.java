@@ -53,6 +53,7 @@ public final class ChatPipeline {
     private volatile boolean accepting = true;
     private final Set<Future<Void>> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger active = new AtomicInteger();
+    private final FairUse fairUse;
 
     /**
      * Chat-log writes get their own worker threads: a slow or locked store (an fsync, a pool
@@ -65,6 +66,7 @@ public final class ChatPipeline {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.parts = Objects.requireNonNull(parts, "parts");
         this.observer = parts.observer();
+        this.fairUse = parts.quotas() == null ? FairUse.off() : new FairUse(parts.quotas(), settings.quota());
         this.shared = new RunParts(vertx, settings, parts, Executors.newVirtualThreadPerTaskExecutor(),
                 vertx.createSharedWorkerExecutor("ragd-chatlog", CHATLOG_THREADS), resource("/prompts/not-found.txt"),
                 QueryRewriters.TIMEOUT.toMillis() + 1000);
@@ -129,9 +131,22 @@ public final class ChatPipeline {
                     ? "question_chars=" + question.length() : "");
             return ChatHandle.DONE;
         }
+        ChatRequest admitted = request;
+        if (fairUse.applies(origin.identity())) {
+            return fairUse.gate(origin.identity(), context,
+                    () -> start(run, context, admitted, logId, question, recent, q, events, info),
+                    error -> refuse(info, events, error, "quota"));
+        }
+        ChatRun started = start(run, context, admitted, logId, question, recent, q, events, info);
+        return started == null ? ChatHandle.DONE : started;
+    }
+
+    /** Admits a checked request under the replica's cap and starts it; {@code null} when it was refused as busy. */
+    private ChatRun start(RunParts run, Context context, ChatRequest request, String logId, String question,
+            List<Message> recent, int q, ChatEvents events, RequestInfo info) {
         if (!admit()) {
             refuse(info, events, ClientErrors.busy(null), "active=" + active.get() + " max=" + maxConcurrentGenerations());
-            return ChatHandle.DONE;
+            return null;
         }
         ChatRun chat;
         try {

@@ -320,6 +320,15 @@ final class ChatRun implements ChatHandle {
         return recordWrite;
     }
 
+    /**
+     * The model tokens this run spent, as the model reported them, or (when a stream was cut before
+     * its usage came) the tokens streamed: what fair use charges.
+     */
+    long tokensSpent() {
+        Timings t = timings(lastUsage);
+        return (long) t.promptTokens() + t.completionTokens();
+    }
+
     private Timings timings(Usage usage) {
         int completion = usage.completionTokens() > 0 ? usage.completionTokens() : tokens;
         return new Timings(retrievalMs, firstTokenMs, elapsedMs(), usage.promptTokens(), completion);

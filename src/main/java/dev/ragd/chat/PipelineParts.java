@@ -3,6 +3,7 @@ package dev.ragd.chat;
 import dev.ragd.chatlog.ChatLog;
 import dev.ragd.llm.Generator;
 import dev.ragd.observe.ChatObserver;
+import dev.ragd.quota.QuotaStore;
 import dev.ragd.retrieval.Retriever;
 import dev.ragd.rewrite.QueryRewriter;
 import java.util.Objects;
@@ -15,9 +16,16 @@ import java.util.Objects;
  * @param chatLog   keeps every request's record
  * @param rewriter  turns question and history into search queries
  * @param observer  hears what happens to every request (step log, metrics, traces)
+ * @param quotas    keeps each identity's fair-use counts, or {@code null} for none
  */
 public record PipelineParts(Retriever retriever, Generator generator, ChatLog chatLog, QueryRewriter rewriter,
-        ChatObserver observer) {
+        ChatObserver observer, QuotaStore quotas) {
+
+    /** Parts without fair-use counts. */
+    public PipelineParts(Retriever retriever, Generator generator, ChatLog chatLog, QueryRewriter rewriter,
+            ChatObserver observer) {
+        this(retriever, generator, chatLog, rewriter, observer, null);
+    }
 
     public PipelineParts {
         Objects.requireNonNull(retriever, "retriever");

@@ -1,6 +1,7 @@
 package dev.ragd.chat;
 
 import dev.ragd.config.RagdConfig;
+import dev.ragd.quota.QuotaLimits;
 import java.util.Set;
 
 /**
@@ -16,10 +17,12 @@ import java.util.Set;
  * @param maxHistoryEntries        most messages a request may send ({@code RAGD_MAX_HISTORY_ENTRIES})
  * @param maxHistoryChars          most characters in the history kept for the model ({@code RAGD_MAX_HISTORY_CHARS})
  * @param enforceAccess            every search is narrowed to what the caller may see ({@code RAGD_ENFORCE_ACCESS})
+ * @param quota                    each identity's share ({@code RAGD_RATE_LIMIT_PER_MINUTE}, {@code RAGD_TOKENS_PER_MINUTE},
+ *                                 {@code RAGD_MAX_CONCURRENT_PER_USER})
  */
 public record PipelineSettings(int topK, int historyMessages, int maxQuestionChars, int streamCoalesceMs,
         double minRelevance, int maxConcurrentGenerations, Set<String> clientFilterFields, int maxHistoryEntries,
-        int maxHistoryChars, boolean enforceAccess) {
+        int maxHistoryChars, boolean enforceAccess, QuotaLimits quota) {
 
     public static final int DEFAULT_MAX_HISTORY_ENTRIES = 200;
     public static final int DEFAULT_MAX_HISTORY_CHARS = 20_000;
@@ -32,13 +35,14 @@ public record PipelineSettings(int topK, int historyMessages, int maxQuestionCha
     public PipelineSettings(int topK, int historyMessages, int maxQuestionChars, int streamCoalesceMs,
             double minRelevance, int maxConcurrentGenerations) {
         this(topK, historyMessages, maxQuestionChars, streamCoalesceMs, minRelevance, maxConcurrentGenerations, Set.of(),
-                DEFAULT_MAX_HISTORY_ENTRIES, DEFAULT_MAX_HISTORY_CHARS, false);
+                DEFAULT_MAX_HISTORY_ENTRIES, DEFAULT_MAX_HISTORY_CHARS, false, QuotaLimits.none());
     }
 
     public static PipelineSettings from(RagdConfig config) {
         return new PipelineSettings(config.topK(), config.historyMessages(), config.maxQuestionChars(),
                 config.streamCoalesceMs(), config.llm().minRelevance(), config.llm().maxConcurrentGenerations(),
                 Set.copyOf(config.search().clientFilters()), config.maxHistoryEntries(), config.maxHistoryChars(),
-                config.auth().enforceAccess());
+                config.auth().enforceAccess(), new QuotaLimits(config.quota().questionsPerMinute(),
+                        config.quota().tokensPerMinute(), config.quota().maxConcurrent(), FairUse.LEASE_MS));
     }
 }

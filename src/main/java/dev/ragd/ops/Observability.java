@@ -116,6 +116,20 @@ public final class Observability implements AutoCloseable {
         }
     }
 
+    /**
+     * The shared fair-use store's state: {@code ragd_quota_shared} is 1 while Redis answers the limit
+     * checks and 0 while this replica counts alone; {@code ragd_quota_fallbacks_total} counts the
+     * checks answered by this replica's own counts because Redis did not.
+     */
+    public void watchQuotas(java.util.function.BooleanSupplier shared, java.util.function.LongSupplier fallbacks) {
+        if (metrics != null) {
+            metrics.gauge("ragd.quota.shared", "1 while per-identity limits are shared through Redis, 0 while per replica",
+                    () -> shared.getAsBoolean() ? 1 : 0);
+            metrics.counter("ragd.quota.fallbacks", "Limit checks answered by this replica because Redis did not",
+                    fallbacks::getAsLong);
+        }
+    }
+
     /** Flushes the last spans, pushes the metrics a last time, then stops both. */
     @Override
     public void close() {

@@ -193,10 +193,13 @@ final class HttpVerticle extends VerticleBase {
     private void readyz(RoutingContext ctx) {
         boolean running = ready.getAsBoolean();
         Map<String, String> reasons = new LinkedHashMap<>();
+        Map<String, Object> degraded = new LinkedHashMap<>();
         if (running) {
             checks.forEach((name, check) -> {
                 String reason = check.notReadyReason();
-                if (reason != null) {
+                if (reason != null && check.advisory()) {
+                    degraded.put(name, reason);
+                } else if (reason != null) {
                     reasons.put(name, reason);
                 }
             });
@@ -205,6 +208,9 @@ final class HttpVerticle extends VerticleBase {
         JsonObject body = new JsonObject().put("status", ok ? "ready" : running ? "not_ready" : "stopping");
         if (!reasons.isEmpty()) {
             body.put("reasons", new JsonObject(new LinkedHashMap<>(reasons)));
+        }
+        if (!degraded.isEmpty()) {
+            body.put("degraded", new JsonObject(degraded));
         }
         json(ctx, ok ? 200 : 503, body
                 .put("retriever", pipeline.retrieverName()).put("model", pipeline.model())
