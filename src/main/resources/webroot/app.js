@@ -4,10 +4,14 @@
 
 (() => {
   const EMAIL_KEY = 'ragd.email';
+  const CREDENTIAL_KEY = 'ragd.credential';
   const MAX_RECONNECT_MS = 10000;
 
   const el = {
     email: document.getElementById('email'),
+    signin: document.getElementById('signin'),
+    credential: document.getElementById('credential'),
+    credentialError: document.getElementById('credential-error'),
     emailError: document.getElementById('email-error'),
     connection: document.getElementById('connection'),
     connectionText: document.getElementById('connection-text'),
@@ -86,15 +90,71 @@
     return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/v1/chat`;
   }
 
-  function connect() {
+  // ---------- sign-in ----------
+  // With RAGD_AUTH on, a browser cannot put its credential on a WebSocket as a header: the page
+  // trades it (sent as a header over HTTP) for a single-use ticket and opens the socket with the
+  // ticket as its subprotocol. The credential stays in this tab's sessionStorage, never in a URL.
+
+  function credential(value) {
+    try {
+      if (value === undefined) return sessionStorage.getItem(CREDENTIAL_KEY) || '';
+      if (value) sessionStorage.setItem(CREDENTIAL_KEY, value); else sessionStorage.removeItem(CREDENTIAL_KEY);
+    } catch (e) { /* storage disabled: the credential lasts until the page is reloaded */ }
+    return value || '';
+  }
+
+  let memoryCredential = '';
+
+  function askToSignIn(message) {
+    el.signin.hidden = false;
+    el.credentialError.textContent = message || '';
+    el.credentialError.hidden = !message;
+    setConnection('offline', 'Sign in to ask questions');
+    el.credential.focus();
+  }
+
+  /** The subprotocols to open the socket with: none when the server needs no credential. */
+  async function protocols() {
+    const cred = credential() || memoryCredential;
+    const headers = cred ? { authorization: 'Bearer ' + cred } : {};
+    const reply = await fetch('/v1/ws-ticket', { method: 'POST', headers, cache: 'no-store' });
+    if (reply.status === 400) return [];            // RAGD_AUTH=none: no tickets, none needed
+    if (reply.status === 401) {
+      credential('');
+      memoryCredential = '';
+      let message = '';
+      try { message = cred ? (await reply.json()).error.message : ''; } catch (e) { /* keep it short */ }
+      throw Object.assign(new Error('sign-in needed'), { signIn: true, message });
+    }
+    if (!reply.ok) throw new Error('ticket refused: ' + reply.status);
+    const ticket = await reply.json();
+    return ['ragd', ticket.subprotocol];
+  }
+
+  el.signin.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const value = el.credential.value.trim();
+    if (!value) return;
+    memoryCredential = value;
+    credential(value);
+    el.credential.value = '';
+    el.signin.hidden = true;
+    connect();
+  });
+
+  async function connect() {
     clearTimeout(reconnectTimer);
     reconnectTimer = null;
     setConnection('connecting', 'Connecting…');
     let ws;
     try {
-      ws = new WebSocket(socketUrl());
+      ws = new WebSocket(socketUrl(), await protocols());
     } catch (e) {
-      scheduleReconnect();
+      if (e.signIn) {
+        askToSignIn(e.message);
+      } else {
+        scheduleReconnect();
+      }
       return;
     }
     socket = ws;

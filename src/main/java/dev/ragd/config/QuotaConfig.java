@@ -76,7 +76,7 @@ public record QuotaConfig(String redisUrl, int questionsPerMinute, long tokensPe
 
     public Map<String, String> describe() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("RAGD_REDIS_URL", maskedUrl(redisUrl));
+        m.put("RAGD_REDIS_URL", redisUrl == null ? "" : maskedUrl(redisUrl));
         m.put("RAGD_RATE_LIMIT_PER_MINUTE", Integer.toString(questionsPerMinute));
         m.put("RAGD_TOKENS_PER_MINUTE", Long.toString(tokensPerMinute));
         m.put("RAGD_MAX_CONCURRENT_PER_USER", Integer.toString(maxConcurrent));
