@@ -40,6 +40,8 @@ final class Callers implements AutoCloseable {
     private final QuotaStore quotas;
     /** While Redis is down, how often a limit check tries it again before using this replica's counts. */
     static final long RETRY_REDIS_MS = 5_000;
+    /** How often a mounted key file is read again. */
+    static final long KEYS_RELOAD_MS = 5_000;
 
     private Callers(ServerAuth serverAuth, Redis redis, Map<String, ReadinessCheck> checks, QuotaStore quotas) {
         this.quotas = quotas;
@@ -61,7 +63,7 @@ final class Callers implements AutoCloseable {
                     .addKeyValue("error", e.getMessage()).log("Redis does not answer yet; limits are per replica until it does"));
         }
         Authenticator authenticator = switch (auth.mode()) {
-            case "api-key" -> new ApiKeys(auth.apiKeys());
+            case "api-key" -> watched(vertx, auth, new ApiKeys(auth.apiKeys()));
             case "jwt" -> new JwtVerifier(vertx, auth);
             default -> null;
         };
@@ -82,6 +84,29 @@ final class Callers implements AutoCloseable {
             }
         }
         return new Callers(new ServerAuth(authenticator, tickets, auth.ticketTtlMs()), redis, checks, quotas);
+    }
+
+    /**
+     * Keys from a mounted secret are re-read every {@link #KEYS_RELOAD_MS}: rotating a key is
+     * remounting the secret (add the new key, move the clients, remove the old), with no restart.
+     * A file that cannot be read or holds a bad entry keeps the keys in force, with a warning.
+     */
+    private static ApiKeys watched(Vertx vertx, AuthConfig auth, ApiKeys keys) {
+        if (auth.apiKeysFile() == null) {
+            return keys;
+        }
+        java.util.concurrent.atomic.AtomicReference<java.util.List<String>> current =
+                new java.util.concurrent.atomic.AtomicReference<>(auth.apiKeys());
+        vertx.setPeriodic(KEYS_RELOAD_MS, id -> vertx.executeBlocking(auth::currentKeys, false).onComplete(ar -> {
+            if (ar.failed()) {
+                log.atWarn().addKeyValue("error", ar.cause().getMessage()).log("API keys not reloaded; the keys in force stay");
+            } else if (!ar.result().isEmpty() && !ar.result().equals(current.get())) {
+                keys.replace(ar.result());
+                current.set(ar.result());
+                log.atInfo().addKeyValue("keys", ar.result().size()).log("API keys reloaded from RAGD_API_KEYS_FILE");
+            }
+        }));
+        return keys;
     }
 
     /** {@code RAGD_AUTH=none} on an address others can reach: anyone there may spend the model's quota. */

@@ -30,9 +30,11 @@ import java.util.regex.Pattern;
  * @param jwtGroupsClaim {@code RAGD_JWT_GROUPS_CLAIM}: the claim listing the user's groups (default {@code groups})
  * @param enforceAccess {@code RAGD_ENFORCE_ACCESS}: filter every search by the caller's access lists
  * @param ticketTtlMs   {@code RAGD_WS_TICKET_TTL_MS}: how long a WebSocket ticket may wait to be used
+ * @param inlineKeys    how many of {@code apiKeys}, first, came from {@code RAGD_API_KEYS} (the rest from the file)
  */
 public record AuthConfig(String mode, List<String> apiKeys, Path apiKeysFile, String jwtIssuer, String jwtAudience,
-        String jwtJwksUrl, String jwtUserClaim, String jwtGroupsClaim, boolean enforceAccess, int ticketTtlMs) {
+        String jwtJwksUrl, String jwtUserClaim, String jwtGroupsClaim, boolean enforceAccess, int ticketTtlMs,
+        int inlineKeys) {
 
     public static final Set<String> SECRETS = Set.of("RAGD_API_KEYS");
     /** The shortest key accepted: a short key can be guessed online. */
@@ -52,6 +54,7 @@ public record AuthConfig(String mode, List<String> apiKeys, Path apiKeysFile, St
         String mode = env.oneOf("RAGD_AUTH", "none", Set.of("none", "api-key", "jwt"));
         Path file = env.raw("RAGD_API_KEYS_FILE") == null ? null : Path.of(env.raw("RAGD_API_KEYS_FILE"));
         List<String> keys = new ArrayList<>(entries(env.raw("RAGD_API_KEYS"), ",", "RAGD_API_KEYS"));
+        int inline = keys.size();
         if (file != null) {
             keys.addAll(entries(readKeysFile(file), "\n", "RAGD_API_KEYS_FILE"));
         }
@@ -59,9 +62,22 @@ public record AuthConfig(String mode, List<String> apiKeys, Path apiKeysFile, St
                 env.string("RAGD_JWT_ISSUER", null), env.string("RAGD_JWT_AUDIENCE", null),
                 env.string("RAGD_JWT_JWKS_URL", null), env.string("RAGD_JWT_USER_CLAIM", "sub"),
                 env.string("RAGD_JWT_GROUPS_CLAIM", "groups"), env.bool("RAGD_ENFORCE_ACCESS", false),
-                env.integer("RAGD_WS_TICKET_TTL_MS", 30_000, 1_000, 600_000));
+                env.integer("RAGD_WS_TICKET_TTL_MS", 30_000, 1_000, 600_000), inline);
         c.validate();
         return c;
+    }
+
+    /**
+     * The keys as they are now: those of {@code RAGD_API_KEYS} and the current lines of
+     * {@code RAGD_API_KEYS_FILE}, re-read (a rotated secret is remounted in place). Blocking file
+     * I/O; fails with a {@link ConfigException} naming the file or entry.
+     */
+    public List<String> currentKeys() {
+        List<String> keys = new ArrayList<>(apiKeys.subList(0, inlineKeys));
+        if (apiKeysFile != null) {
+            keys.addAll(entries(readKeysFile(apiKeysFile), "\n", "RAGD_API_KEYS_FILE"));
+        }
+        return keys;
     }
 
     /** True unless {@code RAGD_AUTH=none}. */
