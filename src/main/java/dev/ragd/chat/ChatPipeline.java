@@ -1,6 +1,7 @@
 package dev.ragd.chat;
 
 import dev.ragd.llm.Message;
+import dev.ragd.retrieval.Access;
 import dev.ragd.retrieval.SearchFilter;
 import dev.ragd.observe.ChatObserver;
 import dev.ragd.observe.RequestInfo;
@@ -120,6 +121,12 @@ public final class ChatPipeline {
         // With authentication on, the user is who the credential proves, never what the client says.
         if (origin.identity() != null && origin.identity().authenticated()) {
             request = request.withUser(origin.identity().user());
+        }
+        if (settings.enforceAccess() && origin.identity() != null) {
+            // Every search of this request sees only what its caller may; internal requests (no
+            // identity: warm-up, tools) are the server's own.
+            request = request.withFilter(request.filter().withAccess(
+                    new Access(origin.identity().user(), origin.identity().groups())));
         }
         RequestInfo info = new RequestInfo(origin.protocol(), null, request.id(), question, request.userEmail(),
                 Math.max(0, q), origin.parent(), origin.parent() == null ? null : origin.parent().traceId());

@@ -109,12 +109,9 @@ public record AuthConfig(String mode, List<String> apiKeys, Path apiKeysFile, St
             }
             default -> { }
         }
-        if (enforceAccess) {
-            // Refused rather than accepted and ignored: a deployer who sets it must not believe
-            // documents are filtered while they are not.
-            throw new ConfigException("RAGD_ENFORCE_ACCESS=true is not available yet: documents' access lists"
-                    + " (allowed_users, allowed_groups) are not indexed by this version; serve restricted documents"
-                    + " from a separate index or filter them with RAGD_SEARCH_FILTER");
+        if (enforceAccess && !required()) {
+            throw new ConfigException("RAGD_ENFORCE_ACCESS=true needs RAGD_AUTH=api-key or jwt:"
+                    + " access lists name users and groups, which an anonymous caller has none of");
         }
     }
 

@@ -122,7 +122,7 @@ public final class Ingestor implements Consumer<SourceDocument> {
             for (int i = 0; i < p.chunks().size(); i++) {
                 SourceDocument d = p.doc();
                 out.add(new Chunk(d.id() + "#" + i, d.id(), d.title(), p.chunks().get(i), d.url(), p.hash(),
-                        vectors.get(v++)));
+                        vectors.get(v++), d.allowedUsers(), d.allowedGroups()));
             }
             index.replace(p.doc().id(), out);
             documents++;
@@ -143,6 +143,12 @@ public final class Ingestor implements Consumer<SourceDocument> {
             for (String s : new String[] {d.title(), d.text(), d.url() == null ? "" : d.url()}) {
                 md.update(s.getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 0);
+            }
+            // The access lists count (a document whose readers changed is written again), but only
+            // when there are any: documents without lists keep the hash they always had.
+            if (!d.allowedUsers().isEmpty() || !d.allowedGroups().isEmpty()) {
+                md.update(("users\0" + String.join("\0", d.allowedUsers()) + "\0groups\0"
+                        + String.join("\0", d.allowedGroups())).getBytes(StandardCharsets.UTF_8));
             }
             return HexFormat.of().formatHex(md.digest(), 0, 16);
         } catch (NoSuchAlgorithmException e) {

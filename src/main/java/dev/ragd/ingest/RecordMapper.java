@@ -1,5 +1,6 @@
 package dev.ragd.ingest;
 
+import dev.ragd.retrieval.Access;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -69,7 +70,7 @@ final class RecordMapper {
         if (textCols.isEmpty() && metaCols.isEmpty()) {
             metaCols = row.keySet().stream()
                     .filter(c -> !c.equals(options.idColumn()) && !c.equals(titleCol) && !c.equals(urlCol)
-                            && !c.equals(deletedCol))
+                            && !c.equals(deletedCol) && !ACCESS_COLUMNS.contains(c))
                     .toList();
         }
         List<String> parts = new ArrayList<>();
@@ -89,7 +90,38 @@ final class RecordMapper {
         }
         String title = titleCol == null ? null : scalar(row.get(titleCol));
         String url = urlCol == null ? null : scalar(row.get(urlCol));
-        return new SourceDocument(id.strip(), title, String.join("\n\n", parts), url == null || url.isBlank() ? null : url, deleted);
+        return new SourceDocument(id.strip(), title, String.join("\n\n", parts), url == null || url.isBlank() ? null : url,
+                deleted, accessList(row, Access.ALLOWED_USERS, id, where), accessList(row, Access.ALLOWED_GROUPS, id, where));
+    }
+
+    /** Columns that say who may read a record: kept out of its text, stored as its access lists. */
+    static final Set<String> ACCESS_COLUMNS = Set.of(Access.ALLOWED_USERS, Access.ALLOWED_GROUPS);
+
+    /** An access list: a JSON array of strings or a comma-separated string; blanks dropped; bounded. */
+    private List<String> accessList(Map<String, JsonNode> row, String column, String id, String where) {
+        JsonNode v = parse(row.get(column));
+        List<String> out = new ArrayList<>();
+        if (v == null || v.isNull() || v.isMissingNode()) {
+            return out;
+        }
+        List<String> raw = new ArrayList<>();
+        if (v.isArray()) {
+            v.forEach(e -> raw.add(e.isValueNode() ? e.asText() : ""));
+        } else {
+            raw.addAll(List.of(scalar(v).split(",")));
+        }
+        for (String e : raw) {
+            String s = e.strip();
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (s.length() > Access.MAX_ENTRY_CHARS || out.size() >= Access.MAX_ENTRIES) {
+                throw new IngestException(source + " " + where + ": document '" + id.strip() + "' has an " + column
+                        + " list over " + Access.MAX_ENTRIES + " entries of " + Access.MAX_ENTRY_CHARS + " characters");
+            }
+            out.add(s);
+        }
+        return out;
     }
 
     /** {@code label: value} lines for a value; objects flatten with nested labels, arrays join. */

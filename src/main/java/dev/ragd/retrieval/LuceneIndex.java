@@ -338,6 +338,9 @@ public final class LuceneIndex implements ChunkStore {
         }
         d.add(new StoredField(CONTENT_HASH, c.contentHash()));
         d.add(new KnnFloatVectorField(VECTOR, c.vector(), VectorSimilarityFunction.COSINE));
+        // Indexed, not stored: only ever a filter ({@link LuceneRetriever#accessFilter}).
+        c.allowedUsers().forEach(u -> d.add(new StringField(Access.ALLOWED_USERS, u, Field.Store.NO)));
+        c.allowedGroups().forEach(g -> d.add(new StringField(Access.ALLOWED_GROUPS, g, Field.Store.NO)));
         return d;
     }
 

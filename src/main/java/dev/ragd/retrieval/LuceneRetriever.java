@@ -88,26 +88,58 @@ public final class LuceneRetriever implements Retriever {
      */
     @Override
     public Retrieved search(String query, int topK) {
+        return search(query, topK, (Query) null);
+    }
+
+    /**
+     * As {@link #search(String, int)}, narrowed to the chunks {@code filter.access()} may see: a
+     * non-scoring filter inside the keyword query and inside the nearest-neighbour search (so the
+     * k nearest <em>allowed</em> chunks come back, not the k nearest then thinned). The embedded
+     * index keeps no other metadata, so a field filter is refused.
+     */
+    @Override
+    public Retrieved search(String query, int topK, SearchFilter filter) {
+        if (!filter.anyOf().isEmpty()) {
+            throw new IllegalArgumentException(name() + " cannot filter by " + filter.anyOf().keySet());
+        }
+        return search(query, topK, filter.access() == null ? null : accessFilter(filter.access()));
+    }
+
+    /** The chunks {@code who} may see (see {@link Access}). */
+    static Query accessFilter(Access who) {
+        java.util.List<org.apache.lucene.util.BytesRef> groups = new ArrayList<>();
+        for (String g : who.groups()) {
+            groups.add(new org.apache.lucene.util.BytesRef(g));
+        }
+        groups.add(new org.apache.lucene.util.BytesRef(Access.ANY_SIGNED_IN));
+        return new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(Access.ALLOWED_USERS, who.user())), BooleanClause.Occur.SHOULD)
+                .add(new org.apache.lucene.search.TermInSetQuery(Access.ALLOWED_GROUPS, groups), BooleanClause.Occur.SHOULD)
+                .setMinimumNumberShouldMatch(1)
+                .build();
+    }
+
+    private Retrieved search(String query, int topK, Query filter) {
         if (query == null || query.isBlank() || topK < 1) {
             return Retrieved.unmeasured(List.of());
         }
         String q = query.length() > MAX_QUERY_CHARS ? query.substring(0, MAX_QUERY_CHARS) : query;
         int n = Math.max(topK, tuning.candidates());
         return switch (mode) {
-            case KEYWORD -> Retrieved.unmeasured(keyword(q, topK));
+            case KEYWORD -> Retrieved.unmeasured(keyword(q, topK, filter));
             case VECTOR -> {
                 long start = System.nanoTime();
                 float[] e = embedder.embedQuery(q);
                 long embedding = System.nanoTime() - start;
-                List<Passage> v = vector(e, topK);
+                List<Passage> v = vector(e, topK, filter);
                 yield new Retrieved(v, similarity(v), embedding, embedder.name());
             }
             case HYBRID -> {
                 long start = System.nanoTime();
                 float[] e = embedder.embedQuery(q);
                 long embedding = System.nanoTime() - start;
-                List<Passage> v = vector(e, n);
-                yield new Retrieved(fuse(keyword(q, n), v, topK), similarity(v), embedding, embedder.name());
+                List<Passage> v = vector(e, n, filter);
+                yield new Retrieved(fuse(keyword(q, n, filter), v, topK), similarity(v), embedding, embedder.name());
             }
         };
     }
@@ -123,10 +155,16 @@ public final class LuceneRetriever implements Retriever {
 
     /** BM25 hits for the analysed terms of {@code text} in title (boosted) and text. */
     List<Passage> keyword(String text, int n) {
-        Query query = keywordQuery(text);
-        if (query == null) {
+        return keyword(text, n, null);
+    }
+
+    private List<Passage> keyword(String text, int n, Query filter) {
+        Query terms = keywordQuery(text);
+        if (terms == null) {
             return List.of();
         }
+        Query query = filter == null ? terms : new BooleanQuery.Builder().add(terms, BooleanClause.Occur.MUST)
+                .add(filter, BooleanClause.Occur.FILTER).build();
         return index.search(s -> toPassages(s.search(query, n), s.storedFields()));
     }
 
@@ -163,11 +201,11 @@ public final class LuceneRetriever implements Retriever {
 
     /** Nearest chunks to the query embedding. */
     List<Passage> vector(String text, int n) {
-        return vector(embedder.embedQuery(text), n);
+        return vector(embedder.embedQuery(text), n, null);
     }
 
-    private List<Passage> vector(float[] v, int n) {
-        Query query = new KnnFloatVectorQuery(LuceneIndex.VECTOR, v, n);
+    private List<Passage> vector(float[] v, int n, Query filter) {
+        Query query = new KnnFloatVectorQuery(LuceneIndex.VECTOR, v, n, filter);
         return index.search(s -> toPassages(s.search(query, n), s.storedFields()));
     }
 

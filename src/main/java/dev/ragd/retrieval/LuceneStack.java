@@ -27,6 +27,11 @@ public record LuceneStack(Retriever retriever, LuceneIndex index, Embedder embed
             }
 
             @Override
+            public Retrieved search(String query, int topK, SearchFilter filter) {
+                return retriever.search(query, topK, filter);
+            }
+
+            @Override
             public String name() {
                 return retriever.name();
             }

@@ -92,9 +92,13 @@ class AuthConfigTest {
     }
 
     @Test
-    void enforcingAccessListsIsRefusedUntilTheyAreBuilt() {
-        assertThatThrownBy(() -> config("RAGD_AUTH", "api-key", "RAGD_API_KEYS", KEY, "RAGD_ENFORCE_ACCESS", "true"))
-                .hasMessageContaining("RAGD_ENFORCE_ACCESS=true is not available yet");
+    void enforcingAccessListsNeedsAuthenticationAndTheEmbeddedIndex() {
+        assertThatThrownBy(() -> config("RAGD_ENFORCE_ACCESS", "true")).hasMessageContaining("needs RAGD_AUTH=api-key or jwt");
+        assertThatThrownBy(() -> config("RAGD_AUTH", "api-key", "RAGD_API_KEYS", KEY, "RAGD_ENFORCE_ACCESS", "true",
+                "RAGD_RETRIEVER", "azure-ai-search", "AI_SEARCH_ENDPOINT", "https://s.search.windows.net",
+                "AI_SEARCH_NAME", "docs", "AI_SEARCH_KEY", "k")).hasMessageContaining("embedded index only");
+        assertThat(config("RAGD_AUTH", "api-key", "RAGD_API_KEYS", KEY, "RAGD_ENFORCE_ACCESS", "true").auth().enforceAccess())
+                .isTrue();
     }
 
     @Test

@@ -29,6 +29,15 @@ public final class TestEmbedders {
         return new Embedder(name, new HashingModel(), HashingModel.DIM, "");
     }
 
+    /** The dimension of {@link #fake} and {@link #constant}. */
+    public static final int DIMENSIONS = HashingModel.DIM;
+
+    /** An embedder (named {@code constant}) that embeds every text as {@code v}: queries land where a test wants. */
+    public static Embedder constant(float[] v) {
+        EmbeddingModel model = segments -> Response.from(segments.stream().map(s -> Embedding.from(v.clone())).toList());
+        return new Embedder("constant", model, v.length, "");
+    }
+
     private static final class HashingModel implements EmbeddingModel {
         static final int DIM = 16;
 

@@ -114,6 +114,9 @@ public final class AzureSearchRetriever implements Retriever {
 
     @Override
     public Retrieved search(String query, int topK, SearchFilter filter) {
+        if (filter.access() != null) { // RagdConfig refuses RAGD_ENFORCE_ACCESS with this retriever
+            throw new IllegalArgumentException(name() + " does not apply access lists yet");
+        }
         if (query == null || query.isBlank()) {
             return Retrieved.unmeasured(List.of());
         }
