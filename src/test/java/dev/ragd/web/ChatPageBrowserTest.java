@@ -1,7 +1,6 @@
 package dev.ragd.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.testsupport.Await;
@@ -27,8 +26,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -38,8 +35,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ChatPageBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String WARRANTY_QUESTION = "What is the warranty of the Cinder Kettle?";
 
     @RegisterExtension
@@ -57,19 +52,9 @@ class ChatPageBrowserTest {
 
     @BeforeAll
     static void startBrowserAndProxy() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium and chromedriver are needed for the browser test: apt-get install chromium chromium-driver");
+        driver = Chromium.start(profile);
         proxy = new CuttableProxy(APP.get().clientVertx(), APP.get().port());
         proxyUrl = proxy.start();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().window().setSize(new Dimension(1000, 860));
         wait = new WebDriverWait(driver, Duration.ofSeconds(15));
     }
 

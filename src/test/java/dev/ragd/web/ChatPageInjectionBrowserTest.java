@@ -6,7 +6,6 @@ import static dev.ragd.testsupport.HostileCorpus.LINK;
 import static dev.ragd.testsupport.HostileCorpus.SCRIPT;
 import static dev.ragd.testsupport.HostileCorpus.TITLE;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ragd.testsupport.HostileCorpus;
 import dev.ragd.testsupport.RunningApp;
@@ -31,13 +30,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -49,8 +45,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ChatPageInjectionBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     /**
      * Runs before the page's own script in every document (DevTools, so the CSP does not apply to
      * it): records every CSP violation the document reports.
@@ -70,18 +64,8 @@ class ChatPageInjectionBrowserTest {
 
     @BeforeAll
     static void startAppAndBrowser() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium and chromedriver are needed for the browser test: apt-get install chromium chromium-driver");
+        driver = Chromium.start(work.resolve("profile"));
         app = RunningApp.start(HostileCorpus.env(HostileCorpus.ingest(work.resolve("corpus"))));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--user-data-dir=" + work.resolve("profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().window().setSize(new Dimension(1000, 860));
         driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WATCH_CSP));
         wait = new WebDriverWait(driver, Duration.ofSeconds(15));
     }

@@ -18,6 +18,11 @@ final class Chromium {
     private Chromium() {}
 
     static ChromeDriver start(Path profile) {
+        return start(profile, options -> { });
+    }
+
+    /** As {@link #start(Path)}, with {@code extra} options (capabilities) set before launch. */
+    static ChromeDriver start(Path profile, java.util.function.Consumer<ChromeOptions> extra) {
         assumeTrue(Files.isExecutable(BINARY) && Files.isExecutable(DRIVER),
                 "Chromium and chromedriver are needed for the browser test: apt-get install chromium chromium-driver");
         ChromeOptions options = new ChromeOptions();
@@ -25,6 +30,7 @@ final class Chromium {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile);
+        extra.accept(options);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
