@@ -53,16 +53,13 @@ public record AuthConfig(String mode, List<String> apiKeys, Path apiKeysFile, St
     public static AuthConfig from(Env env) {
         String mode = env.oneOf("RAGD_AUTH", "none", Set.of("none", "api-key", "jwt"));
         Path file = env.raw("RAGD_API_KEYS_FILE") == null ? null : Path.of(env.raw("RAGD_API_KEYS_FILE"));
-        List<String> keys = new ArrayList<>(entries(env.raw("RAGD_API_KEYS"), ",", "RAGD_API_KEYS"));
-        int inline = keys.size();
-        if (file != null) {
-            keys.addAll(entries(readKeysFile(file), "\n", "RAGD_API_KEYS_FILE"));
-        }
+        List<String> inline = entries(env.raw("RAGD_API_KEYS"), ",", "RAGD_API_KEYS");
+        List<String> keys = withFileKeys(inline, file);
         AuthConfig c = new AuthConfig(mode, keys, file,
                 env.string("RAGD_JWT_ISSUER", null), env.string("RAGD_JWT_AUDIENCE", null),
                 env.string("RAGD_JWT_JWKS_URL", null), env.string("RAGD_JWT_USER_CLAIM", "sub"),
                 env.string("RAGD_JWT_GROUPS_CLAIM", "groups"), env.bool("RAGD_ENFORCE_ACCESS", false),
-                env.integer("RAGD_WS_TICKET_TTL_MS", 30_000, 1_000, 600_000), inline);
+                env.integer("RAGD_WS_TICKET_TTL_MS", 30_000, 1_000, 600_000), inline.size());
         c.validate();
         return c;
     }
@@ -73,9 +70,14 @@ public record AuthConfig(String mode, List<String> apiKeys, Path apiKeysFile, St
      * I/O; fails with a {@link ConfigException} naming the file or entry.
      */
     public List<String> currentKeys() {
-        List<String> keys = new ArrayList<>(apiKeys.subList(0, inlineKeys));
-        if (apiKeysFile != null) {
-            keys.addAll(entries(readKeysFile(apiKeysFile), "\n", "RAGD_API_KEYS_FILE"));
+        return withFileKeys(apiKeys.subList(0, inlineKeys), apiKeysFile);
+    }
+
+    /** {@code inline} followed by the current lines of {@code file} (none when {@code null}). */
+    private static List<String> withFileKeys(List<String> inline, Path file) {
+        List<String> keys = new ArrayList<>(inline);
+        if (file != null) {
+            keys.addAll(entries(readKeysFile(file), "\n", "RAGD_API_KEYS_FILE"));
         }
         return keys;
     }
