@@ -105,10 +105,25 @@ public final class JwtVerifier implements Authenticator {
         return !new JWKSelector(JWKMatcher.forJWSHeader(jwt.getHeader())).select(set).isEmpty();
     }
 
+    /** The processor for one key set, built once per fetched set rather than once per token. */
+    private record Processor(JWKSet keys, DefaultJWTProcessor<SecurityContext> processor) {}
+
+    private volatile Processor current;
+
+    private DefaultJWTProcessor<SecurityContext> processor(JWKSet set) {
+        Processor p = current;
+        if (p == null || p.keys() != set) {
+            DefaultJWTProcessor<SecurityContext> made = new DefaultJWTProcessor<>();
+            made.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, new ImmutableJWKSet<>(set)));
+            made.setJWTClaimsSetVerifier(claims);
+            p = new Processor(set, made);
+            current = p;
+        }
+        return p.processor();
+    }
+
     private Identity verify(SignedJWT jwt, JWKSet set) {
-        DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-        processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, new ImmutableJWKSet<>(set)));
-        processor.setJWTClaimsSetVerifier(claims);
+        DefaultJWTProcessor<SecurityContext> processor = processor(set);
         JWTClaimsSet c;
         try {
             c = processor.process(jwt, null);
