@@ -159,7 +159,7 @@ public final class App implements AutoCloseable {
      */
     static Retriever retriever(RagdConfig config, Embedder embedder, ChatObserver observer) {
         if (config.search().azure()) {
-            return AzureSearch.open(config.search(), embedder, observer);
+            return AzureSearch.open(config.search(), config.auth().enforceAccess(), embedder, observer, null);
         }
         LuceneStack lucene = Retrieval.open(config, embedder);
         try {

@@ -56,11 +56,6 @@ public record RagdConfig(
             ObservabilityConfig.SECRETS), union(SearchConfig.SECRETS, union(AuthConfig.SECRETS, QuotaConfig.SECRETS)));
 
     public RagdConfig {
-        if (auth.enforceAccess() && search.azure()) {
-            // Refused rather than accepted and ignored: nobody may believe documents are filtered.
-            throw new ConfigException("RAGD_ENFORCE_ACCESS=true works with the embedded index only so far, not with"
-                    + " RAGD_RETRIEVER=azure-ai-search; narrow that index with RAGD_SEARCH_FILTER or use separate indexes");
-        }
         if (chunkOverlap >= chunkChars) {
             throw new ConfigException("RAGD_CHUNK_OVERLAP=" + chunkOverlap
                     + " must be smaller than RAGD_CHUNK_CHARS=" + chunkChars);

@@ -31,10 +31,17 @@ import java.util.Set;
  * @param clientFilters  {@code RAGD_SEARCH_CLIENT_FILTERS}, the filterable fields a request's {@code filters}
  *                       may name (empty: requests may not filter)
  * @param budgetMs       {@code RAGD_SEARCH_BUDGET_MS}, the time one search may take with its retries
+ * @param accessUsersField  {@code RAGD_SEARCH_ACCESS_USERS_FIELD}, the filterable {@code Collection(Edm.String)}
+ *                       field of the users who may see a document ({@code RAGD_ENFORCE_ACCESS}; default
+ *                       {@code allowed_users}, what {@code ragd ingest} writes)
+ * @param accessGroupsField {@code RAGD_SEARCH_ACCESS_GROUPS_FIELD}, the same for groups (default
+ *                       {@code allowed_groups}; the Azure sample app's index calls them {@code oids} and
+ *                       {@code groups})
  */
 public record SearchConfig(String retriever, String endpoint, String index, String key, String auth, String mode,
         String idField, List<String> contentFields, String titleField, String vectorField, String semanticConfig,
-        String integratedVectorization, String filter, List<String> clientFilters, int budgetMs) {
+        String integratedVectorization, String filter, List<String> clientFilters, int budgetMs,
+        String accessUsersField, String accessGroupsField) {
 
     /** Variables whose values are never printed or logged. */
     public static final Set<String> SECRETS = Set.of("AI_SEARCH_KEY");
@@ -60,7 +67,9 @@ public record SearchConfig(String retriever, String endpoint, String index, Stri
                 env.oneOf("RAGD_SEARCH_VECTORIZE", "client", Set.of("client", "service")),
                 env.string("RAGD_SEARCH_FILTER", ""),
                 fields(env.string("RAGD_SEARCH_CLIENT_FILTERS", "")),
-                env.integer("RAGD_SEARCH_BUDGET_MS", 10_000, 100, 600_000));
+                env.integer("RAGD_SEARCH_BUDGET_MS", 10_000, 100, 600_000),
+                env.string("RAGD_SEARCH_ACCESS_USERS_FIELD", "allowed_users"),
+                env.string("RAGD_SEARCH_ACCESS_GROUPS_FIELD", "allowed_groups"));
         c.validate();
         return c;
     }
@@ -122,6 +131,8 @@ public record SearchConfig(String retriever, String endpoint, String index, Stri
         out.addAll(clientFilters);
         out.add(idField);
         out.add(vectorField);
+        out.add(accessUsersField);
+        out.add(accessGroupsField);
         if (!titleField.isEmpty()) {
             out.add(titleField);
         }
@@ -150,6 +161,8 @@ public record SearchConfig(String retriever, String endpoint, String index, Stri
         m.put("RAGD_SEARCH_FILTER", filter);
         m.put("RAGD_SEARCH_CLIENT_FILTERS", String.join(",", clientFilters));
         m.put("RAGD_SEARCH_BUDGET_MS", Integer.toString(budgetMs));
+        m.put("RAGD_SEARCH_ACCESS_USERS_FIELD", accessUsersField);
+        m.put("RAGD_SEARCH_ACCESS_GROUPS_FIELD", accessGroupsField);
         return m;
     }
 

@@ -92,11 +92,15 @@ class AuthConfigTest {
     }
 
     @Test
-    void enforcingAccessListsNeedsAuthenticationAndTheEmbeddedIndex() {
+    void enforcingAccessListsNeedsAuthenticationAndAccessFieldsThatAreFieldNames() {
         assertThatThrownBy(() -> config("RAGD_ENFORCE_ACCESS", "true")).hasMessageContaining("needs RAGD_AUTH=api-key or jwt");
-        assertThatThrownBy(() -> config("RAGD_AUTH", "api-key", "RAGD_API_KEYS", KEY, "RAGD_ENFORCE_ACCESS", "true",
+        assertThat(config("RAGD_AUTH", "api-key", "RAGD_API_KEYS", KEY, "RAGD_ENFORCE_ACCESS", "true",
                 "RAGD_RETRIEVER", "azure-ai-search", "AI_SEARCH_ENDPOINT", "https://s.search.windows.net",
-                "AI_SEARCH_NAME", "docs", "AI_SEARCH_KEY", "k")).hasMessageContaining("embedded index only");
+                "AI_SEARCH_NAME", "docs", "AI_SEARCH_KEY", "k", "RAGD_SEARCH_ACCESS_GROUPS_FIELD", "groups")
+                .search().accessGroupsField()).isEqualTo("groups");
+        assertThatThrownBy(() -> config("RAGD_RETRIEVER", "azure-ai-search", "AI_SEARCH_ENDPOINT",
+                "https://s.search.windows.net", "AI_SEARCH_NAME", "docs", "AI_SEARCH_KEY", "k",
+                "RAGD_SEARCH_ACCESS_USERS_FIELD", "oids/any")).hasMessageContaining("'oids/any' is not a field name");
         assertThat(config("RAGD_AUTH", "api-key", "RAGD_API_KEYS", KEY, "RAGD_ENFORCE_ACCESS", "true").auth().enforceAccess())
                 .isTrue();
     }

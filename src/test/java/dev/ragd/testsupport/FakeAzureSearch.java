@@ -1,6 +1,5 @@
 package dev.ragd.testsupport;
 
-import dev.ragd.testsupport.FakeSearchEngine.Hit;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
@@ -203,7 +202,8 @@ public final class FakeAzureSearch implements AutoCloseable {
                 if (def == null) {
                     error(req, 404, "ResourceNotFound", "The index '" + name + "' for service was not found.");
                 } else {
-                    json(req, 200, search(def, new JsonObject(body.toString())));
+                    json(req, 200, FakeSearchQuery.answer(def, new ArrayList<>(documents.get(name).values()),
+                            new JsonObject(body.toString()), vectorizer, endpoint()));
                 }
             } else if (m.group(3) == null && req.method().name().equals("GET")) {
                 if (def == null) {
@@ -255,107 +255,9 @@ public final class FakeAzureSearch implements AutoCloseable {
         json(req, anyFailed ? 207 : 200, new JsonObject().put("value", results));
     }
 
-    private JsonObject search(JsonObject def, JsonObject q) {
-        String name = def.getString("name");
-        List<JsonObject> docs = FakeSearchEngine.filter(new ArrayList<>(documents.get(name).values()), q.getString("filter"));
-        int top = q.getInteger("top", 50);
-        List<String> searchable = def.getJsonArray("fields").stream().map(JsonObject.class::cast)
-                .filter(f -> "Edm.String".equals(f.getString("type")) && f.getBoolean("searchable", true))
-                .map(f -> f.getString("name")).toList();
-        List<List<Hit>> lists = new ArrayList<>();
-        String search = q.getString("search");
-        if (search != null) {
-            lists.add(FakeSearchEngine.keyword(docs, searchable, search));
-        }
-        JsonArray vqs = q.getJsonArray("vectorQueries", new JsonArray());
-        for (Object o : vqs) {
-            JsonObject vq = (JsonObject) o;
-            JsonArray vector = switch (vq.getString("kind")) {
-                case "vector" -> vq.getJsonArray("vector");
-                case "text" -> vectorize(def, vq.getString("text"));
-                default -> throw new IllegalArgumentException("Unknown vector query kind: " + vq.getString("kind"));
-            };
-            lists.add(FakeSearchEngine.vector(docs, vq.getString("fields"), vector, vq.getInteger("k", top)));
-        }
-        List<Hit> hits = lists.size() == 1 ? lists.getFirst() : FakeSearchEngine.fuse(lists);
-        String orderBy = q.getString("orderby");
-        if (orderBy != null) {
-            String[] by = orderBy.strip().split("\\s+");
-            java.util.Comparator<Hit> order = java.util.Comparator.comparing(h -> String.valueOf(h.doc().getValue(by[0])));
-            hits = new ArrayList<>(hits);
-            hits.sort(by.length > 1 && by[1].equals("desc") ? order.reversed() : order);
-        }
-        JsonObject out = new JsonObject().put("@odata.context", endpoint() + "/indexes('" + name + "')/$metadata#docs(*)");
-        boolean semantic = "semantic".equals(q.getString("queryType"));
-        if (semantic) {
-            hits = FakeSearchEngine.rerank(hits.subList(0, Math.min(50, hits.size())), semanticFields(def, q), search);
-        }
-        hits = hits.subList(0, Math.min(top, hits.size()));
-        JsonArray value = new JsonArray();
-        for (Hit h : hits) {
-            JsonObject doc = select(h.doc(), q.getString("select"));
-            doc.put("@search.score", h.score());
-            if (semantic) {
-                doc.put("@search.rerankerScore", h.reranker());
-                doc.put("@search.captions", new JsonArray().add(new JsonObject().put("text", h.caption())
-                        .put("highlights", h.caption())));
-            }
-            value.add(doc);
-        }
-        if (semantic && String.valueOf(q.getString("answers")).startsWith("extractive") && !hits.isEmpty()
-                && hits.getFirst().reranker() >= 3) {
-            String key = keyField(def);
-            out.put("@search.answers", new JsonArray().add(new JsonObject().put("key", hits.getFirst().doc().getString(key))
-                    .put("text", hits.getFirst().caption()).put("highlights", hits.getFirst().caption())
-                    .put("score", hits.getFirst().reranker() / 4)));
-        }
-        return out.put("value", value);
-    }
-
-    /** The index's vectorizer stand-in for {@code kind: text}: refuses when the field has none. */
-    private JsonArray vectorize(JsonObject def, String text) {
-        JsonArray profiles = def.getJsonObject("vectorSearch", new JsonObject()).getJsonArray("profiles", new JsonArray());
-        boolean any = profiles.stream().map(JsonObject.class::cast).anyMatch(p -> p.getString("vectorizer") != null);
-        if (!any || vectorizer == null) {
-            throw new IllegalArgumentException("The field has no vectorizer configured for text vector queries.");
-        }
-        JsonArray out = new JsonArray();
-        for (float f : vectorizer.apply(text)) {
-            out.add(f);
-        }
-        return out;
-    }
-
-    private static List<String> semanticFields(JsonObject def, JsonObject q) {
-        JsonArray configs = def.getJsonObject("semantic", new JsonObject()).getJsonArray("configurations", new JsonArray());
-        String wanted = q.getString("semanticConfiguration",
-                def.getJsonObject("semantic", new JsonObject()).getString("defaultConfiguration"));
-        for (Object o : configs) {
-            JsonObject c = (JsonObject) o;
-            if (wanted == null || wanted.equals(c.getString("name"))) {
-                JsonArray content = c.getJsonObject("prioritizedFields").getJsonArray("prioritizedContentFields");
-                return content.stream().map(f -> ((JsonObject) f).getString("fieldName")).toList();
-            }
-        }
-        throw new IllegalArgumentException("Unknown semantic configuration: " + wanted);
-    }
-
-    private static String keyField(JsonObject def) {
+    static String keyField(JsonObject def) {
         return def.getJsonArray("fields").stream().map(JsonObject.class::cast)
                 .filter(f -> f.getBoolean("key", false)).findFirst().orElseThrow().getString("name");
-    }
-
-    private static JsonObject select(JsonObject doc, String select) {
-        if (select == null || select.isBlank() || select.strip().equals("*")) {
-            return doc.copy();
-        }
-        JsonObject out = new JsonObject();
-        for (String f : select.split(",")) {
-            if (doc.containsKey(f.strip())) {
-                out.put(f.strip(), doc.getValue(f.strip()));
-            }
-        }
-        return out;
     }
 
     private static void json(HttpServerRequest req, int status, JsonObject body) {

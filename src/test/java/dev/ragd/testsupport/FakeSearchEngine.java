@@ -19,8 +19,7 @@ import java.util.regex.Pattern;
  * Hybrid: Reciprocal Rank Fusion of the two lists (k = 60), as the service fuses them. Semantic: a
  * deterministic stand-in for the semantic ranker (reranker score 0–4 from the share of query terms
  * in the configuration's content fields), with the best sentence as the caption and, when a
- * sentence holds most terms, an answer. Filters: {@code field eq|ne|gt|lt 'value'}, {@code and},
- * {@code or}, parentheses.
+ * sentence holds most terms, an answer. Filters: {@link FakeODataFilter}.
  */
 final class FakeSearchEngine {
 
@@ -37,111 +36,6 @@ final class FakeSearchEngine {
             out.add(m.group());
         }
         return out;
-    }
-
-    /**
-     * The documents that pass {@code filter} (null: all): OData's {@code field eq|ne 'literal'} (a
-     * doubled quote inside a literal is a quote), {@code and}, {@code or} and parentheses; anything
-     * else is an IllegalArgumentException, as the service answers 400 to a filter it cannot parse.
-     */
-    static List<JsonObject> filter(List<JsonObject> docs, String filter) {
-        if (filter == null || filter.isBlank()) {
-            return docs;
-        }
-        List<JsonObject> out = new ArrayList<>();
-        for (JsonObject d : docs) {
-            FilterParser p = new FilterParser(filter, d);
-            if (p.expression() && p.atEnd()) {
-                out.add(d);
-            }
-        }
-        return out;
-    }
-
-    /** A recursive-descent reader of the filter subset, evaluated against one document. */
-    private static final class FilterParser {
-        private static final Pattern TOKEN = Pattern.compile("\\s*(\\(|\\)|'(?:[^']|'')*'|[A-Za-z_][A-Za-z0-9_]*)");
-        private final List<String> tokens = new ArrayList<>();
-        private final JsonObject doc;
-        private int at;
-
-        FilterParser(String filter, JsonObject doc) {
-            this.doc = doc;
-            Matcher m = TOKEN.matcher(filter);
-            int end = 0;
-            while (m.lookingAt()) {
-                tokens.add(m.group(1));
-                end = m.end();
-                m.region(end, filter.length());
-            }
-            if (!filter.substring(end).isBlank()) {
-                throw new IllegalArgumentException("Invalid expression: unexpected text at position " + end + " of "
-                        + filter);
-            }
-        }
-
-        boolean atEnd() {
-            return at == tokens.size();
-        }
-
-        boolean expression() {
-            boolean v = term();
-            while (peek("and")) {
-                at++;
-                v &= term();
-            }
-            return v;
-        }
-
-        private boolean term() {
-            boolean v = factor();
-            while (peek("or")) {
-                at++;
-                v |= factor();
-            }
-            return v;
-        }
-
-        private boolean factor() {
-            if (peek("(")) {
-                at++;
-                boolean v = expression();
-                expect(")");
-                return v;
-            }
-            String field = next();
-            String op = next();
-            String literal = next();
-            if (!field.matches("[A-Za-z_]\\w*") || !List.of("eq", "ne", "gt", "lt").contains(op) || !literal.startsWith("'")) {
-                throw new IllegalArgumentException("Invalid expression: the fake supports field eq|ne|gt|lt 'value', got "
-                        + field + " " + op + " " + literal);
-            }
-            String value = literal.substring(1, literal.length() - 1).replace("''", "'");
-            String actual = String.valueOf(doc.getValue(field));
-            return switch (op) {
-                case "eq" -> value.equals(actual);
-                case "ne" -> !value.equals(actual);
-                case "gt" -> actual.compareTo(value) > 0;
-                default -> actual.compareTo(value) < 0;
-            };
-        }
-
-        private boolean peek(String t) {
-            return at < tokens.size() && tokens.get(at).equals(t);
-        }
-
-        private String next() {
-            if (at >= tokens.size()) {
-                throw new IllegalArgumentException("Invalid expression: it ends too early");
-            }
-            return tokens.get(at++);
-        }
-
-        private void expect(String t) {
-            if (!next().equals(t)) {
-                throw new IllegalArgumentException("Invalid expression: expected " + t);
-            }
-        }
     }
 
     static List<Hit> keyword(List<JsonObject> docs, List<String> fields, String search) {

@@ -36,10 +36,20 @@ public final class AzureSearch {
      */
     public static AzureSearchRetriever open(SearchConfig config, Embedder embedder, ChatObserver observer,
             TokenCredential credential) {
+        return open(config, false, embedder, observer, credential);
+    }
+
+    /**
+     * As above; with {@code enforceAccess} ({@code RAGD_ENFORCE_ACCESS=true}) the index must also hold
+     * the access-list fields every search is then filtered by.
+     */
+    public static AzureSearchRetriever open(SearchConfig config, boolean enforceAccess, Embedder embedder,
+            ChatObserver observer, TokenCredential credential) {
         AzureSearchClients clients = new AzureSearchClients(config, credential);
         Duration timeout = Duration.ofMillis(config.budgetMs());
         SearchIndex index = read(clients, config, timeout);
-        String semantic = index == null ? config.semanticConfig() : IndexCheck.check(index, config, embedder);
+        String semantic = index == null ? config.semanticConfig()
+                : IndexCheck.check(index, config, embedder, enforceAccess);
         Set<String> ragdFields = new HashSet<>();
         if (index != null) {
             index.getFields().forEach(f -> ragdFields.add(f.getName()));
@@ -49,6 +59,7 @@ public final class AzureSearch {
                 observer, ragdFields);
         log.atInfo().addKeyValue("endpoint", config.endpoint()).addKeyValue("index", config.index())
                 .addKeyValue("mode", config.mode()).addKeyValue("auth", config.auth())
+                .addKeyValue("enforce_access", enforceAccess)
                 .addKeyValue("api_version", AzureSearchClients.API_VERSION.getVersion())
                 .log("retriever: Azure AI Search");
         return retriever;
@@ -66,6 +77,7 @@ public final class AzureSearch {
             }
             if (status == 403 && answersSearches(clients, config, timeout)) {
                 // A query key may search but not read index definitions.
+                // Unchecked access fields still fail closed: a filter on a missing field is a 400, not a leak.
                 log.atWarn().addKeyValue("index", config.index()).log("Azure AI Search: this key may search but not"
                         + " read the index definition (a query key?): the RAGD_SEARCH_* fields are not checked");
                 return null;

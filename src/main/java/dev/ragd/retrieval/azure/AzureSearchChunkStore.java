@@ -17,6 +17,7 @@ import dev.ragd.retrieval.ChunkStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -106,7 +107,29 @@ public final class AzureSearchChunkStore implements ChunkStore {
                     .log("Azure AI Search: index created");
             return;
         }
+        addAccessFields(indexes, existing);
         RagdIndexSchema.checkWritable(existing, config, dimension);
+    }
+
+    /**
+     * Adds the access-list fields to an index ragd made before it had them. Adding fields is a change
+     * the service allows on an index in use; every chunk ragd writes carries both lists.
+     */
+    private void addAccessFields(SearchIndexClient indexes, SearchIndex existing) {
+        Set<String> have = new HashSet<>();
+        existing.getFields().forEach(f -> have.add(f.getName()));
+        List<String> added = new ArrayList<>();
+        for (var f : RagdIndexSchema.accessFields(config)) {
+            if (!have.contains(f.getName()) && have.contains(RagdIndexSchema.CONTENT_HASH)) {
+                existing.getFields().add(f);
+                added.add(f.getName());
+            }
+        }
+        if (!added.isEmpty()) {
+            indexes.createOrUpdateIndex(existing);
+            log.atInfo().addKeyValue("index", config.index()).addKeyValue("fields", added)
+                    .log("Azure AI Search: access-list fields added to the index");
+        }
     }
 
     /** Reads every stored chunk's document and hash, a page at a time, in key order. */
@@ -165,6 +188,9 @@ public final class AzureSearchChunkStore implements ChunkStore {
             }
             d.put(RagdIndexSchema.content(config), c.text());
             d.put(config.vectorField(), RagdIndexSchema.floats(c.vector()));
+            // Always written, empty too: a merge must clear a list the document no longer has.
+            d.put(config.accessUsersField(), c.allowedUsers());
+            d.put(config.accessGroupsField(), c.allowedGroups());
             pending.add(new Action(docId, key, d));
             now.add(key);
             hashes.put(docId, c.contentHash());

@@ -14,6 +14,7 @@ import com.azure.search.documents.models.QueryType;
 import com.azure.search.documents.models.SearchOptions;
 import com.azure.search.documents.models.SearchResult;
 import com.azure.search.documents.models.SemanticSearchOptions;
+import com.azure.search.documents.models.VectorFilterMode;
 import com.azure.search.documents.models.VectorQuery;
 import com.azure.search.documents.models.VectorSearchOptions;
 import com.azure.search.documents.models.VectorizableTextQuery;
@@ -39,7 +40,9 @@ import java.util.Set;
  * does by default: the question as search text plus a vector query on the vector field, {@code k}
  * and {@code top} both the top K, fused by the service (hybrid). Also keyword only, vector only, and
  * semantic (hybrid reranked by the semantic ranker; its captions, and answers where it gives them,
- * become the passages' text). Field names come from {@link SearchConfig}, so an existing index is
+ * become the passages' text). Filters ({@code RAGD_SEARCH_FILTER}, the client's, the caller's access
+ * lists) are one OData {@code $filter} ({@link ODataFilter}), applied before the vector query's
+ * nearest neighbours are chosen. Field names come from {@link SearchConfig}, so an existing index is
  * served as it is.
  *
  * <p>429 and 503 (and a service that does not answer) are retried after the service's
@@ -114,9 +117,6 @@ public final class AzureSearchRetriever implements Retriever {
 
     @Override
     public Retrieved search(String query, int topK, SearchFilter filter) {
-        if (filter.access() != null) { // RagdConfig refuses RAGD_ENFORCE_ACCESS with this retriever
-            throw new IllegalArgumentException(name() + " does not apply access lists yet");
-        }
         if (query == null || query.isBlank()) {
             return Retrieved.unmeasured(List.of());
         }
@@ -165,7 +165,7 @@ public final class AzureSearchRetriever implements Retriever {
 
     private SearchOptions options(String query, int topK, SearchFilter filter) {
         SearchOptions o = new SearchOptions().setTop(topK).setSelect(select);
-        String odata = ODataFilter.of(config.filter(), filter);
+        String odata = ODataFilter.of(config.filter(), filter, config.accessUsersField(), config.accessGroupsField());
         if (!odata.isEmpty()) {
             o.setFilter(odata);
         }
@@ -174,7 +174,9 @@ public final class AzureSearchRetriever implements Retriever {
                     ? new VectorizableTextQuery(query)
                     : new VectorizedQuery(RagdIndexSchema.floats(embedder.embedQuery(query)));
             vq.setFields(config.vectorField()).setKNearestNeighborsCount(topK);
-            o.setVectorSearchOptions(new VectorSearchOptions().setQueries(vq));
+            // Filter first, then take the k nearest: filtering the k nearest afterwards could leave
+            // fewer than k, or none, of the passages the caller may see.
+            o.setVectorSearchOptions(new VectorSearchOptions().setQueries(vq).setFilterMode(VectorFilterMode.PRE_FILTER));
         }
         if ("semantic".equals(config.mode())) {
             SemanticSearchOptions s = new SemanticSearchOptions()

@@ -16,7 +16,8 @@ import java.util.Map;
  * Checks at startup that an index can serve the configured searches: every field the
  * {@code RAGD_SEARCH_*} settings name exists with a usable type, the vector field's dimension is
  * the embedder's, the index has a vectorizer for {@code RAGD_SEARCH_VECTORIZE=service} and a
- * semantic configuration for {@code RAGD_SEARCH_MODE=semantic}. Each failure is a
+ * semantic configuration for {@code RAGD_SEARCH_MODE=semantic}, and filterable string-collection
+ * access-list fields for {@code RAGD_ENFORCE_ACCESS=true}. Each failure is a
  * {@link ConfigException} naming the setting and what the index has instead.
  */
 final class IndexCheck {
@@ -29,6 +30,11 @@ final class IndexCheck {
      * string when the mode is not semantic.
      */
     static String check(SearchIndex index, SearchConfig config, Embedder embedder) {
+        return check(index, config, embedder, false);
+    }
+
+    /** @param enforceAccess searches carry the caller's access ({@code RAGD_ENFORCE_ACCESS}) */
+    static String check(SearchIndex index, SearchConfig config, Embedder embedder, boolean enforceAccess) {
         Map<String, SearchField> fields = new HashMap<>();
         for (SearchField f : index.getFields()) {
             fields.put(f.getName(), f);
@@ -54,6 +60,10 @@ final class IndexCheck {
                 throw new ConfigException("RAGD_SEARCH_CLIENT_FILTERS names " + name + ", which is not filterable" + where);
             }
         }
+        if (enforceAccess) {
+            access(fields, config.accessUsersField(), "RAGD_SEARCH_ACCESS_USERS_FIELD", where);
+            access(fields, config.accessGroupsField(), "RAGD_SEARCH_ACCESS_GROUPS_FIELD", where);
+        }
         if (config.usesVectors()) {
             vector(index, field(fields, config.vectorField(), "RAGD_SEARCH_VECTOR_FIELD", where), config, embedder);
         }
@@ -66,6 +76,21 @@ final class IndexCheck {
             throw new ConfigException(setting + " names " + name + ", which is not a field" + where);
         }
         return f;
+    }
+
+    private static void access(Map<String, SearchField> fields, String name, String setting, String where) {
+        SearchField f = fields.get(name);
+        String fix = " (RAGD_ENFORCE_ACCESS=true filters every search by it; ragd ingest adds it to an index it made,"
+                + " or set " + setting + " to the index's own field)";
+        if (f == null) {
+            throw new ConfigException(setting + " names " + name + ", which is not a field" + where + fix);
+        }
+        if (!SearchFieldDataType.collection(SearchFieldDataType.STRING).equals(f.getType())
+                || !Boolean.TRUE.equals(f.isFilterable())) {
+            throw new ConfigException(setting + " names " + name + ", of type " + f.getType()
+                    + (Boolean.TRUE.equals(f.isFilterable()) ? "" : ", not filterable")
+                    + "; an access list must be a filterable Collection(Edm.String)" + where);
+        }
     }
 
     private static void vector(SearchIndex index, SearchField f, SearchConfig config, Embedder embedder) {

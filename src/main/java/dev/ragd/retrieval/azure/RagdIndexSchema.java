@@ -61,6 +61,7 @@ final class RagdIndexSchema {
                 new SearchField(CHUNK_ID, SearchFieldDataType.STRING),
                 new SearchField(URL, SearchFieldDataType.STRING),
                 new SearchField(CONTENT_HASH, SearchFieldDataType.STRING).setFilterable(true)));
+        fields.addAll(accessFields(config));
         if (!config.titleField().isEmpty()) {
             fields.add(new SearchField(config.titleField(), SearchFieldDataType.STRING).setSearchable(true));
         }
@@ -80,6 +81,19 @@ final class RagdIndexSchema {
                         .setProfiles(new VectorSearchProfile(PROFILE, ALGORITHM)))
                 .setSemanticSearch(new SemanticSearch().setDefaultConfigurationName(SEMANTIC)
                         .setConfigurations(List.of(new SemanticConfiguration(SEMANTIC, prioritized))));
+    }
+
+    /**
+     * The access lists ({@code RAGD_SEARCH_ACCESS_USERS_FIELD}, {@code RAGD_SEARCH_ACCESS_GROUPS_FIELD}):
+     * filterable string collections, not searchable (ids are matched exactly, never as words).
+     */
+    static List<SearchField> accessFields(SearchConfig config) {
+        return List.of(accessField(config.accessUsersField()), accessField(config.accessGroupsField()));
+    }
+
+    private static SearchField accessField(String name) {
+        return new SearchField(name, SearchFieldDataType.collection(SearchFieldDataType.STRING)).setFilterable(true)
+                .setSearchable(false).setFacetable(false).setSortable(false);
     }
 
     /** The field ingestion writes a chunk's text to: the first content field. */

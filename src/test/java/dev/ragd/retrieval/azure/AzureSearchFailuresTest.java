@@ -152,6 +152,20 @@ class AzureSearchFailuresTest {
     }
 
     @Test
+    void enforcingAccessListsNeedsFilterableStringCollectionsInTheIndex() {
+        assertThatThrownBy(() -> AzureSearch.open(AzureSearchRetrieverTest.config(search, "docs", Map.of()), true,
+                embedder, observer, null)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("RAGD_SEARCH_ACCESS_USERS_FIELD names allowed_users, which is not a field");
+        assertThatThrownBy(() -> AzureSearch.open(AzureSearchRetrieverTest.config(search, "docs", Map.of(
+                "RAGD_SEARCH_ACCESS_USERS_FIELD", "category", "RAGD_SEARCH_ACCESS_GROUPS_FIELD", "category")), true,
+                embedder, observer, null)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("RAGD_SEARCH_ACCESS_USERS_FIELD names category, of type Edm.String")
+                .hasMessageContaining("must be a filterable Collection(Edm.String)");
+        assertThat(open(Map.of()).retrieve("kettle", 3)).as("without RAGD_ENFORCE_ACCESS the index serves as it is")
+                .hasSize(1);
+    }
+
+    @Test
     void aQueryKeyThatMayNotReadTheIndexDefinitionStillServes() {
         search.acceptQueryKey("query-key");
 

@@ -75,7 +75,13 @@ class AzureSearchIngestTest {
         JsonObject def = search.definition("ragd-docs");
         Map<String, JsonObject> fields = new java.util.HashMap<>();
         def.getJsonArray("fields").forEach(f -> fields.put(((JsonObject) f).getString("name"), (JsonObject) f));
-        assertThat(fields).containsOnlyKeys("id", "doc_id", "chunk_id", "url", "content_hash", "title", "content", "vector");
+        assertThat(fields).containsOnlyKeys("id", "doc_id", "chunk_id", "url", "content_hash", "allowed_users",
+                "allowed_groups", "title", "content", "vector");
+        for (String acl : List.of("allowed_users", "allowed_groups")) {
+            assertThat(fields.get(acl).getString("type")).isEqualTo("Collection(Edm.String)");
+            assertThat(fields.get(acl).getBoolean("filterable")).isTrue();
+            assertThat(fields.get(acl).getBoolean("searchable")).isFalse();
+        }
         assertThat(fields.get("id").getBoolean("key")).isTrue();
         assertThat(fields.get("id").getBoolean("sortable")).isTrue();
         assertThat(fields.get("doc_id").getBoolean("filterable")).isTrue();
@@ -177,5 +183,30 @@ class AzureSearchIngestTest {
         assertThat(hits.getFirst().chunkId()).startsWith("manual#");
         assertThat(hits.getFirst().url()).isEqualTo("https://example.org/manual");
         assertThat(hits.getFirst().title()).isEqualTo("Title of manual");
+    }
+
+    @Test
+    void anIndexRagdMadeBeforeAccessListsGainsTheFieldsAndEveryChunkCarriesItsLists() {
+        store(10).close();
+        JsonObject older = search.definition("ragd-docs").copy();
+        older.put("fields", new io.vertx.core.json.JsonArray(older.getJsonArray("fields").stream()
+                .filter(f -> !((JsonObject) f).getString("name").startsWith("allowed_")).toList()));
+        search.index(older);
+
+        ingest(store(10), new SourceDocument("a", "A", "A page for sales.", null, false, List.of("alice"),
+                List.of("sales", "eng")), doc("b", "A page for nobody in particular."));
+
+        assertThat(search.requests).extracting(FakeAzureSearch.Request::method).contains("PUT");
+        assertThat(search.definition("ragd-docs").getJsonArray("fields").stream()
+                .map(f -> ((JsonObject) f).getString("name"))).contains("allowed_users", "allowed_groups");
+        JsonObject a = search.stored("ragd-docs").get(RagdIndexSchema.key("a#0"));
+        assertThat(a.getJsonArray("allowed_users").getList()).containsExactly("alice");
+        assertThat(a.getJsonArray("allowed_groups").getList()).containsExactly("sales", "eng");
+        assertThat(search.stored("ragd-docs").get(RagdIndexSchema.key("b#0")).getJsonArray("allowed_groups")).isEmpty();
+
+        ingest(store(10), new SourceDocument("a", "A", "A page for sales.", null, false, List.of(), List.of("sales")));
+        a = search.stored("ragd-docs").get(RagdIndexSchema.key("a#0"));
+        assertThat(a.getJsonArray("allowed_users")).as("a list the document no longer has is cleared").isEmpty();
+        assertThat(a.getJsonArray("allowed_groups").getList()).containsExactly("sales");
     }
 }
