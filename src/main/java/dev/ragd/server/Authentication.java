@@ -4,6 +4,7 @@ import dev.ragd.auth.AuthException;
 import dev.ragd.auth.Authenticator;
 import dev.ragd.auth.Identity;
 import dev.ragd.auth.Ticket;
+import dev.ragd.auth.TicketAllowance;
 import dev.ragd.auth.TicketStore;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ErrorCodes;
@@ -34,12 +35,14 @@ final class Authentication {
     private final Authenticator authenticator;
     private final TicketStore tickets;
     private final long ticketTtlMs;
+    private final TicketAllowance allowance;
 
     /** @param authenticator {@code null} for {@code RAGD_AUTH=none} */
     Authentication(Authenticator authenticator, TicketStore tickets, long ticketTtlMs) {
         this.authenticator = authenticator;
         this.tickets = tickets;
         this.ticketTtlMs = ticketTtlMs;
+        this.allowance = new TicketAllowance(TicketAllowance.PER_WINDOW, ticketTtlMs, System::currentTimeMillis);
     }
 
     static Authentication none() {
@@ -57,6 +60,11 @@ final class Authentication {
 
     TicketStore tickets() {
         return tickets;
+    }
+
+    /** How many tickets each identity may still be issued on this replica. */
+    TicketAllowance ticketAllowance() {
+        return allowance;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.ragd.server;
 
 import dev.ragd.auth.Identity;
 import dev.ragd.auth.Ticket;
+import dev.ragd.auth.TicketAllowance;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ErrorCodes;
 import io.vertx.core.Handler;
@@ -14,7 +15,8 @@ import java.util.Base64;
  * {@code POST /v1/ws-ticket}: trades the caller's credential (checked by {@link Admission} like any
  * {@code /v1/} request) for a single-use ticket that opens one WebSocket within its time to live,
  * as the subprotocol {@code ticket.<ticket>}. The ticket is bound to the page origin that asked
- * for it: a page of another site that somehow learns it still cannot open a socket with it.
+ * for it: a page of another site that somehow learns it still cannot open a socket with it. An
+ * identity asking for more than its {@link TicketAllowance} gets a retryable {@code quota_exceeded}.
  */
 final class WsTickets implements Handler<RoutingContext> {
 
@@ -33,6 +35,13 @@ final class WsTickets implements Handler<RoutingContext> {
         if (!authentication.required() || identity == null || !identity.authenticated()) {
             HttpChat.sendError(ctx.response(), ChatError.of(ErrorCodes.BAD_REQUEST,
                     "this server needs no credential (RAGD_AUTH=none), so it issues no tickets", false));
+            return;
+        }
+        long wait = authentication.ticketAllowance().take(identity.user());
+        if (wait > 0) {
+            HttpChat.sendError(ctx.response(), new ChatError(ErrorCodes.QUOTA_EXCEEDED, "more than "
+                    + TicketAllowance.PER_WINDOW + " WebSocket tickets asked for within " + authentication.ticketTtlMs()
+                    + " ms by " + identity.user() + "; use the ones issued, or wait", true, wait));
             return;
         }
         byte[] bytes = new byte[32];

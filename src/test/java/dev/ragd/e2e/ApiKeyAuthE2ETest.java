@@ -167,6 +167,25 @@ class ApiKeyAuthE2ETest {
     }
 
     @Test
+    void oneKeyAskingForTicketsBeyondItsAllowanceIsToldToWaitAndOthersStillGetTheirs() throws Exception {
+        String bob = "Bearer sk-bob-77aa01bb22cc33dd";
+        HttpResponse<String> last = null;
+        int issued = 0;
+        for (int i = 0; i < 30 && (last == null || last.statusCode() == 200); i++) {
+            last = post("/v1/ws-ticket", "", "authorization", bob);
+            issued += last.statusCode() == 200 ? 1 : 0;
+        }
+        assertThat(issued).isEqualTo(dev.ragd.auth.TicketAllowance.PER_WINDOW);
+        assertThat(last.statusCode()).isEqualTo(429);
+        assertThat(code(last)).isEqualTo("quota_exceeded");
+        assertThat(message(last)).contains("WebSocket tickets").contains("bob");
+        assertThat(new JsonObject(last.body()).getJsonObject("error").getLong("retry_after_ms")).isPositive();
+        assertThat(last.headers().firstValue("retry-after")).isPresent();
+
+        assertThat(post("/v1/ws-ticket", "", "authorization", "Bearer " + KEY).statusCode()).as("alice").isEqualTo(200);
+    }
+
+    @Test
     void neitherKeysNorTicketsAreEverLogged() throws Exception {
         List<String> secrets = new ArrayList<>(List.of(KEY, "sk-bob-77aa01bb22cc33dd"));
         try (RecordedLog log = RecordedLog.start()) {
