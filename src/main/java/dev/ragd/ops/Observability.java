@@ -111,6 +111,10 @@ public final class Observability implements AutoCloseable {
         m.gauge("ragd.connections.open", "Open TCP connections", server::openConnections);
         m.counter("ragd.connections.refused", "Connections refused over RAGD_MAX_CONNECTIONS_PER_IP since start",
                 server::refusedConnections);
+        for (String code : RagdServer.refusalCodes()) {
+            m.counter("ragd.requests.refused", "Requests and WebSocket handshakes refused before any route, by error code",
+                    () -> server.refusedRequests(code), "code", code);
+        }
         for (String protocol : List.of(RequestOrigin.WS_BOOK, RequestOrigin.WS_NATIVE)) {
             m.gauge("ragd.websockets.open", "Open WebSockets", () -> server.openWebSockets(protocol), "protocol", protocol);
         }

@@ -37,14 +37,16 @@ final class Admission {
 
     private final List<AdmissionCheck> checks;
     private final Authentication authentication;
+    private final RefusalCounts refused;
 
-    Admission(List<AdmissionCheck> checks, Authentication authentication) {
+    Admission(List<AdmissionCheck> checks, Authentication authentication, RefusalCounts refused) {
         this.checks = List.copyOf(checks);
         this.authentication = authentication;
+        this.refused = refused;
     }
 
     Admission(List<AdmissionCheck> checks) {
-        this(checks, Authentication.none());
+        this(checks, Authentication.none(), new RefusalCounts());
     }
 
     /** The first refusal of any check, or {@code null}. */
@@ -58,7 +60,8 @@ final class Admission {
         return null;
     }
 
-    private static ChatError logged(AdmissionRequest request, ChatError refusal) {
+    private ChatError logged(AdmissionRequest request, ChatError refusal) {
+        refused.count(refusal.code());
         // The message names the problem, never a credential; the path carries no query string.
         log.atDebug().addKeyValue("path", request.path()).addKeyValue("code", refusal.code()).log(refusal.message());
         return refusal;

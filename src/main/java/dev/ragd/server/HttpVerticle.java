@@ -67,7 +67,7 @@ final class HttpVerticle extends VerticleBase {
      */
     HttpVerticle(ChatPipeline pipeline, ServerSettings settings, int port, BooleanSupplier ready,
                  Map<String, ReadinessCheck> checks, List<Endpoint> endpoints, ConnectionLimiter perAddress,
-                 OpenSockets sockets, Authentication authentication) {
+                 OpenSockets sockets, Authentication authentication, RefusalCounts refused) {
         this.sockets = sockets;
         this.authentication = authentication;
         this.endpoints = endpoints;
@@ -80,7 +80,7 @@ final class HttpVerticle extends VerticleBase {
         this.perAddress = perAddress;
         ReadinessCheck warmup = checks.get("warmup");
         this.admission = new Admission(warmup == null ? List.of(new CrossSiteGuard(edge))
-                : List.of(new CrossSiteGuard(edge), new WarmingGuard(warmup)), authentication);
+                : List.of(new CrossSiteGuard(edge), new WarmingGuard(warmup)), authentication, refused);
     }
 
     @Override

@@ -46,10 +46,13 @@ public final class RagdServer {
     private final AtomicBoolean ready;
     private final ConnectionLimiter connections;
     private final OpenSockets sockets;
+    private final RefusalCounts refused;
     private Future<Void> closing;
 
     private RagdServer(Vertx vertx, ChatPipeline pipeline, List<String> deployments, List<HttpVerticle> verticles,
-                       int port, AtomicBoolean ready, ConnectionLimiter connections, OpenSockets sockets) {
+                       int port, AtomicBoolean ready, ConnectionLimiter connections, OpenSockets sockets,
+                       RefusalCounts refused) {
+        this.refused = refused;
         this.connections = connections;
         this.sockets = sockets;
         this.vertx = vertx;
@@ -92,14 +95,15 @@ public final class RagdServer {
         // One count for the whole server: the instances share the port, a client's connections spread over them.
         ConnectionLimiter perAddress = new ConnectionLimiter(settings.edge().maxConnectionsPerIp());
         OpenSockets sockets = new OpenSockets();
+        RefusalCounts refused = new RefusalCounts();
         return vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(pipeline, settings, bindPort, ready::get, new LinkedHashMap<>(checks),
-                    List.copyOf(endpoints), perAddress, sockets, authentication);
+                    List.copyOf(endpoints), perAddress, sockets, authentication, refused);
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(instances)).map(id -> {
             int port = verticles.getFirst().actualPort();
-            return new RagdServer(vertx, pipeline, List.of(id), List.copyOf(verticles), port, ready, perAddress, sockets);
+            return new RagdServer(vertx, pipeline, List.of(id), List.copyOf(verticles), port, ready, perAddress, sockets, refused);
         }).onSuccess(s -> {
             ready.set(true);
             if (settings.edge().anyOrigin()) {
@@ -121,6 +125,16 @@ public final class RagdServer {
     /** Connections refused since start because their address held too many ({@code RAGD_MAX_CONNECTIONS_PER_IP}). */
     public long refusedConnections() {
         return connections.refusedTotal();
+    }
+
+    /** The error codes {@link #refusedRequests} counts, {@code other} last. */
+    public static List<String> refusalCodes() {
+        return RefusalCounts.CODES;
+    }
+
+    /** Requests (and WebSocket handshakes) refused at admission with {@code code} since start, for metrics. */
+    public long refusedRequests(String code) {
+        return refused.total(code);
     }
 
     /** Open WebSockets of {@code protocol} ({@code ws_book} or {@code ws_native}), for metrics. */

@@ -185,6 +185,25 @@ class ApiKeyAuthE2ETest {
         assertThat(post("/v1/ws-ticket", "", "authorization", "Bearer " + KEY).statusCode()).as("alice").isEqualTo(200);
     }
 
+    private double refusedUnauthorized() throws Exception {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(APP.get().baseUrl() + "metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = java.util.regex.Pattern.compile("(?m)^ragd_requests_refused_total\\{code=\"unauthorized\"} (\\S+)$")
+                .matcher(metrics);
+        assertThat(m.find()).as(metrics).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void refusedCredentialsAreCountedByCodeOnEveryProtocol() throws Exception {
+        double before = refusedUnauthorized();
+        post("/v1/chat", question("m-1"), "authorization", "Bearer not-a-key");
+        catchThrowable(() -> WsSession.connect(APP.get().clientVertx(), APP.get().port(),
+                new WebSocketConnectOptions().setURI("/v1/chat").addSubProtocol("bearer.not-a-key")));
+
+        assertThat(refusedUnauthorized()).isGreaterThanOrEqualTo(before + 2);
+    }
+
     @Test
     void neitherKeysNorTicketsAreEverLogged() throws Exception {
         List<String> secrets = new ArrayList<>(List.of(KEY, "sk-bob-77aa01bb22cc33dd"));

@@ -37,6 +37,7 @@ public final class Metrics implements AutoCloseable {
     private final OtlpMeterRegistry otlp;
     private final CompositeMeterRegistry registry = new CompositeMeterRegistry();
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final java.util.List<Object> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Metrics(ObservabilityConfig config) {
         this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -96,9 +97,12 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** A counter read on each scrape from a monotonic count kept elsewhere. */
-    public void counter(String name, String help, java.util.function.DoubleSupplier count) {
+    public void counter(String name, String help, java.util.function.DoubleSupplier count, String... tags) {
+        // A function counter holds its object weakly and, once that is collected, repeats its last
+        // value for ever: the supplier (often a lambda nothing else references) is kept here.
+        counted.add(count);
         io.micrometer.core.instrument.FunctionCounter.builder(name, count, java.util.function.DoubleSupplier::getAsDouble)
-                .description(help).register(registry);
+                .description(help).tags(tags).register(registry);
     }
 
     /** The Prometheus text of every meter. */
