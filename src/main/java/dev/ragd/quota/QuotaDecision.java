@@ -38,15 +38,15 @@ public record QuotaDecision(String permitId, String limit, long retryAfterMs, St
     }
 
     public static QuotaDecision overQuestions(int questionsPerMinute, long retryAfterMs) {
-        return refused(QUESTIONS_PER_MINUTE, retryAfterMs, questionsPerMinute + " questions per minute");
+        return refused(QUESTIONS_PER_MINUTE, retryAfterMs, plural(questionsPerMinute, "question") + " per minute");
     }
 
     public static QuotaDecision overTokens(long tokensPerMinute, long retryAfterMs) {
-        return refused(TOKENS_PER_MINUTE, retryAfterMs, tokensPerMinute + " model tokens per minute");
+        return refused(TOKENS_PER_MINUTE, retryAfterMs, plural(tokensPerMinute, "model token") + " per minute");
     }
 
     public static QuotaDecision overConcurrent(int maxConcurrent) {
-        return refused(CONCURRENT_ANSWERS, CONCURRENT_RETRY_MS, maxConcurrent + " answers at once");
+        return refused(CONCURRENT_ANSWERS, CONCURRENT_RETRY_MS, plural(maxConcurrent, "answer") + " at once");
     }
 
     /** A refusal of {@code limit} as a store reported it; the message is built from {@code limits}. */
@@ -63,9 +63,13 @@ public record QuotaDecision(String permitId, String limit, long retryAfterMs, St
         long wait = Math.max(1, retryAfterMs);
         // tenths of a second rounded up: "retry in 0.0 s" would invite an immediate, refused retry
         long tenths = (wait + 99) / 100;
-        String message = String.format(Locale.ROOT, "over %s for this user; retry in %d.%d s",
+        String message = String.format(Locale.ROOT, "over the limit of %s for this caller; retry in %d.%d s",
                 what, tenths / 10, tenths % 10);
         return new QuotaDecision(null, limit, wait, message);
+    }
+
+    private static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     public boolean isGranted() {

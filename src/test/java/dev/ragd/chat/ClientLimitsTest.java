@@ -66,7 +66,7 @@ class ClientLimitsTest {
         RecordingEvents second = run(p, alice, question());
         ChatError refused = second.failed.get(10, TimeUnit.SECONDS);
         assertThat(refused.code()).isEqualTo(ErrorCodes.QUOTA_EXCEEDED);
-        assertThat(refused.message()).contains("1 answers at once").doesNotContain("alice");
+        assertThat(refused.message()).contains("the limit of 1 answer at once").doesNotContain("alice");
         assertThat(refused.retryable()).isTrue();
         assertThat(refused.retryAfterMs()).isPositive();
 

@@ -56,7 +56,7 @@ abstract class QuotaStoreContract {
         assertThat(refused.isGranted()).isFalse();
         assertThat(refused.limit()).isEqualTo(QuotaDecision.QUESTIONS_PER_MINUTE);
         assertThat(refused.retryAfterMs()).isBetween(1L, 1000L); // the next question refills in 1 s
-        assertThat(refused.message()).startsWith("over 60 questions per minute for this user; retry in ");
+        assertThat(refused.message()).startsWith("over the limit of 60 questions per minute for this caller; retry in ");
 
         advance(refused.retryAfterMs() / 2);
         QuotaDecision stillRefused = acquire(key, limits);
@@ -77,7 +77,7 @@ abstract class QuotaStoreContract {
         QuotaDecision refused = acquire(key, limits);
         assertThat(refused.limit()).isEqualTo(QuotaDecision.TOKENS_PER_MINUTE);
         assertThat(refused.retryAfterMs()).isBetween(1L, 1000L);
-        assertThat(refused.message()).startsWith("over 600 model tokens per minute for this user; retry in ");
+        assertThat(refused.message()).startsWith("over the limit of 600 model tokens per minute for this caller; retry in ");
 
         advance(refused.retryAfterMs());
         assertThat(acquire(key, limits).isGranted()).isTrue();
@@ -108,7 +108,7 @@ abstract class QuotaStoreContract {
         QuotaDecision refused = acquire(key, limits);
         assertThat(refused.limit()).isEqualTo(QuotaDecision.CONCURRENT_ANSWERS);
         assertThat(refused.retryAfterMs()).isEqualTo(QuotaDecision.CONCURRENT_RETRY_MS);
-        assertThat(refused.message()).isEqualTo("over 2 answers at once for this user; retry in 1.0 s");
+        assertThat(refused.message()).isEqualTo("over the limit of 2 answers at once for this caller; retry in 1.0 s");
 
         release(key, a, 0, limits);
         assertThat(acquire(key, limits).isGranted()).isTrue();
