@@ -21,6 +21,7 @@
     form: document.getElementById('ask'),
     question: document.getElementById('question'),
     send: document.getElementById('send'),
+    stop: document.getElementById('stop'),
   };
 
   const history = [];          // completed turns, oldest first: {role, content}
@@ -216,6 +217,24 @@
   function setBusy(busy) {
     el.send.disabled = busy;
     el.send.textContent = busy ? 'Answering…' : 'Send';
+    el.stop.hidden = !busy;
+    el.stop.disabled = false;
+  }
+
+  // Stops every answer in flight: the server ends each with status "stopped", keeping what was said.
+  function stopAnswers() {
+    el.stop.disabled = true;
+    for (const id of turns.keys()) {
+      const queued = outbox.findIndex((f) => f.id === id && !f.type);
+      if (queued >= 0) {
+        outbox.splice(queued, 1); // never sent: nothing to stop
+        const turn = turns.get(id);
+        turn.answer.replaceChildren(make('span', 'waiting', 'Stopped before it was sent.'));
+        finish(turn);
+      } else {
+        sendFrame({ type: 'stop', id });
+      }
+    }
   }
 
   function createTurn(id, question) {
@@ -340,6 +359,10 @@
     const wasNearBottom = nearBottom();
     renderAnswer(turn);
     renderMeta(turn, frame);
+    if (frame.status === 'stopped') {
+      turn.meta.textContent = `stopped · ${turn.meta.textContent}`;
+      if (!turn.text) turn.answer.replaceChildren(make('span', 'waiting', 'Stopped before the answer began.'));
+    }
     history.push({ role: 'user', content: turn.question }, { role: 'assistant', content: turn.text });
     finish(turn);
     keepInView(wasNearBottom);
@@ -377,7 +400,8 @@
   function handleFrame(frame) {
     const turn = turns.get(frame.id);
     if (!turn) {
-      if (frame.type === 'error') showNotice(`Error: ${frame.message || 'request failed'}${frame.code ? ` (${frame.code})` : ''}`);
+      // not_found: a stop that crossed its answer's end; nothing to show
+      if (frame.type === 'error' && frame.code !== 'not_found') showNotice(`Error: ${frame.message || 'request failed'}${frame.code ? ` (${frame.code})` : ''}`);
       return;
     }
     const wasNearBottom = nearBottom();
@@ -458,6 +482,8 @@
       el.form.requestSubmit();
     }
   });
+
+  el.stop.addEventListener('click', stopAnswers);
 
   window.addEventListener('online', reconnectNow);
   document.addEventListener('visibilitychange', () => {

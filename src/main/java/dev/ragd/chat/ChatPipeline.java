@@ -53,6 +53,7 @@ public final class ChatPipeline {
     private volatile RunParts shared;
     private volatile boolean accepting = true;
     private final Set<Future<Void>> running = ConcurrentHashMap.newKeySet();
+    private final RunningAnswers answers = new RunningAnswers();
     private final AtomicInteger active = new AtomicInteger();
     private final FairUse fairUse;
 
@@ -139,18 +140,19 @@ public final class ChatPipeline {
             return ChatHandle.DONE;
         }
         ChatRequest admitted = request;
+        String owner = origin.identity() != null && origin.identity().authenticated() ? origin.identity().user() : null;
         if (fairUse.applies(origin.identity())) {
             return fairUse.gate(origin.identity(), context,
-                    () -> start(run, context, admitted, logId, question, recent, q, events, info),
+                    () -> start(run, context, admitted, logId, owner, question, recent, q, events, info),
                     error -> refuse(info, events, error, "quota"));
         }
-        ChatRun started = start(run, context, admitted, logId, question, recent, q, events, info);
+        ChatRun started = start(run, context, admitted, logId, owner, question, recent, q, events, info);
         return started == null ? ChatHandle.DONE : started;
     }
 
     /** Admits a checked request under the replica's cap and starts it; {@code null} when it was refused as busy. */
-    private ChatRun start(RunParts run, Context context, ChatRequest request, String logId, String question,
-            List<Message> recent, int q, ChatEvents events, RequestInfo info) {
+    private ChatRun start(RunParts run, Context context, ChatRequest request, String logId, String owner,
+            String question, List<Message> recent, int q, ChatEvents events, RequestInfo info) {
         if (!admit()) {
             refuse(info, events, ClientErrors.busy(null), "active=" + active.get() + " max=" + maxConcurrentGenerations());
             return null;
@@ -166,12 +168,23 @@ public final class ChatPipeline {
         }
         Future<Void> finished = chat.finished();
         running.add(finished);
+        answers.add(logId, owner, chat);
         finished.onComplete(ar -> {
+            answers.remove(logId);
             running.remove(finished);
             active.decrementAndGet();
         });
         chat.start();
         return chat;
+    }
+
+    /**
+     * Stops the answer with chat-log id {@code logId} if this replica is generating it and
+     * {@code caller} (the authenticated user, or {@code null}) may stop it: see {@link ChatHandle#stop()}.
+     * The client that asked gets its end with status {@code stopped}.
+     */
+    public boolean stop(String logId, String caller) {
+        return answers.stop(logId, caller);
     }
 
     /** Why the client's filter is refused (a field not in {@code RAGD_SEARCH_CLIENT_FILTERS}), or {@code null}. */

@@ -49,6 +49,7 @@ final class ChatRun implements ChatHandle {
 
     private Phase phase = Phase.NEW;
     private boolean cancelled;
+    private boolean stopped;
     private boolean paused;
     private List<Passage> passages = List.of();
     private List<SearchResult> searches = List.of();
@@ -116,8 +117,8 @@ final class ChatRun implements ChatHandle {
         boolean standalone = history.isEmpty() || !found.queries().equals(List.of(question));
         boolean relevant = !standalone || found.relevant(shared.settings().minRelevance());
         observer.retrieved(found.report(retrievalMs, relevant));
-        if (cancelled) {
-            finish(ChatRecord.Status.cancelled, Usage.NONE);
+        if (cancelled || stopped) {
+            finish(cancelled ? ChatRecord.Status.cancelled : ChatRecord.Status.stopped, Usage.NONE);
             return;
         }
         if (!relevant) {
@@ -213,6 +214,28 @@ final class ChatRun implements ChatHandle {
         }
     }
 
+    @Override
+    public void stop() {
+        if (Vertx.currentContext() != context) {
+            context.runOnContext(v -> stop());
+            return;
+        }
+        if (cancelled || stopped || phase == Phase.FINISHING || phase == Phase.DONE) {
+            return;
+        }
+        stopped = true;
+        try {
+            if (phase == Phase.GENERATING) {
+                stream.cancel();
+                observer.answered(elapsedMs(), "stopped", tokens, null);
+                finish(ChatRecord.Status.stopped, Usage.NONE); // flushes the coalesced tokens first
+            }
+            // NEW, RETRIEVING: retrieved() ends it when the search returns, so the record keeps the results.
+        } catch (RuntimeException e) {
+            guard.trip(e);
+        }
+    }
+
     private void fail(ChatError error) {
         errorCode = error.code();
         writeRecord(ChatRecord.Status.failed, Usage.NONE).onComplete(ar -> lastStep(() -> {
@@ -235,7 +258,7 @@ final class ChatRun implements ChatHandle {
                     events.onEnd(new EndInfo(logId, answer.toString(), passages, timings(usage),
                             shared.parts().generator().model(), shared.parts().generator().isLanguageModel(),
                             shared.parts().retriever().name(),
-                            ar.result() == WriteOutcome.QUEUED ? "queued" : "stored"));
+                            ar.result() == WriteOutcome.QUEUED ? "queued" : "stored", status.name()));
                 }
             }
         }));
@@ -262,7 +285,8 @@ final class ChatRun implements ChatHandle {
 
     /** How the run ended, for the observer: told once, after the client was told. */
     private RunEnd end() {
-        String outcome = cancelled ? "cancelled" : errorCode != null ? "failed" : notFound ? "not_found" : "completed";
+        String outcome = cancelled ? "cancelled" : errorCode != null ? "failed" : notFound ? "not_found"
+                : stopped ? "stopped" : "completed";
         Timings t = timings(lastUsage);
         return new RunEnd(outcome, cancelled ? null : errorCode, tokens, t.promptTokens(), t.completionTokens(),
                 t.retrievalMs(), t.firstTokenMs(), t.totalMs());

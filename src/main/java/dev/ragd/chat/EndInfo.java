@@ -16,9 +16,11 @@ import java.util.List;
  * @param retriever     the retriever's name, e.g. {@code lucene-hybrid}
  * @param logged        {@code stored} (the record is durable in the store) or {@code queued} (the
  *                      store is down; a retry queue in this replica holds the record)
+ * @param status        {@code completed}, or {@code stopped} when the client stopped it (the answer is
+ *                      then what was generated until then)
  */
 public record EndInfo(String logId, String answer, List<Passage> sources, Timings timings, String model,
-        boolean languageModel, String retriever, String logged) {
+        boolean languageModel, String retriever, String logged, String status) {
     public EndInfo {
         sources = List.copyOf(sources);
     }

@@ -57,6 +57,8 @@ public final class ErrorCodes {
     public static final String HISTORY_TOO_LONG = "history_too_long";
     /** A bug or an unexpected failure. */
     public static final String INTERNAL_ERROR = "internal_error";
+    /** No such answer (running, or to act on) for this caller: a stop for one that ended or is elsewhere. */
+    public static final String NOT_FOUND = "not_found";
 
     /** The message shown for a question over the limit (the book's wording). */
     public static final String TOO_LONG_MESSAGE = "Sorry, your question is too long.";

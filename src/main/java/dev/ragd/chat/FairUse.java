@@ -88,12 +88,24 @@ final class FairUse {
     /** A request waiting for its permit: a cancel now means it never starts. */
     private static final class Pending implements ChatHandle {
         private volatile boolean cancelled;
+        private volatile boolean stopped;
         private volatile ChatHandle run;
 
         void started(ChatHandle handle) {
             run = handle;
             if (cancelled && handle != null) {
                 handle.cancel();
+            } else if (stopped && handle != null) {
+                handle.stop();
+            }
+        }
+
+        @Override
+        public void stop() {
+            stopped = true;
+            ChatHandle h = run;
+            if (h != null) {
+                h.stop();
             }
         }
 

@@ -34,7 +34,8 @@ public record ChatRecord(
         int completionTokens,
         String traceId) {
 
-    public enum Status { completed, cancelled, failed }
+    /** {@code stopped}: the client asked to stop (the partial answer is kept); {@code cancelled}: it went away. */
+    public enum Status { completed, stopped, cancelled, failed }
 
     public ChatRecord {
         agentsSearchResults = List.copyOf(agentsSearchResults);

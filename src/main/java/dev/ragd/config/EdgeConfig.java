@@ -26,14 +26,20 @@ import java.util.Map;
  *                            own host (always allowed); {@code ["*"]} means any
  * @param allowedHosts        {@code RAGD_ALLOWED_HOSTS}: host names (without port) the {@code Host}
  *                            header may name; empty means any (no DNS-rebinding check)
+ * @param heartbeatMs         {@code RAGD_HEARTBEAT_MS}: while an answer is in flight, a stream with
+ *                            nothing else to send gets an SSE comment, and a WebSocket a ping, this
+ *                            often, so a proxy's idle timeout does not cut it; a socket whose pong
+ *                            does not come back before the next ping is closed. 0: none
  */
 public record EdgeConfig(int idleTimeoutMs, int requestTimeoutMs, int maxConnectionsPerIp, int writeStallTimeoutMs,
-                         List<String> allowedOrigins, List<String> allowedHosts) {
+                         List<String> allowedOrigins, List<String> allowedHosts, int heartbeatMs) {
 
     public static final int DEFAULT_IDLE_TIMEOUT_MS = 120_000;
     public static final int DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 256;
     public static final int DEFAULT_WRITE_STALL_TIMEOUT_MS = 30_000;
+    /** Under the 60 s idle timeout of most load balancers and proxies, with room for a lost beat. */
+    public static final int DEFAULT_HEARTBEAT_MS = 15_000;
     /** The value of {@code RAGD_ALLOWED_ORIGINS} that allows every origin. */
     public static final String ANY = "*";
 
@@ -53,7 +59,15 @@ public record EdgeConfig(int idleTimeoutMs, int requestTimeoutMs, int maxConnect
                 env.integer("RAGD_MAX_CONNECTIONS_PER_IP", DEFAULT_MAX_CONNECTIONS_PER_IP, 1, 1_000_000),
                 env.integer("RAGD_WRITE_STALL_TIMEOUT_MS", DEFAULT_WRITE_STALL_TIMEOUT_MS, 100, 3_600_000),
                 origins(env.raw("RAGD_ALLOWED_ORIGINS")),
-                hosts(env.raw("RAGD_ALLOWED_HOSTS")));
+                hosts(env.raw("RAGD_ALLOWED_HOSTS")),
+                heartbeat(env.integer("RAGD_HEARTBEAT_MS", DEFAULT_HEARTBEAT_MS, 0, 3_600_000)));
+    }
+
+    private static int heartbeat(int ms) {
+        if (ms > 0 && ms < 100) {
+            throw new ConfigException("RAGD_HEARTBEAT_MS=" + ms + " must be 0 (no heartbeats) or at least 100");
+        }
+        return ms;
     }
 
     /** Defaults only; for tests and tools. */
@@ -75,6 +89,7 @@ public record EdgeConfig(int idleTimeoutMs, int requestTimeoutMs, int maxConnect
         m.put("RAGD_WRITE_STALL_TIMEOUT_MS", Integer.toString(writeStallTimeoutMs));
         m.put("RAGD_ALLOWED_ORIGINS", allowedOrigins.isEmpty() ? "(same origin)" : String.join(",", allowedOrigins));
         m.put("RAGD_ALLOWED_HOSTS", allowedHosts.isEmpty() ? "(any)" : String.join(",", allowedHosts));
+        m.put("RAGD_HEARTBEAT_MS", Integer.toString(heartbeatMs));
         return m;
     }
 

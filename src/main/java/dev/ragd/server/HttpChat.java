@@ -49,7 +49,8 @@ final class HttpChat implements Handler<RoutingContext> {
             return;
         }
         boolean whole = !request.stream() || settings.testMode();
-        SseEvents sse = whole ? null : new SseEvents(request.id(), response, settings.edge().writeStallTimeoutMs());
+        SseEvents sse = whole ? null : new SseEvents(request.id(), response, settings.edge().writeStallTimeoutMs(),
+                ctx.vertx(), settings.edge().heartbeatMs());
         ChatHandle handle = pipeline.run(request, Admission.origin(ctx, RequestOrigin.HTTP), whole ? new JsonEvents(request.id(), response) : sse);
         if (sse != null) {
             // A client that leaves the stream unread past the bound: the run is cancelled (and logged),
@@ -101,18 +102,28 @@ final class HttpChat implements Handler<RoutingContext> {
         @Override public void drainHandler(Handler<Void> handler) {}
     }
 
-    /** Server-sent events, written as they happen, with the response's back-pressure. */
+    /**
+     * Server-sent events, written as they happen, with the response's back-pressure; a comment line
+     * ({@code : heartbeat}) whenever nothing was written for {@code RAGD_HEARTBEAT_MS}, so a proxy's
+     * idle timeout does not cut a stream waiting for the model.
+     */
     private static final class SseEvents implements ChatEvents {
+        private static final String HEARTBEAT = ": heartbeat\n\n";
         private final String id;
         private final HttpServerResponse response;
         private final DrainSignal drain;
         private final TokenFrame tokenFrame;
+        private final io.vertx.core.Vertx vertx;
+        private final int heartbeatMs;
+        private long lastWriteNanos = System.nanoTime();
 
         private Runnable onStall = () -> {};
 
-        SseEvents(String id, HttpServerResponse response, long stallMs) {
+        SseEvents(String id, HttpServerResponse response, long stallMs, io.vertx.core.Vertx vertx, int heartbeatMs) {
             this.id = id;
             this.response = response;
+            this.vertx = vertx;
+            this.heartbeatMs = heartbeatMs;
             // The body was read before the answer starts: there is nothing to pause reading of.
             this.drain = new DrainSignal(response, null, stallMs, () -> onStall.run());
             this.tokenFrame = Wire.tokenFrame(id).wrapped("event: token\ndata: ", "\n\n");
@@ -125,6 +136,17 @@ final class HttpChat implements Handler<RoutingContext> {
                     .putHeader("cache-control", "no-cache")
                     .putHeader("x-accel-buffering", "no");
             event("start", Wire.start(id, logId));
+            if (heartbeatMs > 0) {
+                // Ticks at half the period and beats after half a period of silence: no gap exceeds it.
+                long half = Math.max(1, heartbeatMs / 2);
+                vertx.setPeriodic(half, timer -> {
+                    if (response.ended() || response.closed()) {
+                        vertx.cancelTimer(timer);
+                    } else if (System.nanoTime() - lastWriteNanos >= half * 1_000_000L && !drain.writeQueueFull()) {
+                        write(HEARTBEAT);
+                    }
+                });
+            }
         }
 
         @Override
@@ -173,6 +195,7 @@ final class HttpChat implements Handler<RoutingContext> {
 
         private void write(String text) {
             if (!response.ended() && !response.closed()) {
+                lastWriteNanos = System.nanoTime();
                 response.write(text);
                 drain.wrote();
             }

@@ -98,6 +98,9 @@ final class HttpVerticle extends VerticleBase {
                 .handler(new HttpChat(pipeline, settings))
                 .failureHandler(this::chatFailure);
         router.post(WsTickets.PATH).handler(new WsTickets(authentication));
+        // A body, if any, is read and dropped: the request was paused for admission.
+        router.post(StopAnswer.PATH).handler(BodyHandler.create(false).setBodyLimit(1024))
+                .handler(new StopAnswer(pipeline)).failureHandler(this::chatFailure);
         for (Endpoint e : endpoints) {
             router.route(e.path()).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> serve(ctx, e));
         }
@@ -170,11 +173,11 @@ final class HttpVerticle extends VerticleBase {
         Context connection = vertx.getOrCreateContext();
         ws.shutdownHandler(v -> pipeline.awaitIdle().onComplete(ar -> connection.runOnContext(
                 x -> ws.close((short) 1001, "server shutting down"))));
-        if (RequestOrigin.WS_NATIVE.equals(origin.protocol())) {
-            ConnectionGuard.webSocket(ws, NativeSocket.attach(ws, pipeline, settings, origin)::busy);
-        } else {
-            ConnectionGuard.webSocket(ws, BookSocket.attach(ws, pipeline, settings, origin)::busy);
-        }
+        java.util.function.BooleanSupplier busy = RequestOrigin.WS_NATIVE.equals(origin.protocol())
+                ? NativeSocket.attach(ws, pipeline, settings, origin)::busy
+                : BookSocket.attach(ws, pipeline, settings, origin)::busy;
+        ConnectionGuard.webSocket(ws, busy);
+        SocketHeartbeat.attach(vertx, ws, edge.heartbeatMs(), busy);
     }
 
     int actualPort() {

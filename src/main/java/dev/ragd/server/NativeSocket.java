@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The native WebSocket at {@code /v1/chat}: many requests per connection, each tagged by id, up to
- * {@code RAGD_WS_MAX_INFLIGHT} at once. Bad requests get an {@code error} frame; the socket stays
- * open. Closing the socket cancels everything in flight. All state lives on the socket's event loop.
+ * {@code RAGD_WS_MAX_INFLIGHT} at once; {@code {"type":"stop","id":…}} stops one. Bad requests get
+ * an {@code error} frame; the socket stays open. Closing the socket cancels everything in flight.
+ * All state lives on the socket's event loop.
  */
 final class NativeSocket {
 
@@ -64,7 +65,12 @@ final class NativeSocket {
     private void onText(String text) {
         ChatRequest request;
         try {
-            request = RequestParser.nativeRequest(RequestParser.object(text));
+            JsonObject frame = RequestParser.object(text);
+            if (RequestParser.frameType(frame).equals("stop")) {
+                stop(frame);
+                return;
+            }
+            request = RequestParser.nativeRequest(frame);
         } catch (BadRequestException e) {
             send(Wire.errorFrame(e.requestId, ChatError.of(ErrorCodes.BAD_REQUEST, e.getMessage(), false)));
             return;
@@ -93,6 +99,22 @@ final class NativeSocket {
                 send(Wire.errorFrame(id, ClientErrors.internal()));
             }
         }
+    }
+
+    /** {@code {"type":"stop","id":…}}: the request ends with an {@code end} frame of status {@code stopped}. */
+    private void stop(JsonObject frame) throws BadRequestException {
+        String id = RequestParser.id(frame);
+        if (id == null) {
+            throw BadRequestException.field(null, "a stop frame needs the id of the request to stop");
+        }
+        ChatHandle handle = inflight.get(id);
+        if (handle == null) {
+            // Also what a stop that crossed the request's end frame gets: the client may ignore it.
+            send(Wire.errorFrame(id, ChatError.of(ErrorCodes.NOT_FOUND, "request " + id
+                    + " is not in flight on this socket (it may have just ended)", false)));
+            return;
+        }
+        handle.stop();
     }
 
     private void cancelAll() {

@@ -44,11 +44,26 @@ final class RequestParser {
         throw BadRequestException.field(null, "the request must be a JSON object");
     }
 
-    /**
-     * The native request {@code {"id"?, "user_email"?, "messages": [{role, content}], "stream"?}}
-     * ({@code email} is accepted for {@code user_email}).
-     */
-    static ChatRequest nativeRequest(JsonObject o) throws BadRequestException {
+    /** Native frame types besides a chat request (a frame without {@code type}, or {@code "chat"}). */
+    static final java.util.Set<String> FRAME_TYPES = java.util.Set.of("chat", "stop");
+
+    /** What a native frame asks for: {@code chat} (no {@code type}) or one of {@link #FRAME_TYPES}. */
+    static String frameType(JsonObject o) throws BadRequestException {
+        Object type = o.getValue("type");
+        if (type == null) {
+            return "chat";
+        }
+        if (!(type instanceof String t) || !FRAME_TYPES.contains(t)) {
+            String shown = type instanceof String t ? "'" + (t.length() > 40 ? t.substring(0, 40) + "…" : t) + "'"
+                    : "a " + type.getClass().getSimpleName();
+            throw BadRequestException.field(null, "type " + shown + " is not a frame type; send a chat request"
+                    + " (no type) or {\"type\":\"stop\",\"id\":…}");
+        }
+        return t;
+    }
+
+    /** The request's {@code id}, checked, or {@code null} when it has none. */
+    static String id(JsonObject o) throws BadRequestException {
         String id = null;
         Object rawId = o.getValue("id");
         if (rawId != null) {
@@ -64,6 +79,15 @@ final class RequestParser {
             }
             id = s;
         }
+        return id;
+    }
+
+    /**
+     * The native request {@code {"id"?, "user_email"?, "messages": [{role, content}], "stream"?}}
+     * ({@code email} is accepted for {@code user_email}).
+     */
+    static ChatRequest nativeRequest(JsonObject o) throws BadRequestException {
+        String id = id(o);
         String reqId = id == null ? UUID.randomUUID().toString() : id;
         String email = email(o, reqId);
         Object rawMessages = o.getValue("messages");

@@ -73,7 +73,8 @@ final class Wire {
 
     /** Adds {@code log_id}, {@code logged}, {@code timings}, {@code model} and {@code answerer} to {@code target}. */
     static JsonObject endFields(JsonObject target, EndInfo end) {
-        return target.put("log_id", end.logId()).put("logged", end.logged()).put("timings", timings(end.timings()))
+        return target.put("log_id", end.logId()).put("status", end.status()).put("logged", end.logged())
+                .put("timings", timings(end.timings()))
                 .put("model", end.model())
                 .put("answerer", new JsonObject().put("model", end.model())
                         .put("language_model", end.languageModel()).put("retriever", end.retriever()));
@@ -111,6 +112,7 @@ final class Wire {
         return switch (e.code()) {
             case ErrorCodes.BAD_REQUEST, ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.HISTORY_TOO_LONG -> 400;
             case ErrorCodes.UNAUTHORIZED -> 401;
+            case ErrorCodes.NOT_FOUND -> 404;
             case ErrorCodes.PAYLOAD_TOO_LARGE -> 413;
             case ErrorCodes.ORIGIN_NOT_ALLOWED -> 403;
             case ErrorCodes.HOST_NOT_ALLOWED -> 421;

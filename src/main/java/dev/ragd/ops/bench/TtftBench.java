@@ -65,6 +65,10 @@ public final class TtftBench implements Callable<Integer> {
     @Option(names = "--label", defaultValue = "")
     String label;
 
+    @Option(names = "--key", defaultValue = "bench", description = "sent as Authorization: Bearer <key>"
+            + " (a key of RAGD_API_KEYS when ragd runs with RAGD_AUTH=api-key)")
+    String key;
+
     @Option(names = "--replay-last-request", description = "upstream only (ragd mock-llm): send the last chat request"
             + " the mock received (GET /mock/last-request/chat), e.g. the one ragd sent for the same question, so the"
             + " upstream does the same work in both measurements")
@@ -153,7 +157,7 @@ public final class TtftBench implements Callable<Integer> {
         StringBuilder window = new StringBuilder();
         RequestOptions ro = new RequestOptions().setMethod(HttpMethod.POST)
                 .setURI(viaRagd ? "/v1/chat" : "/v1/chat/completions")
-                .putHeader("content-type", "application/json").putHeader("authorization", "Bearer bench");
+                .putHeader("content-type", "application/json").putHeader("authorization", "Bearer " + key);
         return client.request(ro).compose(req -> req.send(Buffer.buffer(body))).compose(resp -> {
             if (resp.statusCode() != 200) {
                 return resp.body().compose(b -> Future.failedFuture("HTTP " + resp.statusCode() + ": " + b));

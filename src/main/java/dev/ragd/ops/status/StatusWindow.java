@@ -223,7 +223,7 @@ public final class StatusWindow implements ChatObserver {
             int outcome = switch (end.outcome()) {
                 case "completed" -> COMPLETED;
                 case "not_found" -> NOT_FOUND;
-                case "cancelled" -> CANCELLED;
+                case "cancelled", "stopped" -> CANCELLED;
                 default -> FAILED;
             };
             AtomicLongArray s = slot(clock.getAsLong());

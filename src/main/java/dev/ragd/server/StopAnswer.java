@@ -1,0 +1,46 @@
+package dev.ragd.server;
+
+import dev.ragd.auth.Identity;
+import dev.ragd.chat.ChatError;
+import dev.ragd.chat.ChatPipeline;
+import dev.ragd.chat.ErrorCodes;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code POST /v1/chat/{log_id}/stop}: stops an answer being generated, named by the {@code log_id}
+ * of its {@code start} frame. Answered {@code 202} when this replica is generating it for this
+ * caller (the client that asked then gets its {@code end} with status {@code stopped}), else
+ * {@code 404 not_found}: an answer asked by a signed-in user is stopped only by that user, and one
+ * that ended or runs elsewhere is not found.
+ */
+final class StopAnswer implements Handler<RoutingContext> {
+
+    static final String PATH = "/v1/chat/:logId/stop";
+
+    private final ChatPipeline pipeline;
+
+    StopAnswer(ChatPipeline pipeline) {
+        this.pipeline = pipeline;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String logId = ctx.pathParam("logId");
+        if (logId == null || logId.length() > RequestParser.MAX_ID_CHARS || !logId.matches("[A-Za-z0-9._-]+")) {
+            HttpChat.sendError(ctx.response(), ChatError.of(ErrorCodes.BAD_REQUEST, "the path must name a log_id"
+                    + " (letters, digits, . _ -, at most " + RequestParser.MAX_ID_CHARS + " characters)", false));
+            return;
+        }
+        Identity identity = ctx.get(Admission.IDENTITY);
+        String caller = identity != null && identity.authenticated() ? identity.user() : null;
+        if (!pipeline.stop(logId, caller)) {
+            HttpChat.sendError(ctx.response(), ChatError.of(ErrorCodes.NOT_FOUND, "no answer " + logId
+                    + " is being generated on this replica for this caller (it may have ended)", false));
+            return;
+        }
+        ctx.response().setStatusCode(202).putHeader("content-type", HttpChat.JSON).putHeader("cache-control", "no-store")
+                .end(new JsonObject().put("log_id", logId).put("status", "stopping").encode());
+    }
+}
