@@ -69,7 +69,12 @@ final class Nginx implements AutoCloseable {
 
     /** Starts nginx in front of {@code replicas} (host:port each) on a free loopback port. */
     static Nginx start(List<String> replicas) throws Exception {
-        String shipped = Files.readString(SHIPPED);
+        return start(replicas, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #start(List)}, with the shipped configuration changed by {@code edit} first. */
+    static Nginx start(List<String> replicas, java.util.function.UnaryOperator<String> edit) throws Exception {
+        String shipped = edit.apply(Files.readString(SHIPPED));
         IOException last = null;
         for (int attempt = 0; attempt < 3; attempt++) { // a free port may be taken before nginx binds it
             int port = freePort();
