@@ -120,6 +120,23 @@ class HostileInputFuzzTest {
         assertThat(nativeSocket.closed).as("the socket stays open").isNotDone();
     }
 
+    @Provide
+    Arbitrary<String> controlFrames() {
+        return HostileInputs.controlFrames();
+    }
+
+    /** Stop frames and unknown types: a clear error (a stop for nothing in flight is {@code not_found}). */
+    @Property(tries = 1500)
+    void everyControlFrameGetsAnAnswerOrAClearError(@ForAll("controlFrames") String input) throws Exception {
+        nativeSocket.send(input);
+        JsonObject reply = terminal(nativeSocket);
+        if (reply.getString("type").equals("error") && !"not_found".equals(reply.getString("code"))) {
+            assertClearError(reply, input);
+        }
+        assertThat(reply.getString("message", "x")).as("message for %s", input).isNotBlank();
+        assertThat(nativeSocket.closed).as("the socket stays open").isNotDone();
+    }
+
     @Property(tries = 3000)
     void everyBookFrameGetsAnAnswerOrAClearClose(@ForAll("bookRequests") String input) throws Exception {
         try (WsSession s = WsSession.connect(app.clientVertx(), app.port(), "/")) {

@@ -76,6 +76,22 @@ final class HostileInputs {
                 Arbitraries.strings().all().ofMaxLength(60));
     }
 
+    /** Native frames with a {@code type}: stop frames with odd ids, unknown and odd types, mutated. */
+    static Arbitrary<String> controlFrames() {
+        Arbitrary<Object> type = Arbitraries.oneOf(Arbitraries.of("stop", "stop", "chat", "STOP", "", "resume")
+                .map(t -> (Object) t), anyValue());
+        Arbitrary<Object> id = Arbitraries.oneOf(oddText().map(s -> (Object) s), anyValue(), Arbitraries.just("v"),
+                Arbitraries.strings().alpha().ofMinLength(120).ofMaxLength(140).map(s -> (Object) s));
+        Arbitrary<JsonObject> shaped = Combinators.combine(type, id.injectNull(0.2)).as((t, i) -> {
+            JsonObject o = new JsonObject().put("type", t);
+            if (i != null) {
+                o.put("id", i);
+            }
+            return o;
+        });
+        return Arbitraries.oneOf(shaped.map(JsonObject::encode), mutated(shaped.map(JsonObject::encode)));
+    }
+
     /** The book's request: {@code chat_history} of strings and objects, shaped, broken or mutated. */
     static Arbitrary<String> bookRequests() {
         Arbitrary<Object> entry = Arbitraries.oneOf(oddText().map(s -> (Object) ("user_question: " + s)),

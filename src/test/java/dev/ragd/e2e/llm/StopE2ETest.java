@@ -163,6 +163,23 @@ class StopE2ETest {
         }
     }
 
+    @Test
+    void aStopPathNamingNoLogIdIsRefusedClearlyAndAStopBodyIsBounded() throws Exception {
+        for (String path : java.util.List.of("a%20b", "x".repeat(200), "%00", "..%2F..", "%C3%A9t%C3%A9", "a'b")) {
+            HttpResponse<String> r = stop(path, ALICE);
+            assertThat(r.statusCode()).as("stop of %s", path).isIn(400, 404);
+            assertThat(new JsonObject(r.body()).getJsonObject("error").getString("message")).isNotBlank();
+        }
+        HttpResponse<String> big = http.send(HttpRequest.newBuilder(URI.create(rig.app.baseUrl()
+                + "v1/chat/0b6d0c9e/stop")).header("authorization", "Bearer " + ALICE)
+                .POST(HttpRequest.BodyPublishers.ofString("x".repeat(10_000))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(big.statusCode()).isEqualTo(413);
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(rig.app.baseUrl()
+                + "v1/chat/0b6d0c9e/stop")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
     private HttpResponse<String> stop(String logId, String key) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(rig.app.baseUrl() + "v1/chat/" + logId + "/stop"))
                 .header("authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.noBody()).build(),
