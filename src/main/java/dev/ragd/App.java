@@ -112,7 +112,7 @@ public final class App implements AutoCloseable {
                 observability.knownUpstream(upstream.name());
             }
             PipelineParts parts = new PipelineParts(retrieval, generator, chatLog, rewriter(config),
-                    observer, callers.quotas());
+                    observer, callers.quotas(), callers.answers());
             ChatPipeline pipeline = new ChatPipeline(vertx, PipelineSettings.from(config), parts);
             WarmUp warmUp = new WarmUp(Duration.ofMillis(config.warmupMs()));
             Map<String, ReadinessCheck> checks = readinessChecks(chatLog, generator, pipeline);

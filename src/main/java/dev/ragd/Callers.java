@@ -1,5 +1,7 @@
 package dev.ragd;
 
+import dev.ragd.answers.AnswerDirectory;
+import dev.ragd.answers.RedisAnswerDirectory;
 import dev.ragd.auth.ApiKeys;
 import dev.ragd.auth.Authenticator;
 import dev.ragd.auth.JwtVerifier;
@@ -26,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The part of the composition root that decides who may call and how much: the authenticator
- * ({@code RAGD_AUTH}), where WebSocket tickets and fair-use counts live (this replica, or Redis
- * when {@code RAGD_REDIS_URL} is set, shared by every replica), and what readiness says of them.
+ * ({@code RAGD_AUTH}), where WebSocket tickets, fair-use counts and the running answers (for stops)
+ * live (this replica, or Redis when {@code RAGD_REDIS_URL} is set, shared by every replica), and
+ * what readiness says of them.
  */
 final class Callers implements AutoCloseable {
 
@@ -38,12 +41,15 @@ final class Callers implements AutoCloseable {
     private final Redis redis;
     private final Map<String, ReadinessCheck> checks;
     private final QuotaStore quotas;
+    private final AnswerDirectory answers;
     /** While Redis is down, how often a limit check tries it again before using this replica's counts. */
     static final long RETRY_REDIS_MS = 5_000;
     /** How often a mounted key file is read again. */
     static final long KEYS_RELOAD_MS = 5_000;
 
-    private Callers(ServerAuth serverAuth, Redis redis, Map<String, ReadinessCheck> checks, QuotaStore quotas) {
+    private Callers(ServerAuth serverAuth, Redis redis, Map<String, ReadinessCheck> checks, QuotaStore quotas,
+            AnswerDirectory answers) {
+        this.answers = answers;
         this.quotas = quotas;
         this.serverAuth = serverAuth;
         this.redis = redis;
@@ -83,7 +89,8 @@ final class Callers implements AutoCloseable {
                 quotas = shared;
             }
         }
-        return new Callers(new ServerAuth(authenticator, tickets, auth.ticketTtlMs()), redis, checks, quotas);
+        AnswerDirectory answers = redis == null ? AnswerDirectory.LOCAL : new RedisAnswerDirectory(vertx, redis, REDIS_PREFIX);
+        return new Callers(new ServerAuth(authenticator, tickets, auth.ticketTtlMs()), redis, checks, quotas, answers);
     }
 
     /**
@@ -124,6 +131,11 @@ final class Callers implements AutoCloseable {
         }
     }
 
+    /** Which answers each replica generates: in Redis when it is set, so a stop reaches any replica. */
+    AnswerDirectory answers() {
+        return answers;
+    }
+
     ServerAuth serverAuth() {
         return serverAuth;
     }
@@ -145,6 +157,7 @@ final class Callers implements AutoCloseable {
 
     @Override
     public void close() {
+        answers.close();
         if (serverAuth.authenticator() != null) {
             serverAuth.authenticator().close();
         }

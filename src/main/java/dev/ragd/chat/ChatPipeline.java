@@ -69,6 +69,7 @@ public final class ChatPipeline {
         this.parts = Objects.requireNonNull(parts, "parts");
         this.observer = parts.observer();
         this.fairUse = parts.quotas() == null ? FairUse.off() : new FairUse(parts.quotas(), settings.quota());
+        parts.answers().onStop(this::stop); // a stop sent to another replica for an answer of this one
         this.shared = new RunParts(vertx, settings, parts, Executors.newVirtualThreadPerTaskExecutor(),
                 vertx.createSharedWorkerExecutor("ragd-chatlog", CHATLOG_THREADS), resource("/prompts/not-found.txt"),
                 QueryRewriters.TIMEOUT.toMillis() + 1000);
@@ -169,8 +170,10 @@ public final class ChatPipeline {
         Future<Void> finished = chat.finished();
         running.add(finished);
         answers.add(logId, owner, chat);
+        parts.answers().started(logId, owner);
         finished.onComplete(ar -> {
             answers.remove(logId);
+            parts.answers().ended(logId);
             running.remove(finished);
             active.decrementAndGet();
         });
@@ -185,6 +188,15 @@ public final class ChatPipeline {
      */
     public boolean stop(String logId, String caller) {
         return answers.stop(logId, caller);
+    }
+
+    /**
+     * {@link #stop} here, else through the {@link dev.ragd.answers.AnswerDirectory} on the replica
+     * generating it: true when the answer was stopped here or the replica generating it for this
+     * caller was asked to stop it.
+     */
+    public Future<Boolean> stopAnywhere(String logId, String caller) {
+        return stop(logId, caller) ? Future.succeededFuture(true) : parts.answers().stopElsewhere(logId, caller);
     }
 
     /** Why the client's filter is refused (a field not in {@code RAGD_SEARCH_CLIENT_FILTERS}), or {@code null}. */

@@ -1,5 +1,6 @@
 package dev.ragd.chat;
 
+import dev.ragd.answers.AnswerDirectory;
 import dev.ragd.chatlog.ChatLog;
 import dev.ragd.llm.Generator;
 import dev.ragd.observe.ChatObserver;
@@ -17,9 +18,17 @@ import java.util.Objects;
  * @param rewriter  turns question and history into search queries
  * @param observer  hears what happens to every request (step log, metrics, traces)
  * @param quotas    keeps each identity's fair-use counts, or {@code null} for none
+ * @param answers   where other replicas learn which answers this one generates, so a stop sent to
+ *                  any of them reaches it ({@link AnswerDirectory#LOCAL}: nowhere)
  */
 public record PipelineParts(Retriever retriever, Generator generator, ChatLog chatLog, QueryRewriter rewriter,
-        ChatObserver observer, QuotaStore quotas) {
+        ChatObserver observer, QuotaStore quotas, AnswerDirectory answers) {
+
+    /** Parts whose answers are known to this replica only. */
+    public PipelineParts(Retriever retriever, Generator generator, ChatLog chatLog, QueryRewriter rewriter,
+            ChatObserver observer, QuotaStore quotas) {
+        this(retriever, generator, chatLog, rewriter, observer, quotas, AnswerDirectory.LOCAL);
+    }
 
     /** Parts without fair-use counts. */
     public PipelineParts(Retriever retriever, Generator generator, ChatLog chatLog, QueryRewriter rewriter,
@@ -33,5 +42,6 @@ public record PipelineParts(Retriever retriever, Generator generator, ChatLog ch
         Objects.requireNonNull(chatLog, "chatLog");
         Objects.requireNonNull(rewriter, "rewriter");
         Objects.requireNonNull(observer, "observer");
+        Objects.requireNonNull(answers, "answers");
     }
 }

@@ -10,10 +10,10 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * {@code POST /v1/chat/{log_id}/stop}: stops an answer being generated, named by the {@code log_id}
- * of its {@code start} frame. Answered {@code 202} when this replica is generating it for this
- * caller (the client that asked then gets its {@code end} with status {@code stopped}), else
- * {@code 404 not_found}: an answer asked by a signed-in user is stopped only by that user, and one
- * that ended or runs elsewhere is not found.
+ * of its {@code start} frame, on this replica or (with {@code RAGD_REDIS_URL}) on the one
+ * generating it. Answered {@code 202} when it runs for this caller (the client that asked then gets
+ * its {@code end} with status {@code stopped}), else {@code 404 not_found}: an answer asked by a
+ * signed-in user is stopped only by that user, and one that ended is not found.
  */
 final class StopAnswer implements Handler<RoutingContext> {
 
@@ -35,12 +35,15 @@ final class StopAnswer implements Handler<RoutingContext> {
         }
         Identity identity = ctx.get(Admission.IDENTITY);
         String caller = identity != null && identity.authenticated() ? identity.user() : null;
-        if (!pipeline.stop(logId, caller)) {
-            HttpChat.sendError(ctx.response(), ChatError.of(ErrorCodes.NOT_FOUND, "no answer " + logId
-                    + " is being generated on this replica for this caller (it may have ended)", false));
-            return;
-        }
-        ctx.response().setStatusCode(202).putHeader("content-type", HttpChat.JSON).putHeader("cache-control", "no-store")
-                .end(new JsonObject().put("log_id", logId).put("status", "stopping").encode());
+        Admission.onContext(pipeline.stopAnywhere(logId, caller), ar -> {
+            if (ar.failed() || !ar.result()) {
+                HttpChat.sendError(ctx.response(), ChatError.of(ErrorCodes.NOT_FOUND, "no answer " + logId
+                        + " is being generated for this caller (it may have ended)", false));
+                return;
+            }
+            ctx.response().setStatusCode(202).putHeader("content-type", HttpChat.JSON)
+                    .putHeader("cache-control", "no-store")
+                    .end(new JsonObject().put("log_id", logId).put("status", "stopping").encode());
+        });
     }
 }

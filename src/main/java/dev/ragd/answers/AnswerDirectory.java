@@ -1,0 +1,49 @@
+package dev.ragd.answers;
+
+import io.vertx.core.Future;
+import java.util.function.BiConsumer;
+
+/**
+ * Which replica is generating which answer, beyond this one: what lets
+ * {@code POST /v1/chat/{log_id}/stop} sent to any replica stop an answer another one generates.
+ *
+ * <p>Contract: thread-safe; never blocks. {@link #started} and {@link #ended} are best effort (an
+ * unreachable directory must not slow or fail an answer). {@link #stopElsewhere} completes with
+ * {@code true} when the answer is known to run on some replica for {@code caller} (asked by them,
+ * or by nobody signed in) and that replica was asked to stop it; with {@code false} when no such
+ * answer is known, or the directory cannot be reached.
+ */
+public interface AnswerDirectory extends AutoCloseable {
+
+    /** No replica but this one: nothing is known elsewhere. */
+    AnswerDirectory LOCAL = new AnswerDirectory() {
+        @Override
+        public void started(String logId, String owner) {}
+
+        @Override
+        public void ended(String logId) {}
+
+        @Override
+        public Future<Boolean> stopElsewhere(String logId, String caller) {
+            return Future.succeededFuture(false);
+        }
+
+        @Override
+        public void onStop(BiConsumer<String, String> stopHere) {}
+    };
+
+    /** This replica generates {@code logId}, asked by {@code owner} ({@code null}: nobody signed in). */
+    void started(String logId, String owner);
+
+    /** This replica's answer {@code logId} is over. */
+    void ended(String logId);
+
+    /** Asks the replica generating {@code logId} to stop it for {@code caller}. */
+    Future<Boolean> stopElsewhere(String logId, String caller);
+
+    /** Where a stop asked of another replica for an answer of this one arrives: {@code (logId, caller)}. */
+    void onStop(BiConsumer<String, String> stopHere);
+
+    @Override
+    default void close() {}
+}
