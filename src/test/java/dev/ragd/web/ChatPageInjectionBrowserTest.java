@@ -72,15 +72,7 @@ class ChatPageInjectionBrowserTest {
 
     @AfterAll
     static void stopAppAndBrowser() throws Exception {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (app != null) {
-                app.close();
-            }
-        }
+        Chromium.quit(driver, app);
     }
 
     @BeforeEach

@@ -52,18 +52,7 @@ class ChatPageStopBrowserTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (app != null) {
-                app.close();
-            }
-            if (mockVertx != null) {
-                mockVertx.close().await(10, TimeUnit.SECONDS);
-            }
-        }
+        Chromium.quit(driver, app, mockVertx == null ? null : () -> mockVertx.close().await(10, TimeUnit.SECONDS));
     }
 
     @Test

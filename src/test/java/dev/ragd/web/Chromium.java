@@ -37,4 +37,31 @@ final class Chromium {
         driver.manage().window().setSize(new Dimension(1000, 860));
         return driver;
     }
+
+    /** Quits {@code driver}, then closes each of {@code then} in order, whatever fails; nulls are skipped. */
+    static void quit(ChromeDriver driver, AutoCloseable... then) throws Exception {
+        try {
+            if (driver != null) {
+                driver.quit();
+            }
+        } finally {
+            Exception first = null;
+            for (AutoCloseable c : then) {
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (Exception e) {
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
 }

@@ -54,15 +54,7 @@ class StatusPageBrowserTest {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (driver != null) {
-                driver.quit();
-            }
-        } finally {
-            if (app != null) {
-                app.close();
-            }
-        }
+        Chromium.quit(driver, app);
     }
 
     @Test
