@@ -32,6 +32,15 @@ public interface AnswerDirectory extends AutoCloseable {
         public void onStop(BiConsumer<String, String> stopHere) {}
     };
 
+    /**
+     * Whether {@code caller} (the signed-in user asking, or {@code null}) may stop an answer asked by
+     * {@code owner}: an answer asked by a signed-in user is stopped by that user only; one asked by
+     * nobody signed in, by anyone who knows its id.
+     */
+    static boolean mayStop(String owner, String caller) {
+        return owner == null || owner.equals(caller);
+    }
+
     /** This replica generates {@code logId}, asked by {@code owner} ({@code null}: nobody signed in). */
     void started(String logId, String owner);
 

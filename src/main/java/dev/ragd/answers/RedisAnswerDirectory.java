@@ -62,8 +62,7 @@ public final class RedisAnswerDirectory implements AnswerDirectory {
             if (r == null) {
                 return Future.succeededFuture(false);
             }
-            String owner = new JsonObject(r.toString()).getString("owner");
-            if (owner != null && !owner.equals(caller)) {
+            if (!AnswerDirectory.mayStop(new JsonObject(r.toString()).getString("owner"), caller)) {
                 return Future.succeededFuture(false);
             }
             String message = new JsonObject().put("log_id", logId).put("caller", caller).encode();

@@ -27,6 +27,11 @@ public record Identity(String user, List<String> groups, String scheme) {
         return new Identity(address == null ? "unknown" : address, List.of(), ANONYMOUS);
     }
 
+    /** The user a credential proved {@code identity} to be; {@code null} when none did (anonymous, or no identity). */
+    public static String signedIn(Identity identity) {
+        return identity != null && identity.authenticated() ? identity.user() : null;
+    }
+
     /** True when a credential proved this identity. */
     public boolean authenticated() {
         return !ANONYMOUS.equals(scheme);

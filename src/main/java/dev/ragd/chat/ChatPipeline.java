@@ -1,5 +1,6 @@
 package dev.ragd.chat;
 
+import dev.ragd.auth.Identity;
 import dev.ragd.llm.Message;
 import dev.ragd.retrieval.Access;
 import dev.ragd.retrieval.SearchFilter;
@@ -18,9 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -52,7 +51,6 @@ public final class ChatPipeline {
     private final ChatObserver observer;
     private volatile RunParts shared;
     private volatile boolean accepting = true;
-    private final Set<Future<Void>> running = ConcurrentHashMap.newKeySet();
     private final RunningAnswers answers = new RunningAnswers();
     private final AtomicInteger active = new AtomicInteger();
     private final FairUse fairUse;
@@ -121,8 +119,9 @@ public final class ChatPipeline {
         int q = lastUserIndex(recent);
         String question = q < 0 ? "" : stripQuestionPrefix(recent.get(q).content());
         // With authentication on, the user is who the credential proves, never what the client says.
-        if (origin.identity() != null && origin.identity().authenticated()) {
-            request = request.withUser(origin.identity().user());
+        String owner = Identity.signedIn(origin.identity());
+        if (owner != null) {
+            request = request.withUser(owner);
         }
         if (settings.enforceAccess() && origin.identity() != null) {
             // Every search of this request sees only what its caller may; internal requests (no
@@ -141,7 +140,6 @@ public final class ChatPipeline {
             return ChatHandle.DONE;
         }
         ChatRequest admitted = request;
-        String owner = origin.identity() != null && origin.identity().authenticated() ? origin.identity().user() : null;
         if (fairUse.applies(origin.identity())) {
             return fairUse.gate(origin.identity(), context,
                     () -> start(run, context, admitted, logId, owner, question, recent, q, events, info),
@@ -167,14 +165,10 @@ public final class ChatPipeline {
             active.decrementAndGet();
             throw e;
         }
-        Future<Void> finished = chat.finished();
-        running.add(finished);
-        answers.add(logId, owner, chat);
+        answers.add(logId, owner, chat, chat.finished());
         parts.answers().started(logId, owner);
-        finished.onComplete(ar -> {
-            answers.remove(logId);
+        chat.finished().onComplete(ar -> {
             parts.answers().ended(logId);
-            running.remove(finished);
             active.decrementAndGet();
         });
         chat.start();
@@ -303,7 +297,7 @@ public final class ChatPipeline {
      * {@code cancelled} records of the interrupted requests. Call it before closing the chat log.
      */
     public Future<Void> awaitIdle() {
-        return Future.join(List.copyOf(running)).<Void>mapEmpty().otherwiseEmpty();
+        return Future.join(answers.finishing()).<Void>mapEmpty().otherwiseEmpty();
     }
 
     public PipelineSettings settings() { return settings; }

@@ -1,37 +1,44 @@
 package dev.ragd.chat;
 
+import dev.ragd.answers.AnswerDirectory;
+import io.vertx.core.Future;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The answers this replica is generating, by chat-log id, with who asked: what
- * {@code POST /v1/chat/{log_id}/stop} finds. An answer is here from admission until its record is
- * written. Thread-safe.
+ * The answers this replica is generating, by chat-log id, with who asked and when each is over:
+ * what {@code POST /v1/chat/{log_id}/stop} finds and what a shutdown waits for. An answer is here
+ * from admission until its record is written. Thread-safe.
  */
 final class RunningAnswers {
 
-    private record Running(ChatHandle handle, String owner) {}
+    private record Running(ChatHandle handle, String owner, Future<Void> finished) {}
 
     private final Map<String, Running> byLogId = new ConcurrentHashMap<>();
 
-    /** @param owner the authenticated user who asked, or {@code null} when nobody signed in */
-    void add(String logId, String owner, ChatHandle handle) {
-        byLogId.put(logId, new Running(handle, owner));
+    /**
+     * Keeps {@code handle} until {@code finished} completes.
+     *
+     * @param owner the authenticated user who asked, or {@code null} when nobody signed in
+     */
+    void add(String logId, String owner, ChatHandle handle, Future<Void> finished) {
+        byLogId.put(logId, new Running(handle, owner, finished));
+        finished.onComplete(ar -> byLogId.remove(logId));
     }
 
-    void remove(String logId) {
-        byLogId.remove(logId);
+    /** When each answer running now is over. */
+    List<Future<Void>> finishing() {
+        return byLogId.values().stream().map(Running::finished).toList();
     }
 
     /**
      * Stops the answer {@code logId} for {@code caller} (the authenticated user asking, or
-     * {@code null}): true when it runs here and the caller may stop it, that is, the caller is who
-     * asked, or nobody signed in for it. An answer asked by a signed-in user is stopped by that user only.
+     * {@code null}): true when it runs here and the caller may stop it ({@link AnswerDirectory#mayStop}).
      */
     boolean stop(String logId, String caller) {
         Running r = byLogId.get(logId);
-        if (r == null || (r.owner() != null && !Objects.equals(r.owner(), caller))) {
+        if (r == null || !AnswerDirectory.mayStop(r.owner(), caller)) {
             return false;
         }
         r.handle().stop();

@@ -33,8 +33,7 @@ final class StopAnswer implements Handler<RoutingContext> {
                     + " (letters, digits, . _ -, at most " + RequestParser.MAX_ID_CHARS + " characters)", false));
             return;
         }
-        Identity identity = ctx.get(Admission.IDENTITY);
-        String caller = identity != null && identity.authenticated() ? identity.user() : null;
+        String caller = Identity.signedIn(ctx.get(Admission.IDENTITY));
         Admission.onContext(pipeline.stopAnywhere(logId, caller), ar -> {
             if (ar.failed() || !ar.result()) {
                 HttpChat.sendError(ctx.response(), ChatError.of(ErrorCodes.NOT_FOUND, "no answer " + logId
