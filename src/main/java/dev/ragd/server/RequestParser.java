@@ -44,10 +44,10 @@ final class RequestParser {
         throw BadRequestException.field(null, "the request must be a JSON object");
     }
 
-    /** Native frame types besides a chat request (a frame without {@code type}, or {@code "chat"}). */
+    /** The native frame types: {@code chat} (a request; also a frame without {@code type}) and {@code stop}. */
     static final java.util.Set<String> FRAME_TYPES = java.util.Set.of("chat", "stop");
 
-    /** What a native frame asks for: {@code chat} (no {@code type}) or one of {@link #FRAME_TYPES}. */
+    /** What a native frame asks for: one of {@link #FRAME_TYPES}, {@code chat} when it has no {@code type}. */
     static String frameType(JsonObject o) throws BadRequestException {
         Object type = o.getValue("type");
         if (type == null) {
