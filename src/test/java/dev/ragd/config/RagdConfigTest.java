@@ -45,6 +45,8 @@ class RagdConfigTest {
         "RAGD_TEST_MODE|maybe|RAGD_TEST_MODE='maybe' must be true or false",
         "RAGD_LOG_LEVEL|loud|RAGD_LOG_LEVEL='loud' must be one of [debug, error, info, trace, warn]",
         "RAGD_LLM|gpt|RAGD_LLM='gpt' must be one of [azure-openai, extractive, openai]",
+        "RAGD_HEARTBEAT_MS|50|RAGD_HEARTBEAT_MS=50 must be 0 (no heartbeats) or at least 100",
+        "RAGD_HEARTBEAT_MS|-1|RAGD_HEARTBEAT_MS=-1 must be from 0 to 3600000",
     })
     void badValueFailsWithMessageNamingTheVariableAndRule(String name, String value, String message) {
         assertThatThrownBy(() -> RagdConfig.from(new Env(Map.of(name, value))))
