@@ -11,6 +11,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -74,6 +76,8 @@ final class ConnectionGuard {
     private int requests;
     private int responsesStarted;
     private int responsesEnded;
+    /** A request the decoder could not read (headers too large, a bad request line): Vert.x answers it and closes. */
+    private boolean unreadable;
     private ChannelFuture refusalSent;
     private ServerWebSocket webSocket;
     private BooleanSupplier webSocketBusy;
@@ -262,9 +266,10 @@ final class ConnectionGuard {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof HttpRequest) {
+            if (msg instanceof HttpRequest request) {
                 requests++;
                 start(Phase.BODY);
+                unreadable |= request.decoderResult().isFailure();
             }
             if (msg instanceof LastHttpContent) {
                 start(Phase.WAITING);
@@ -292,6 +297,10 @@ final class ConnectionGuard {
                 if (msg instanceof HttpResponse r) {
                     responsesStarted++;
                     webSocketMode |= r.status().code() == HttpResponseStatus.SWITCHING_PROTOCOLS.code();
+                    if (unreadable) {
+                        // Said, so a keep-alive client does not send its next request into the closing connection.
+                        r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                    }
                 }
                 if (msg instanceof LastHttpContent) {
                     responsesEnded++;
