@@ -2,6 +2,8 @@ package dev.ragd.chatlog;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -11,7 +13,7 @@ import java.util.function.Consumer;
  * keyed by {@link ChatRecord#id()}: writing the same id again replaces the record, never duplicates
  * it, and when it returns normally the record is durable. {@link #recent} returns the newest records
  * first (by timestamp, then id). {@link #find} filters and pages with an index; {@link #delete}
- * prunes old records. Stores may keep timestamps at a coarser resolution than nanoseconds (PostgreSQL:
+ * prunes old records; {@link #get} reads one by id and {@link #rate} puts feedback on it. Stores may keep timestamps at a coarser resolution than nanoseconds (PostgreSQL:
  * microseconds) for ordering and filtering; the record itself always comes back exactly as written.
  */
 public interface ChatLog extends AutoCloseable {
@@ -35,6 +37,33 @@ public interface ChatLog extends AutoCloseable {
     }
 
     List<ChatRecord> recent(int limit);
+
+    /**
+     * The record with this id, or empty when there is none. Durable backends override this with a
+     * key lookup; the default scans {@link #recent} and is only fit for small in-memory logs.
+     */
+    default Optional<ChatRecord> get(String id) {
+        Objects.requireNonNull(id, "id");
+        return recent(Integer.MAX_VALUE).stream().filter(r -> r.id().equals(id)).findFirst();
+    }
+
+    /**
+     * Puts {@code feedback} on the record with this id in place of any earlier feedback (the last
+     * rating wins) and keeps the rest of the record as it is; durable when it returns. With a
+     * non-null {@code user}, only a record whose {@code user_email} is that user is rated (the same
+     * value the pipeline stored: a decorator that stores it transformed, such as a hash, transforms
+     * {@code user} alike). Returns the rated record, or empty when there is no such record or it is
+     * another user's (the two are not told apart, so ids of other users' answers cannot be probed).
+     *
+     * @throws UnsupportedOperationException when the store keeps no records
+     */
+    default Optional<ChatRecord> rate(String id, String user, Feedback feedback) {
+        Objects.requireNonNull(feedback, "feedback");
+        Optional<ChatRecord> rated = get(id).filter(r -> user == null || user.equals(r.userEmail()))
+                .map(r -> r.withFeedback(feedback));
+        rated.ifPresent(this::upsert);
+        return rated;
+    }
 
     /**
      * One page of records strictly older than the position ({@code timestamp}, {@code id}) in the

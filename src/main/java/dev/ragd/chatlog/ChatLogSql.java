@@ -45,8 +45,13 @@ final class ChatLogSql {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    /** {@code SELECT <recordColumn> FROM <table> WHERE ... ORDER BY ts DESC, id DESC LIMIT ?}. */
-    static Statement find(String table, String recordColumn, ChatLogQuery q) {
+    /**
+     * {@code SELECT <recordColumn> FROM <table> WHERE ... ORDER BY ts DESC, id DESC LIMIT ?}.
+     *
+     * @param ratingExpr the SQL expression for the record's feedback rating; only used (and then
+     *                   required) when {@code q} filters by feedback
+     */
+    static Statement find(String table, String recordColumn, String ratingExpr, ChatLogQuery q) {
         List<String> where = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         if (q.user() != null) {
@@ -60,6 +65,10 @@ final class ChatLogSql {
         if (q.status() != null) {
             where.add("status = ?");
             params.add(q.status().name());
+        }
+        if (q.feedback() != null) {
+            where.add(java.util.Objects.requireNonNull(ratingExpr, "ratingExpr") + " = ?");
+            params.add(q.feedback().name());
         }
         if (q.after() != null) {
             where.add("(ts, id) < (?, ?)");

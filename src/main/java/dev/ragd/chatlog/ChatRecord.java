@@ -16,6 +16,7 @@ import java.util.List;
  *                  written before ragd kept it
  * @param traceId   the W3C trace id of the request (its spans and log lines carry the same), or
  *                  {@code null} when it was not traced
+ * @param feedback  the asker's latest rating of the answer, or {@code null} when none was given
  */
 public record ChatRecord(
         String id,
@@ -32,13 +33,22 @@ public record ChatRecord(
         long totalMs,
         int promptTokens,
         int completionTokens,
-        String traceId) {
+        String traceId,
+        Feedback feedback) {
 
     /** {@code stopped}: the client asked to stop (the partial answer is kept); {@code cancelled}: it went away. */
     public enum Status { completed, stopped, cancelled, failed }
 
     public ChatRecord {
         agentsSearchResults = List.copyOf(agentsSearchResults);
+    }
+
+    /** A record without feedback. */
+    public ChatRecord(String id, String requestId, String userQuestion, Instant timestamp, String finalAnswer,
+            String userEmail, List<SearchResult> agentsSearchResults, Status status, String model, long retrievalMs,
+            long firstTokenMs, long totalMs, int promptTokens, int completionTokens, String traceId) {
+        this(id, requestId, userQuestion, timestamp, finalAnswer, userEmail, agentsSearchResults, status, model,
+                retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, traceId, null);
     }
 
     /** A record without a trace id. */
@@ -60,6 +70,12 @@ public record ChatRecord(
     /** This record with another {@code user_email} (e.g. hashed). */
     public ChatRecord withUserEmail(String email) {
         return new ChatRecord(id, requestId, userQuestion, timestamp, finalAnswer, email, agentsSearchResults, status,
-                model, retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, traceId);
+                model, retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, traceId, feedback);
+    }
+
+    /** This record with {@code newFeedback} in place of any earlier feedback. */
+    public ChatRecord withFeedback(Feedback newFeedback) {
+        return new ChatRecord(id, requestId, userQuestion, timestamp, finalAnswer, userEmail, agentsSearchResults,
+                status, model, retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, traceId, newFeedback);
     }
 }

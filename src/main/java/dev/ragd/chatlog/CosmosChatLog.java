@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,6 +128,10 @@ public final class CosmosChatLog implements ChatLog {
             where.add("c.status = @status");
             params.add(new SqlParameter("@status", q.status().name()));
         }
+        if (q.feedback() != null) {
+            where.add("c.feedback.rating = @feedback");
+            params.add(new SqlParameter("@feedback", q.feedback().name()));
+        }
         if (q.after() != null) {
             where.add("c.sort_key < @after");
             params.add(new SqlParameter("@after", sortKey(q.after().timestamp(), q.after().id())));
@@ -151,6 +156,25 @@ public final class CosmosChatLog implements ChatLog {
             return out;
         } catch (CosmosException e) {
             throw failure("read records", e);
+        }
+    }
+
+    /**
+     * A query, not a point read: the partition key may be another field ({@code /user_email}) whose
+     * value the caller does not know.
+     */
+    @Override
+    public Optional<ChatRecord> get(String id) {
+        Objects.requireNonNull(id, "id");
+        SqlQuerySpec spec = new SqlQuerySpec("SELECT * FROM c WHERE c.id = @id",
+                List.of(new SqlParameter("@id", id)));
+        try {
+            for (ObjectNode node : container.queryItems(spec, new CosmosQueryRequestOptions(), ObjectNode.class)) {
+                return Optional.of(record(node));
+            }
+            return Optional.empty();
+        } catch (CosmosException e) {
+            throw failure("read record " + id, e);
         }
     }
 

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,8 @@ public final class FileChatLog implements ChatLog {
     private static final int DELETE_CHUNK = 2_000;
     private static final int VACUUM_PAGES = 2_000;
     private static final String ORDER = " ORDER BY ts_s DESC, ts_n DESC, id DESC LIMIT ?";
+    /** The rating of a record's feedback: an expression index on it serves {@code --feedback}. */
+    private static final String RATING = "json_extract(record, '$.feedback.rating')";
 
     private final Path dir;
     private final String url;
@@ -122,6 +125,9 @@ public final class FileChatLog implements ChatLog {
                   record TEXT NOT NULL)""");
             s.execute("CREATE INDEX IF NOT EXISTS chat_records_ts ON chat_records(ts_s, ts_n, id)");
             s.execute("CREATE INDEX IF NOT EXISTS chat_records_user_ts ON chat_records(user_email, ts_s, ts_n, id)");
+            // Partial: only rated records are in it, so unrated ones cost no index entry.
+            s.execute("CREATE INDEX IF NOT EXISTS chat_records_feedback ON chat_records(" + RATING
+                    + ", ts_s, ts_n, id) WHERE " + RATING + " IS NOT NULL");
         }
     }
 
@@ -171,6 +177,10 @@ public final class FileChatLog implements ChatLog {
             where.add("status = ?");
             params.add(q.status().name());
         }
+        if (q.feedback() != null) {
+            where.add(RATING + " = ?");
+            params.add(q.feedback().name());
+        }
         if (q.after() != null) {
             where.add("(ts_s, ts_n, id) < (?, ?, ?)");
             params.add(q.after().timestamp().getEpochSecond());
@@ -180,6 +190,12 @@ public final class FileChatLog implements ChatLog {
         params.add(q.limit());
         return query("SELECT record FROM chat_records" + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + ORDER, params);
+    }
+
+    @Override
+    public Optional<ChatRecord> get(String id) {
+        Objects.requireNonNull(id, "id");
+        return query("SELECT record FROM chat_records WHERE id = ?", List.of(id)).stream().findFirst();
     }
 
     /**

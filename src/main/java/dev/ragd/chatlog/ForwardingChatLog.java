@@ -3,6 +3,7 @@ package dev.ragd.chatlog;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -21,6 +22,11 @@ abstract class ForwardingChatLog implements ChatLog {
     @Override
     public List<ChatRecord> recent(int limit) {
         return delegate.recent(limit);
+    }
+
+    @Override
+    public Optional<ChatRecord> get(String id) {
+        return delegate.get(id);
     }
 
     @Override

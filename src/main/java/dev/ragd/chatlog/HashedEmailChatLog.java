@@ -8,6 +8,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -45,8 +46,11 @@ public final class HashedEmailChatLog extends ForwardingChatLog {
         delegate.upsert(r.withUserEmail(hash(r.userEmail())));
     }
 
-
-
+    /** The owner check compares hashes: the store holds the asker's hash, never the address. */
+    @Override
+    public Optional<ChatRecord> rate(String id, String user, Feedback feedback) {
+        return delegate.rate(id, hash(user), feedback);
+    }
 
     @Override
     public List<ChatRecord> find(ChatLogQuery query) {
@@ -57,7 +61,6 @@ public final class HashedEmailChatLog extends ForwardingChatLog {
     public long forEachMatching(ChatLogQuery query, Consumer<? super ChatRecord> sink) {
         return delegate.forEachMatching(query.withUser(hash(query.user())), sink);
     }
-
 
     /** The wrapped store (e.g. to check which backend is open). */
     public ChatLog delegate() {

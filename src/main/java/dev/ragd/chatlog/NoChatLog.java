@@ -3,6 +3,7 @@ package dev.ragd.chatlog;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** {@code RAGD_CHATLOG=none}: accepts every record and keeps none; reads are always empty. */
 public final class NoChatLog implements ChatLog {
@@ -27,6 +28,12 @@ public final class NoChatLog implements ChatLog {
     @Override
     public List<ChatRecord> find(ChatLogQuery query) {
         return List.of();
+    }
+
+    /** Keeps no record to put a rating on: say so rather than pretend the rating was kept. */
+    @Override
+    public Optional<ChatRecord> rate(String id, String user, Feedback feedback) {
+        throw new UnsupportedOperationException("RAGD_CHATLOG=none keeps no records, so it cannot keep feedback");
     }
 
     @Override

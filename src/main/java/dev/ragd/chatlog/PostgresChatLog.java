@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.flywaydb.core.Flyway;
@@ -38,6 +39,8 @@ public final class PostgresChatLog implements ChatLog {
 
     private static final Logger log = LoggerFactory.getLogger(PostgresChatLog.class);
     static final int CONNECT_TIMEOUT_MS = 3_000;
+    /** The rating of a record's feedback; V2 indexes exactly this expression (with ts, id) for {@code --feedback}. */
+    private static final String RATING = "(record->'feedback'->>'rating')";
     private static final String UPSERT = """
             INSERT INTO chat_log (id, ts, user_email, status, model, record) VALUES (?, ?, ?, ?, ?, ?::jsonb)
             ON CONFLICT (id) DO UPDATE SET ts = EXCLUDED.ts, user_email = EXCLUDED.user_email,
@@ -147,8 +150,15 @@ public final class PostgresChatLog implements ChatLog {
 
     @Override
     public List<ChatRecord> find(ChatLogQuery query) {
-        ChatLogSql.Statement st = ChatLogSql.find("chat_log", "record::text", query);
+        ChatLogSql.Statement st = ChatLogSql.find("chat_log", "record::text", RATING, query);
         return run("read records", c -> ChatLogSql.records(c, st.sql(), st.binder()));
+    }
+
+    @Override
+    public Optional<ChatRecord> get(String id) {
+        Objects.requireNonNull(id, "id");
+        return run("read record " + id, c -> ChatLogSql.records(c, "SELECT record::text FROM chat_log WHERE id = ?",
+                ps -> ps.setString(1, id))).stream().findFirst();
     }
 
     @Override

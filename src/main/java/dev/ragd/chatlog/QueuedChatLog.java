@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * From {@code readyThreshold} queued records on, {@link #healthy()} is false, so readiness turns red
  * and the load balancer sends new users elsewhere while in-flight answers finish.
  *
- * <p>Reads ({@link #recent}, {@link #olderThan}) go to the store and do not see queued records.
+ * <p>Reads ({@link #recent}, {@link #olderThan}, {@link #find}) go to the store and do not see queued
+ * records; {@link #get} and {@link #rate} see them first.
  * Thread-safe; {@link #write} blocks (call it off the event loop).
  */
 public final class QueuedChatLog extends ForwardingChatLog {
@@ -171,6 +173,47 @@ public final class QueuedChatLog extends ForwardingChatLog {
             throw new QueueFullException("the chat-log store " + delegate.describe()
                     + " is not accepting writes and the retry queue is full (" + capacity + " records)");
         }
+    }
+
+    /** A queued record is the newest version there is, so it is read before the store. */
+    @Override
+    public Optional<ChatRecord> get(String id) {
+        Objects.requireNonNull(id, "id");
+        lock.lock();
+        try {
+            ChatRecord queued = pending.get(id);
+            if (queued != null) {
+                return Optional.of(queued);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return delegate.get(id);
+    }
+
+    /**
+     * A queued record is rated in the queue (the flusher writes it with its feedback); any other
+     * is rated in the store, which must be up: a rating is not queued, the caller is told it failed.
+     */
+    @Override
+    public Optional<ChatRecord> rate(String id, String user, Feedback feedback) {
+        Objects.requireNonNull(feedback, "feedback");
+        lock.lock();
+        try {
+            ChatRecord queued = pending.get(id);
+            if (queued != null) {
+                if (user != null && !user.equals(queued.userEmail())) {
+                    return Optional.empty();
+                }
+                ChatRecord rated = queued.withFeedback(feedback);
+                pending.put(id, rated);
+                changed.signalAll();
+                return Optional.of(rated);
+            }
+        } finally {
+            lock.unlock();
+        }
+        return delegate.rate(id, user, feedback);
     }
 
     /** Records waiting for the store. */

@@ -34,7 +34,12 @@ final class RecordChecks {
                 .toList();
         return new ChatRecord(clean(r.id()), clean(r.requestId()), clean(r.userQuestion()), r.timestamp(), clean(r.finalAnswer()),
                 clean(r.userEmail()), results, r.status(), clean(r.model()), r.retrievalMs(), r.firstTokenMs(),
-                r.totalMs(), r.promptTokens(), r.completionTokens(), clean(r.traceId()));
+                r.totalMs(), r.promptTokens(), r.completionTokens(), clean(r.traceId()), clean(r.feedback()));
+    }
+
+    private static Feedback clean(Feedback f) {
+        return f == null || f.reason() == null || f.reason().indexOf('\u0000') < 0 ? f
+                : new Feedback(f.rating(), clean(f.reason()), f.categories(), f.at());
     }
 
     static String clean(String s) {

@@ -65,7 +65,7 @@ class AdmissionTest {
         assertThat(pipeline.activeGenerations()).isEqualTo(2);
         assertThat(pipeline.maxConcurrentGenerations()).isEqualTo(2);
         assertThat(slow.streams).hasValue(2);
-        assertThat(chatLog.get("a3")).isNull();
+        assertThat(chatLog.record("a3")).isNull();
         h1.cancel();
         h2.cancel();
     }

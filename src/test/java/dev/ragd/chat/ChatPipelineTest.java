@@ -77,7 +77,7 @@ class ChatPipelineTest {
         assertThat(error.code()).isEqualTo(ErrorCodes.SHUTTING_DOWN);
         assertThat(error.retryable()).isTrue();
         assertThat(error.retryAfterMs()).isPositive();
-        assertThat(chatLog.get("late")).isNull();
+        assertThat(chatLog.record("late")).isNull();
     }
 
     @Test
@@ -94,7 +94,7 @@ class ChatPipelineTest {
         assertThat(end.answer()).isEqualTo(ANSWER).isEqualTo(events.answer.toString());
         assertThat(end.languageModel()).isFalse();
         assertThat(end.timings().completionTokens()).isEqualTo(generator.tokenCount());
-        ChatRecord r = chatLog.get("r1");
+        ChatRecord r = chatLog.record("r1");
         assertThat(r.status()).isEqualTo(ChatRecord.Status.completed);
         assertThat(r.finalAnswer()).isEqualTo(ANSWER);
         assertThat(r.userQuestion()).isEqualTo("When does the library open?");
@@ -152,7 +152,7 @@ class ChatPipelineTest {
         ChatError error = events.failed.get(10, TimeUnit.SECONDS);
         assertThat(error.code()).isEqualTo(ErrorCodes.ANSWER_CUT);
         assertThat(error.retryable()).isTrue();
-        ChatRecord r = chatLog.get("r5");
+        ChatRecord r = chatLog.record("r5");
         assertThat(r.status()).isEqualTo(ChatRecord.Status.failed);
         assertThat(r.finalAnswer()).isEqualTo(String.join("", FakeGenerator.splitWords(ANSWER).subList(0, 2)));
         assertThat(events.journal).doesNotContain("end");
@@ -167,7 +167,7 @@ class ChatPipelineTest {
         ChatError error = events.failed.get(10, TimeUnit.SECONDS);
         assertThat(error.code()).isEqualTo(ErrorCodes.RETRIEVAL_FAILED);
         assertThat(error.retryable()).isTrue();
-        assertThat(chatLog.get("r6").status()).isEqualTo(ChatRecord.Status.failed);
+        assertThat(chatLog.record("r6").status()).isEqualTo(ChatRecord.Status.failed);
         assertThat(generator.streams).hasValue(0);
     }
 
@@ -175,12 +175,12 @@ class ChatPipelineTest {
     void aSearchServiceIsSearchedOnAVirtualThreadAndTheEmbeddedIndexOnAWorker() throws Exception {
         retriever.remote(true);
         run(pipeline(Map.of()), ask("v1", "When?"));
-        waitFor(() -> chatLog.get("v1") != null);
+        waitFor(() -> chatLog.record("v1") != null);
         assertThat(retriever.lastThread.isVirtual()).as("a remote retriever's thread is virtual").isTrue();
 
         retriever.remote(false);
         run(pipeline(Map.of()), ask("v2", "When?"));
-        waitFor(() -> chatLog.get("v2") != null);
+        waitFor(() -> chatLog.record("v2") != null);
         assertThat(retriever.lastThread.isVirtual()).isFalse();
         assertThat(retriever.lastThread.getName()).startsWith("vert.x-worker-thread");
     }

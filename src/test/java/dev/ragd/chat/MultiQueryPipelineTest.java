@@ -67,7 +67,7 @@ class MultiQueryPipelineTest {
 
         assertThat(seenHistory).containsExactly(HISTORY);
         assertThat(retriever.queries).containsExactlyInAnyOrder("ember kettle price", "ember kettle warranty");
-        ChatRecord r = chatLog.get("m1");
+        ChatRecord r = chatLog.record("m1");
         assertThat(r.agentsSearchResults()).extracting(SearchResult::query)
                 .containsExactly("ember kettle price", "ember kettle warranty");
         assertThat(r.agentsSearchResults().get(0).hits()).extracting(SearchResult.Hit::chunkId).containsExactly("a#0", "b#0");
@@ -107,7 +107,7 @@ class MultiQueryPipelineTest {
         assertThat(end.timings().promptTokens()).isEqualTo(7); // FakeGenerator reports Usage(7, tokens)
         assertThat(end.timings().completionTokens()).isEqualTo(generator.tokenCount());
         assertThat(end.model()).isEqualTo("fake-words");
-        ChatRecord r = chatLog.get("m0");
+        ChatRecord r = chatLog.record("m0");
         assertThat(r.promptTokens()).isEqualTo(7);
         assertThat(r.completionTokens()).isEqualTo(generator.tokenCount());
         assertThat(r.model()).isEqualTo("fake-words");
@@ -136,8 +136,8 @@ class MultiQueryPipelineTest {
         events.ended.get(10, TimeUnit.SECONDS);
 
         assertThat(retriever.queries).containsExactly("When does it open?");
-        assertThat(chatLog.get("m3").agentsSearchResults()).extracting(SearchResult::query).containsExactly("When does it open?");
-        assertThat(chatLog.get("m3").status()).isEqualTo(ChatRecord.Status.completed);
+        assertThat(chatLog.record("m3").agentsSearchResults()).extracting(SearchResult::query).containsExactly("When does it open?");
+        assertThat(chatLog.record("m3").status()).isEqualTo(ChatRecord.Status.completed);
     }
 
     @Test
@@ -158,7 +158,7 @@ class MultiQueryPipelineTest {
         release.countDown();
 
         assertThat(retriever.queries).containsExactly("When does it open?");
-        assertThat(chatLog.get("m8").status()).isEqualTo(ChatRecord.Status.completed);
+        assertThat(chatLog.record("m8").status()).isEqualTo(ChatRecord.Status.completed);
     }
 
     @Test
@@ -170,7 +170,7 @@ class MultiQueryPipelineTest {
         PipelineHarness.run(vertx, p, ask("m4", HISTORY, "q?"), events);
         events.ended.get(10, TimeUnit.SECONDS);
 
-        assertThat(chatLog.get("m4").agentsSearchResults()).extracting(SearchResult::query).containsExactly("fine");
+        assertThat(chatLog.record("m4").agentsSearchResults()).extracting(SearchResult::query).containsExactly("fine");
         assertThat(generator.lastRequest.passages()).containsExactly(A);
     }
 
@@ -187,7 +187,7 @@ class MultiQueryPipelineTest {
         assertThat(end.sources()).isEmpty();
         assertThat(events.sources).isEmpty();
         assertThat(events.journal).containsSubsequence("start", "sources", "token", "upsert:completed", "end");
-        ChatRecord r = chatLog.get("m5");
+        ChatRecord r = chatLog.record("m5");
         assertThat(r.status()).isEqualTo(ChatRecord.Status.completed);
         assertThat(r.finalAnswer()).isEqualTo(p.notFoundAnswer());
         assertThat(r.agentsSearchResults()).hasSize(1); // what was searched stays visible in the log

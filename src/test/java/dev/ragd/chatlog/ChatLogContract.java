@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ragd.chatlog.ChatRecord.Status;
+import dev.ragd.chatlog.Feedback.Rating;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -235,5 +236,64 @@ public abstract class ChatLogContract {
         assertThat(deleted).isEqualTo(2);
         assertThat(chatLog.recent(10)).extracting(ChatRecord::id).containsExactly("m5", "m4", "m3");
         assertThat(chatLog.delete(T0.plusSeconds(20))).isZero();
+    }
+
+    private static Feedback feedback(Rating rating, String reason, String... categories) {
+        return new Feedback(rating, reason, List.of(categories), T0.plusSeconds(60));
+    }
+
+    @Test
+    void getFindsARecordByIdAndNothingForAnUnknownId() {
+        seedMixed();
+
+        assertThat(chatLog.get("m3")).contains(asStored(by("m3", T0.plusSeconds(20), "ada@example.com", Status.failed)));
+        assertThat(chatLog.get("nope")).isEmpty();
+    }
+
+    @Test
+    void ratingKeepsTheRecordAndTheLastRatingWins() {
+        ChatRecord r = record("f1", T0);
+        chatLog.upsert(r);
+
+        Feedback first = feedback(Rating.down, "Cites the wrong manual — «falsch»", "wrong", "outdated");
+        assertThat(chatLog.rate("f1", "ada@example.com", first)).contains(asStored(r).withFeedback(first));
+        Feedback second = feedback(Rating.up, null);
+        chatLog.rate("f1", "ada@example.com", second);
+
+        assertThat(chatLog.get("f1")).contains(asStored(r).withFeedback(second));
+        assertThat(chatLog.recent(10)).containsExactly(asStored(r).withFeedback(second));
+    }
+
+    @Test
+    void onlyTheRecordsOwnUserMayRateItAndNoUserMeansAnyone() {
+        ChatRecord r = record("f2", T0);
+        chatLog.upsert(r);
+
+        assertThat(chatLog.rate("f2", "mallory@example.com", feedback(Rating.down, "spam"))).isEmpty();
+        assertThat(chatLog.rate("missing", "ada@example.com", feedback(Rating.down, null))).isEmpty();
+        assertThat(chatLog.get("f2")).contains(asStored(r));
+
+        assertThat(chatLog.rate("f2", null, feedback(Rating.up, null))).isPresent();
+        assertThat(chatLog.get("f2").orElseThrow().feedback().rating()).isEqualTo(Rating.up);
+    }
+
+    @Test
+    void findByFeedbackSeesOnlyTheLatestRatingAndCombinesWithTheOtherFilters() {
+        seedMixed();
+        chatLog.rate("m1", null, feedback(Rating.down, "old"));
+        chatLog.rate("m2", null, feedback(Rating.down, null));
+        chatLog.rate("m3", null, feedback(Rating.down, null));
+        chatLog.rate("m3", null, feedback(Rating.up, "changed my mind"));
+        chatLog.rate("m5", null, feedback(Rating.down, null, "incomplete"));
+
+        assertThat(chatLog.find(ChatLogQuery.all(10).withFeedback(Rating.down)))
+                .extracting(ChatRecord::id).containsExactly("m5", "m2", "m1");
+        assertThat(chatLog.find(ChatLogQuery.all(10).withFeedback(Rating.up))).extracting(ChatRecord::id)
+                .containsExactly("m3");
+        assertThat(chatLog.find(ChatLogQuery.all(10).withFeedback(Rating.down).withUser("ada@example.com")))
+                .extracting(ChatRecord::id).containsExactly("m5", "m1");
+        List<ChatRecord> paged = new ArrayList<>();
+        chatLog.forEachMatching(ChatLogQuery.all(1).withFeedback(Rating.down), paged::add);
+        assertThat(paged).extracting(ChatRecord::id).containsExactly("m5", "m2", "m1");
     }
 }

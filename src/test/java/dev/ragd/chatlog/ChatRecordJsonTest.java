@@ -23,7 +23,8 @@ class ChatRecordJsonTest {
         assertThat(json.properties()).extracting(e -> e.getKey()).containsExactlyInAnyOrder(
                 "id", "request_id", "user_question", "timestamp", "final_answer", "user_email", "agents_search_results",
                 "status", "model", "retrieval_ms", "first_token_ms", "total_ms", "prompt_tokens",
-                "completion_tokens", "trace_id");
+                "completion_tokens", "trace_id", "feedback");
+        assertThat(json.get("feedback").isNull()).isTrue();
         assertThat(json.get("request_id").asText()).isEqualTo("req-r1");
         assertThat(json.get("timestamp").asText()).isEqualTo("2026-11-26T21:30:00.123Z");
         assertThat(json.get("status").asText()).isEqualTo("completed");
@@ -93,5 +94,20 @@ class ChatRecordJsonTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("not a valid chat record")
                 .hasMessageContaining("exploded");
+    }
+
+    @Test
+    void feedbackIsAnObjectWithRatingReasonCategoriesAndTimeAndRoundTrips() throws Exception {
+        Feedback f = new Feedback(Feedback.Rating.down, "Wrong\nprice", List.of("wrong", "price-2"),
+                Instant.parse("2026-12-03T09:00:00.5Z"));
+        ChatRecord rated = record("r1", T0).withFeedback(f);
+
+        JsonNode json = plain.readTree(ChatRecordJson.toJson(rated)).get("feedback");
+
+        assertThat(json.get("rating").asText()).isEqualTo("down");
+        assertThat(json.get("reason").asText()).isEqualTo("Wrong\nprice");
+        assertThat(json.get("categories")).extracting(JsonNode::asText).containsExactly("wrong", "price-2");
+        assertThat(json.get("at").asText()).isEqualTo("2026-12-03T09:00:00.500Z");
+        assertThat(ChatRecordJson.fromJson(ChatRecordJson.toJson(rated))).isEqualTo(rated);
     }
 }

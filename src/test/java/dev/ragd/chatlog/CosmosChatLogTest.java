@@ -102,6 +102,23 @@ class CosmosChatLogTest extends ChatLogContract {
     }
 
     @Test
+    void aFeedbackFilterQueriesTheNestedRatingAndGetQueriesByIdAcrossPartitions() {
+        chatLog.upsert(record("q2", T0));
+        chatLog.rate("q2", null, new Feedback(Feedback.Rating.down, null, List.of(), T0));
+        gateway.requests.clear();
+
+        assertThat(chatLog.find(ChatLogQuery.all(5).withFeedback(Feedback.Rating.down))).hasSize(1);
+        assertThat(chatLog.get("q2")).isPresent();
+
+        List<String> bodies = gateway.requests("POST", "/dbs/ragchat_info/colls/ragchat_logs/docs").stream()
+                .map(FakeCosmosGateway.Request::body).toList();
+        assertThat(bodies).anyMatch(b -> b.contains(
+                "SELECT * FROM c WHERE c.feedback.rating = @feedback ORDER BY c.sort_key DESC OFFSET 0 LIMIT @n")
+                && b.contains("\"down\""));
+        assertThat(bodies).anyMatch(b -> b.contains("SELECT * FROM c WHERE c.id = @id") && b.contains("\"q2\""));
+    }
+
+    @Test
     void deleteQueriesOldItemsAndDeletesEachWithItsPartitionKey() {
         chatLog.upsert(record("old", T0));
         chatLog.upsert(record("new", T0.plusSeconds(60)));

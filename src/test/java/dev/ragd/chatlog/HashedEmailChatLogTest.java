@@ -48,4 +48,23 @@ class HashedEmailChatLogTest {
             assertThat(raw.find(ChatLogQuery.all(10).withUser("ada@example.com"))).isEmpty();
         }
     }
+
+    @Test
+    void theAskerRatesByTheirEmailWhileTheStoreHoldsOnlyItsHash() {
+        RagdConfig config = RagdConfig.from(new Env(Map.of("RAGD_DATA_DIR", dataDir.toString(),
+                "RAGD_HASH_EMAIL", "true")));
+        Feedback down = new Feedback(Feedback.Rating.down, null, java.util.List.of("wrong"), T0);
+
+        try (ChatLog log = ChatLogs.open(config)) {
+            log.upsert(record("h1", T0));
+
+            assertThat(log.rate("h1", "bob@example.com", down)).isEmpty();
+            assertThat(log.rate("h1", "ada@example.com", down)).isPresent();
+            ChatRecord rated = log.get("h1").orElseThrow();
+            assertThat(rated.feedback()).isEqualTo(down);
+            assertThat(rated.userEmail()).isEqualTo(HashedEmailChatLog.hash("ada@example.com"));
+            assertThat(log.find(ChatLogQuery.all(5).withFeedback(Feedback.Rating.down).withUser("ada@example.com")))
+                    .extracting(ChatRecord::id).containsExactly("h1");
+        }
+    }
 }

@@ -23,4 +23,16 @@ class NoChatLogTest {
             assertThat(log.describe()).isEqualTo("none");
         }
     }
+
+    @Test
+    void aRatingIsRefusedSayingNoRecordsAreKept() {
+        try (ChatLog log = new NoChatLog()) {
+            log.upsert(record("dropped", T0));
+
+            assertThat(log.get("dropped")).isEmpty();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> log.rate("dropped", null,
+                    new Feedback(Feedback.Rating.up, null, List.of(), T0)))
+                    .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("RAGD_CHATLOG=none");
+        }
+    }
 }

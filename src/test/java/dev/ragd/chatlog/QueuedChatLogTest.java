@@ -122,6 +122,36 @@ class QueuedChatLogTest {
         assertThat(store.records.get("x").finalAnswer()).isEqualTo("partial and more");
     }
 
+    private static Feedback down(String reason) {
+        return new Feedback(Feedback.Rating.down, reason, List.of(), T0);
+    }
+
+    @Test
+    void aRecordRatedWhileQueuedIsReadFromTheQueueAndReachesTheStoreWithItsFeedback() throws Exception {
+        store.down.set(true);
+        log.write(record("x", T0));
+
+        assertThat(log.rate("x", "mallory@example.com", down("no"))).isEmpty();
+        assertThat(log.rate("x", "ada@example.com", down("wrong price"))).isPresent();
+        assertThat(log.get("x").orElseThrow().feedback().reason()).isEqualTo("wrong price");
+        assertThat(log.queued()).isEqualTo(1);
+
+        store.down.set(false);
+        Await.until(() -> log.queued() == 0);
+        assertThat(store.records.get("x").feedback()).isEqualTo(down("wrong price"));
+        assertThat(store.upserts.get("x").get()).isEqualTo(1);
+    }
+
+    @Test
+    void aRatingOfAStoredRecordWhileTheStoreIsDownFailsAndIsNotQueued() {
+        log.write(record("y", T0));
+        store.down.set(true);
+
+        assertThatThrownBy(() -> log.rate("y", "ada@example.com", down(null))).hasMessageContaining("unreachable");
+        assertThat(log.queued()).isZero();
+        assertThat(store.records.get("y").feedback()).isNull();
+    }
+
     @Test
     void aFullQueueRejectsAndRefusesNewQuestions() {
         store.down.set(true);

@@ -51,7 +51,7 @@ class BookSocketTest {
                 expected.add(streamFrame(uuid, token));
             }
             assertThat(frames.subList(1, frames.size())).containsExactlyElementsOf(expected);
-            ChatRecord r = f.memoryLog().get(uuid);
+            ChatRecord r = f.memoryLog().record(uuid);
             assertThat(r.status()).isEqualTo(ChatRecord.Status.completed);
             assertThat(r.finalAnswer()).isEqualTo(DEFAULT_ANSWER);
             assertThat(r.userEmail()).isEqualTo("ann@example.org");
@@ -72,7 +72,7 @@ class BookSocketTest {
             assertThat(f.fakeGenerator().lastRequest.history())
                     .containsExactly(Message.user("Is it open?"), Message.assistant("Yes [1]."));
             String uuid = new JsonObject(frames.getFirst()).getJsonObject("content").getString("uuid");
-            assertThat(f.memoryLog().get(uuid).userEmail()).isEqualTo("bob@example.org");
+            assertThat(f.memoryLog().record(uuid).userEmail()).isEqualTo("bob@example.org");
         }
     }
 

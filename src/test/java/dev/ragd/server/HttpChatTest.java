@@ -84,8 +84,8 @@ class HttpChatTest {
             events.stream().filter(e -> e.type().equals("token")).forEach(e -> answer.append(e.data().getString("text")));
             assertThat(answer).hasToString(DEFAULT_ANSWER);
             assertThat(events.getLast().data().getString("log_id")).isEqualTo(events.getFirst().data().getString("log_id"))
-                    .isEqualTo(f.memoryLog().get("h1").id());
-            assertThat(f.memoryLog().get("h1").status()).isEqualTo(ChatRecord.Status.completed);
+                    .isEqualTo(f.memoryLog().record("h1").id());
+            assertThat(f.memoryLog().record("h1").status()).isEqualTo(ChatRecord.Status.completed);
         }
     }
 
@@ -100,7 +100,7 @@ class HttpChatTest {
             assertThat(texts).hasSizeBetween(2, words.size() - 1);
             assertThat(texts.getFirst()).isEqualTo(words.getFirst());
             assertThat(String.join("", texts)).isEqualTo(DEFAULT_ANSWER);
-            assertThat(f.memoryLog().get("h2").finalAnswer()).isEqualTo(DEFAULT_ANSWER);
+            assertThat(f.memoryLog().record("h2").finalAnswer()).isEqualTo(DEFAULT_ANSWER);
         }
     }
 
@@ -250,7 +250,7 @@ class HttpChatTest {
             assertThat(bytes.get(60, TimeUnit.SECONDS)).isGreaterThan(coalesceMs == 0 ? (long) tokens * 40
                     : fast.fullText().length());
             assertThat(tail.toString()).contains("event: end");
-            assertThat(f.memoryLog().get("slow").finalAnswer()).isEqualTo(fast.fullText());
+            assertThat(f.memoryLog().record("slow").finalAnswer()).isEqualTo(fast.fullText());
             client.close().await(10, TimeUnit.SECONDS);
         }
     }

@@ -53,7 +53,7 @@ class NativeSocketTest {
             s.onFrame = frame -> {
                 JsonObject o = new JsonObject(frame);
                 if ("end".equals(o.getString("type"))) {
-                    ChatRecord r = log.get(o.getString("log_id"));
+                    ChatRecord r = log.record(o.getString("log_id"));
                     if (r != null) {
                         loggedWhenEndArrived.put(o.getString("id"), r);
                     }

@@ -31,7 +31,7 @@ class RagdServerTest {
 
             f.server.close().await(20, TimeUnit.SECONDS);
 
-            ChatRecord r = f.memoryLog().get("open");
+            ChatRecord r = f.memoryLog().record("open");
             assertThat(r).as("record written when close() completes").isNotNull();
             assertThat(r.status()).isEqualTo(ChatRecord.Status.cancelled);
             assertThat(s.closed.get(10, TimeUnit.SECONDS)).isNotNull();

@@ -33,7 +33,7 @@ import javax.crypto.spec.SecretKeySpec;
  * {@link dev.ragd.chatlog.CosmosChatLog} sends. Every request is recorded; the master-key signature in the
  * {@code authorization} header is checked (HMAC-SHA256 over verb, resource type, resource link and
  * {@code x-ms-date}) and a wrong one gets 401. Queries are not parsed: their parameters
- * ({@code @user}, {@code @since}, {@code @status}, {@code @after}, {@code @before}, {@code @n}) are
+ * ({@code @user}, {@code @since}, {@code @status}, {@code @id}, {@code @feedback}, {@code @after}, {@code @before}, {@code @n}) are
  * applied to the stored documents, which is exactly what {@link dev.ragd.chatlog.CosmosChatLog}'s SQL means.
  */
 public final class FakeCosmosGateway implements AutoCloseable {
@@ -274,6 +274,16 @@ public final class FakeCosmosGateway implements AutoCloseable {
         JsonNode since = param(body, "@since");
         if (since != null) {
             filters.add(d -> d.get("sort_key").asText().compareTo(since.asText()) >= 0);
+        }
+        // The SDK sends an ORDER BY query rewritten (its filter is a placeholder), so filters go by
+        // parameter name; a query without ORDER BY is sent as written, so its id filter checks the SQL.
+        JsonNode id = param(body, "@id");
+        if (id != null && sql.contains("c.id = @id")) {
+            filters.add(d -> d.get("id").asText().equals(id.asText()));
+        }
+        JsonNode rating = param(body, "@feedback");
+        if (rating != null) {
+            filters.add(d -> d.path("feedback").path("rating").asText("").equals(rating.asText()));
         }
         JsonNode status = param(body, "@status");
         if (status != null) {

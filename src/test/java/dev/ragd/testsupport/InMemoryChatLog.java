@@ -84,7 +84,13 @@ public final class InMemoryChatLog implements ChatLog {
      * The record whose log id or client request id is {@code id}, or null; fails when several
      * records share that request id (look them up by log id then).
      */
-    public ChatRecord get(String id) {
+    /** The {@link ChatLog} lookup: by log id only (tests use {@link #record} to look up by request id too). */
+    @Override
+    public java.util.Optional<ChatRecord> get(String id) {
+        return java.util.Optional.ofNullable(records.get(id));
+    }
+
+    public ChatRecord record(String id) {
         ChatRecord byKey = records.get(id);
         if (byKey != null) {
             return byKey;
@@ -109,7 +115,7 @@ public final class InMemoryChatLog implements ChatLog {
     public ChatRecord await(String id, Predicate<ChatRecord> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            ChatRecord r = get(id);
+            ChatRecord r = record(id);
             if (r != null && condition.test(r)) {
                 return r;
             }
