@@ -1,6 +1,7 @@
 package dev.ragd.chat;
 
 import dev.ragd.auth.Identity;
+import dev.ragd.chatlog.Feedback;
 import dev.ragd.llm.Message;
 import dev.ragd.retrieval.Access;
 import dev.ragd.retrieval.SearchFilter;
@@ -191,6 +192,25 @@ public final class ChatPipeline {
      */
     public Future<Boolean> stopAnywhere(String logId, String caller) {
         return stop(logId, caller) ? Future.succeededFuture(true) : parts.answers().stopElsewhere(logId, caller);
+    }
+
+    /**
+     * Keeps {@code feedback} on the record of the finished answer {@code logId} (see
+     * {@link dev.ragd.chatlog.ChatLog#rate}), on the chat-log threads: true when kept, false when no
+     * finished answer has that id for {@code caller} (the authenticated user, or {@code null} for
+     * anyone). Fails with {@link UnsupportedOperationException} when the chat log keeps no records,
+     * or with the store's error. A kept rating is told to the observer.
+     *
+     * @param protocol where it came from, for the observer
+     */
+    public Future<Boolean> rate(String logId, String caller, Feedback feedback, String protocol) {
+        return shared.chatLogExecutor().executeBlocking(() -> {
+            boolean kept = parts.chatLog().rate(logId, caller, feedback).isPresent();
+            if (kept) {
+                observer.feedbackKept(protocol, feedback.rating().name());
+            }
+            return kept;
+        }, false);
     }
 
     /** Why the client's filter is refused (a field not in {@code RAGD_SEARCH_CLIENT_FILTERS}), or {@code null}. */

@@ -6,7 +6,7 @@ import java.util.List;
  * Hears every request of a replica: the pipeline calls {@link #admitted} for each request it
  * starts (the returned {@link RunObserver} hears the rest of that request) and {@link #rejected}
  * for each it refuses; the model client calls {@link #breakerChanged}, a search service's retriever
- * {@link #searchThrottled} and {@link #searchUnavailable}. Implementations are shared
+ * {@link #searchThrottled} and {@link #searchUnavailable}, the feedback route {@link #feedbackKept}. Implementations are shared
  * by all event loops (thread-safe), must not block and must not throw; compose several with
  * {@link #compose}.
  */
@@ -39,6 +39,12 @@ public interface ChatObserver {
 
     /** A search failed for good: the service kept refusing for the whole search budget. */
     default void searchUnavailable(String service, int status) {}
+
+    /**
+     * A user's rating of an answer was kept ({@code up} or {@code down}), from {@code protocol}
+     * ({@code http}, {@code ws}). Called on the chat-log thread that stored it.
+     */
+    default void feedbackKept(String protocol, String rating) {}
 
     /**
      * All of {@code observers}, called in order. The first one that reports a trace id for a

@@ -66,6 +66,11 @@ final class CompositeObserver implements ChatObserver {
         each(observers, o -> o.searchUnavailable(service, status));
     }
 
+    @Override
+    public void feedbackKept(String protocol, String rating) {
+        each(observers, o -> o.feedbackKept(protocol, rating));
+    }
+
     static <T> void each(List<T> targets, Consumer<T> event) {
         for (T t : targets) {
             try {

@@ -41,8 +41,9 @@ final class CrossSiteGuard implements AdmissionCheck {
             refusal = originProblem(headers);
         } else if (refusal == null && request.method() == HttpMethod.POST) {
             refusal = originProblem(headers);
-            if (refusal == null && path.equals(HttpVerticle.NATIVE_PATH) && !isJson(headers.get("content-type"))) {
-                refusal = ChatError.of(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, "POST /v1/chat needs Content-Type: "
+            boolean jsonBody = path.equals(HttpVerticle.NATIVE_PATH) || path.equals(FeedbackRoute.PATH);
+            if (refusal == null && jsonBody && !isJson(headers.get("content-type"))) {
+                refusal = ChatError.of(ErrorCodes.UNSUPPORTED_MEDIA_TYPE, "POST " + path + " needs Content-Type: "
                         + "application/json, not " + describe(headers.get("content-type")), false);
             }
         }

@@ -96,11 +96,13 @@ final class HttpVerticle extends VerticleBase {
         router.post(NATIVE_PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
                 .handler(new HttpChat(pipeline, settings))
-                .failureHandler(this::chatFailure);
+                .failureHandler(ctx -> chatFailure(ctx, MAX_BODY_BYTES));
         router.post(WsTickets.PATH).handler(new WsTickets(authentication));
         // A body, if any, is read and dropped: the request was paused for admission.
         router.post(StopAnswer.PATH).handler(BodyHandler.create(false).setBodyLimit(1024))
-                .handler(new StopAnswer(pipeline)).failureHandler(this::chatFailure);
+                .handler(new StopAnswer(pipeline)).failureHandler(ctx -> chatFailure(ctx, 1024));
+        router.post(FeedbackRoute.PATH).handler(BodyHandler.create(false).setBodyLimit(FeedbackRoute.MAX_BODY_BYTES))
+                .handler(new FeedbackRoute(pipeline)).failureHandler(ctx -> chatFailure(ctx, FeedbackRoute.MAX_BODY_BYTES));
         for (Endpoint e : endpoints) {
             router.route(e.path()).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> serve(ctx, e));
         }
@@ -227,11 +229,11 @@ final class HttpVerticle extends VerticleBase {
      */
     static final long MAX_DISCARD_BYTES = 256L * MAX_BODY_BYTES;
 
-    private void chatFailure(RoutingContext ctx) {
+    private void chatFailure(RoutingContext ctx, int bodyLimit) {
         int status = ctx.statusCode();
         ChatError error = switch (status) {
             case 413 -> ChatError.of(ErrorCodes.PAYLOAD_TOO_LARGE,
-                    "the request body is larger than " + MAX_BODY_BYTES + " bytes", false);
+                    "the request body is larger than " + bodyLimit + " bytes", false);
             case 400 -> ChatError.of(ErrorCodes.BAD_REQUEST, "the request body could not be read", false);
             default -> ChatError.of(ErrorCodes.INTERNAL_ERROR, "the server failed; please try again", false);
         };

@@ -1,5 +1,6 @@
 package dev.ragd.server;
 
+import dev.ragd.auth.Identity;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ChatEvents;
 import dev.ragd.chat.ChatHandle;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The native WebSocket at {@code /v1/chat}: many requests per connection, each tagged by id, up to
- * {@code RAGD_WS_MAX_INFLIGHT} at once; {@code {"type":"stop","id":…}} stops one. Bad requests get
+ * {@code RAGD_WS_MAX_INFLIGHT} at once; {@code {"type":"stop","id":…}} stops one, and
+ * {@code {"type":"feedback",…}} rates a finished answer. Bad requests get
  * an {@code error} frame; the socket stays open. Closing the socket cancels everything in flight.
  * All state lives on the socket's event loop.
  */
@@ -36,6 +38,7 @@ final class NativeSocket {
     private final RequestOrigin origin;
     private final DrainSignal drain;
     private final Map<String, ChatHandle> inflight = new HashMap<>();
+    private int ratingsInFlight;
 
     private NativeSocket(ServerWebSocket ws, ChatPipeline pipeline, ServerSettings settings, RequestOrigin origin) {
         this.ws = ws;
@@ -66,8 +69,13 @@ final class NativeSocket {
         ChatRequest request;
         try {
             JsonObject frame = RequestParser.object(text);
-            if (RequestParser.frameType(frame).equals("stop")) {
+            String type = RequestParser.frameType(frame);
+            if (type.equals("stop")) {
                 stop(frame);
+                return;
+            }
+            if (type.equals("feedback")) {
+                rate(FeedbackRequest.parse(frame));
                 return;
             }
             request = RequestParser.nativeRequest(frame);
@@ -115,6 +123,29 @@ final class NativeSocket {
             return;
         }
         handle.stop();
+    }
+
+    /**
+     * {@code {"type":"feedback","id"?,"log_id",…}}: answered by a {@code feedback} frame with status
+     * {@code recorded}, or an {@code error} frame; both carry the frame's id. Ratings take no answer
+     * slot, but at most {@code RAGD_WS_MAX_INFLIGHT} of them are written at once per socket, so a
+     * flood of frames cannot queue unbounded writes on the store.
+     */
+    private void rate(FeedbackRequest request) {
+        int limit = settings.maxInflightPerSocket();
+        if (ratingsInFlight >= limit) {
+            send(Wire.errorFrame(request.id(), ChatError.of(ErrorCodes.TOO_MANY_REQUESTS, "at most " + limit
+                    + " ratings may be in flight on one socket; wait for their feedback frames", true)));
+            return;
+        }
+        ratingsInFlight++;
+        String caller = Identity.signedIn(origin.identity());
+        Admission.onContext(pipeline.rate(request.logId(), caller, request.feedback(), RequestOrigin.WS_NATIVE), ar -> {
+            ratingsInFlight--;
+            ChatError error = FeedbackRoute.outcome(request, ar);
+            send(error != null ? Wire.errorFrame(request.id(), error)
+                    : Wire.frame("feedback", request.id()).mergeIn(FeedbackRoute.recorded(request)));
+        });
     }
 
     private void cancelAll() {

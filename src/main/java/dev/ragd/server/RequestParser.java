@@ -44,8 +44,8 @@ final class RequestParser {
         throw BadRequestException.field(null, "the request must be a JSON object");
     }
 
-    /** The native frame types: {@code chat} (a request; also a frame without {@code type}) and {@code stop}. */
-    static final java.util.Set<String> FRAME_TYPES = java.util.Set.of("chat", "stop");
+    /** The native frame types: {@code chat} (a request; also a frame without {@code type}), {@code stop}, {@code feedback}. */
+    static final java.util.Set<String> FRAME_TYPES = java.util.Set.of("chat", "stop", "feedback");
 
     /** What a native frame asks for: one of {@link #FRAME_TYPES}, {@code chat} when it has no {@code type}. */
     static String frameType(JsonObject o) throws BadRequestException {
@@ -57,9 +57,20 @@ final class RequestParser {
             String shown = type instanceof String t ? "'" + (t.length() > 40 ? t.substring(0, 40) + "…" : t) + "'"
                     : "a " + type.getClass().getSimpleName();
             throw BadRequestException.field(null, "type " + shown + " is not a frame type; send a chat request"
-                    + " (no type) or {\"type\":\"stop\",\"id\":…}");
+                    + " (no type), {\"type\":\"stop\",\"id\":…} or {\"type\":\"feedback\",\"log_id\":…,\"rating\":…}");
         }
         return t;
+    }
+
+    private static final java.util.regex.Pattern LOG_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+
+    /** A {@code log_id} from a path or a field: the characters a server-made id has, bounded. */
+    static String logId(String value, String where) throws BadRequestException {
+        if (value == null || value.length() > MAX_ID_CHARS || !LOG_ID.matcher(value).matches()) {
+            throw BadRequestException.field(null, where + " must name a log_id (letters, digits, . _ -, at most "
+                    + MAX_ID_CHARS + " characters)");
+        }
+        return value;
     }
 
     /** The request's {@code id}, checked, or {@code null} when it has none. */

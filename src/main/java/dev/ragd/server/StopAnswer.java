@@ -27,10 +27,11 @@ final class StopAnswer implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
-        String logId = ctx.pathParam("logId");
-        if (logId == null || logId.length() > RequestParser.MAX_ID_CHARS || !logId.matches("[A-Za-z0-9._-]+")) {
-            HttpChat.sendError(ctx.response(), ChatError.of(ErrorCodes.BAD_REQUEST, "the path must name a log_id"
-                    + " (letters, digits, . _ -, at most " + RequestParser.MAX_ID_CHARS + " characters)", false));
+        String logId;
+        try {
+            logId = RequestParser.logId(ctx.pathParam("logId"), "the path");
+        } catch (BadRequestException e) {
+            HttpChat.sendError(ctx.response(), ChatError.of(ErrorCodes.BAD_REQUEST, e.getMessage(), false));
             return;
         }
         String caller = Identity.signedIn(ctx.get(Admission.IDENTITY));

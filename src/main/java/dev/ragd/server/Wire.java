@@ -113,6 +113,7 @@ final class Wire {
             case ErrorCodes.BAD_REQUEST, ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.HISTORY_TOO_LONG -> 400;
             case ErrorCodes.UNAUTHORIZED -> 401;
             case ErrorCodes.NOT_FOUND -> 404;
+            case ErrorCodes.NOT_SUPPORTED -> 501;
             case ErrorCodes.PAYLOAD_TOO_LARGE -> 413;
             case ErrorCodes.ORIGIN_NOT_ALLOWED -> 403;
             case ErrorCodes.HOST_NOT_ALLOWED -> 421;

@@ -88,7 +88,7 @@ class HostileInputFuzzTest {
         while (true) {
             JsonObject f = s.nextJson();
             String type = f.getString("type");
-            if (type.equals("end") || type.equals("answer") || type.equals("error")) {
+            if (type.equals("end") || type.equals("answer") || type.equals("error") || type.equals("feedback")) {
                 return f;
             }
         }
@@ -125,12 +125,14 @@ class HostileInputFuzzTest {
         return HostileInputs.controlFrames();
     }
 
-    /** Stop frames and unknown types: a clear error (a stop for nothing in flight is {@code not_found}). */
+    /** Stop and feedback frames and unknown types: a clear error (a stop for nothing in flight is {@code not_found}). */
     @Property(tries = 1500)
     void everyControlFrameGetsAnAnswerOrAClearError(@ForAll("controlFrames") String input) throws Exception {
         nativeSocket.send(input);
         JsonObject reply = terminal(nativeSocket);
-        if (reply.getString("type").equals("error") && !"not_found".equals(reply.getString("code"))) {
+        // A well-formed stop or rating names no answer of this app (whose chat log keeps none): not_found, not_supported.
+        if (reply.getString("type").equals("error")
+                && !java.util.Set.of("not_found", "not_supported").contains(reply.getString("code"))) {
             assertClearError(reply, input);
         }
         assertThat(reply.getString("message", "x")).as("message for %s", input).isNotBlank();

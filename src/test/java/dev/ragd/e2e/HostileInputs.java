@@ -78,8 +78,8 @@ final class HostileInputs {
 
     /** Native frames with a {@code type}: stop frames with odd ids, unknown and odd types, mutated. */
     static Arbitrary<String> controlFrames() {
-        Arbitrary<Object> type = Arbitraries.oneOf(Arbitraries.of("stop", "stop", "chat", "STOP", "", "resume")
-                .map(t -> (Object) t), anyValue());
+        Arbitrary<Object> type = Arbitraries.oneOf(Arbitraries.of("stop", "stop", "chat", "STOP", "", "resume",
+                "feedback", "feedback").map(t -> (Object) t), anyValue());
         Arbitrary<Object> id = Arbitraries.oneOf(oddText().map(s -> (Object) s), anyValue(), Arbitraries.just("v"),
                 Arbitraries.strings().alpha().ofMinLength(120).ofMaxLength(140).map(s -> (Object) s));
         Arbitrary<JsonObject> shaped = Combinators.combine(type, id.injectNull(0.2)).as((t, i) -> {
@@ -89,6 +89,19 @@ final class HostileInputs {
             }
             return o;
         });
+        // A feedback frame's own fields, each valid, odd or of the wrong type (no answer has these ids).
+        Arbitrary<Object> logId = Arbitraries.oneOf(Arbitraries.strings().withChars("abcdef0123456789-").ofLength(36)
+                .map(s -> (Object) s), oddText().map(s -> (Object) s), anyValue());
+        Arbitrary<Object> rating = Arbitraries.oneOf(Arbitraries.of("up", "down", "UP", "").map(s -> (Object) s), anyValue());
+        Arbitrary<Object> categories = Arbitraries.oneOf(oddText().list().ofMaxSize(10).map(l -> (Object) new JsonArray(
+                new java.util.ArrayList<Object>(l))), anyValue());
+        shaped = Combinators.combine(shaped, logId.injectNull(0.2), rating.injectNull(0.2), oddText().injectNull(0.5),
+                categories.injectNull(0.5)).as((o, l, r, reason, c) -> {
+                    if ("feedback".equals(o.getValue("type"))) {
+                        o.put("log_id", l).put("rating", r).put("reason", reason).put("categories", c);
+                    }
+                    return o;
+                });
         return Arbitraries.oneOf(shaped.map(JsonObject::encode), mutated(shaped.map(JsonObject::encode)));
     }
 

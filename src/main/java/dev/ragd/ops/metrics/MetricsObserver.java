@@ -93,6 +93,12 @@ public final class MetricsObserver implements ChatObserver {
                 io.micrometer.core.instrument.Tags.of("upstream", upstream), new AtomicLong(-1)));
     }
 
+    @Override
+    public void feedbackKept(String protocol, String rating) {
+        counter("ragd.feedback", "Ratings of answers kept, by rating (a re-rating counts again)", "protocol", protocol,
+                "rating", rating).increment();
+    }
+
     private Counter counter(String name, String help, String... tags) {
         return cached(name, tags, () -> Counter.builder(name).description(help).tags(tags).register(registry));
     }
