@@ -7,6 +7,7 @@ import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.ChatRecord.Status;
 import dev.ragd.chatlog.ChatRecordJson;
 import dev.ragd.chatlog.FileChatLog;
+import dev.ragd.chatlog.Feedback;
 import dev.ragd.config.RagdConfig;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -57,7 +58,7 @@ final class LogsCommand implements Callable<Integer> {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhdw])");
 
-    /** {@code --user}, {@code --since}, {@code --status}: shared by listing and export. */
+    /** {@code --user}, {@code --since}, {@code --status}, {@code --feedback}: shared by listing and export. */
     static final class Filters {
         @Option(names = "--user", paramLabel = "EMAIL",
                 description = "Only this user's records (hashed first when RAGD_HASH_EMAIL=true).")
@@ -72,8 +73,12 @@ final class LogsCommand implements Callable<Integer> {
                 description = "Only records with this status: ${COMPLETION-CANDIDATES}.")
         Status status;
 
+        @Option(names = "--feedback", paramLabel = "RATING",
+                description = "Only records whose latest rating is this: ${COMPLETION-CANDIDATES}.")
+        Feedback.Rating feedback;
+
         ChatLogQuery query(int limit) {
-            return new ChatLogQuery(user, since, status, limit, null);
+            return new ChatLogQuery(user, since, status, limit, null, feedback);
         }
     }
 
@@ -108,7 +113,8 @@ final class LogsCommand implements Callable<Integer> {
         PrintWriter out = ctx.out();
         return withLog(log -> {
             if (format == Format.table) {
-                out.printf("%-20s  %-9s  %-36s  %-24s  %s%n", "TIME", "STATUS", "ID", "USER", "QUESTION");
+                out.printf("%-20s  %-9s  %-8s  %-36s  %-24s  %s%n", "TIME", "STATUS", "FEEDBACK", "ID", "USER",
+                        "QUESTION");
                 walk(log, filters.query(PAGE), max, r -> out.println(tableLine(r)));
             } else {
                 walk(log, filters.query(PAGE), max, r -> out.println(ChatRecordJson.toJson(r)));
@@ -263,8 +269,8 @@ final class LogsCommand implements Callable<Integer> {
     }
 
     static String tableLine(ChatRecord r) {
-        return String.format("%-20s  %-9s  %-36s  %-24s  %s", TIME.format(r.timestamp()), r.status(),
-                clean(r.id(), Integer.MAX_VALUE), r.userEmail() == null ? "-" : clean(r.userEmail(), 24),
+        return String.format("%-20s  %-9s  %-8s  %-36s  %-24s  %s", TIME.format(r.timestamp()), r.status(),
+                r.feedback() == null ? "-" : r.feedback().rating(), clean(r.id(), Integer.MAX_VALUE), r.userEmail() == null ? "-" : clean(r.userEmail(), 24),
                 clean(r.userQuestion() == null ? "" : r.userQuestion(), QUESTION_CHARS));
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ragd.chatlog.ChatLogs;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.chatlog.ChatRecordJson;
+import dev.ragd.chatlog.Feedback;
 import dev.ragd.chatlog.FileChatLog;
 import dev.ragd.config.Env;
 import dev.ragd.config.RagdConfig;
@@ -218,6 +219,28 @@ class LogsCommandTest {
                 "ada@example.com"))).containsExactly("new-ada");
         assertThat(ids(ragd("logs", "--format", "jsonl", "--since", "2000-01-01"))).hasSize(3);
         assertThat(ids(ragd("logs", "--format", "jsonl", "--since", Instant.now().plusSeconds(60).toString()))).isEmpty();
+    }
+
+    @Test
+    void feedbackFilterListsOnlyAnswersWhoseLatestRatingMatchesAndTheTableShowsIt() {
+        seedMixed();
+        try (FileChatLog log = new FileChatLog(ChatLogs.fileDir(RagdConfig.from(new Env(Map.of("RAGD_DATA_DIR",
+                dataDir.toString())))))) {
+            log.rate("mid-bob", null, new Feedback(Feedback.Rating.down, "wrong", List.of(), Instant.now()));
+            log.rate("old-ada", null, new Feedback(Feedback.Rating.down, null, List.of(), Instant.now()));
+            log.rate("old-ada", null, new Feedback(Feedback.Rating.up, null, List.of(), Instant.now()));
+        }
+
+        assertThat(ids(ragd("logs", "--format", "jsonl", "--feedback", "down"))).containsExactly("mid-bob");
+        assertThat(ids(ragd("logs", "--format", "jsonl", "--feedback", "up", "--user", "ada@example.com")))
+                .containsExactly("old-ada");
+        Result table = ragd("logs");
+        assertThat(table.lines().getFirst()).contains("STATUS     FEEDBACK  ID");
+        assertThat(table.lines()).anySatisfy(l -> assertThat(l).contains("failed     down      mid-bob"));
+        assertThat(table.lines()).anySatisfy(l -> assertThat(l).contains("failed     -         new-ada"));
+        Result bad = ragd("logs", "--feedback", "meh");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--feedback", "meh", "up", "down");
     }
 
     @Test
