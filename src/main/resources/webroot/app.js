@@ -363,6 +363,9 @@
       turn.meta.textContent = `stopped · ${turn.meta.textContent}`;
       if (!turn.text) turn.answer.replaceChildren(make('span', 'waiting', 'Stopped before the answer began.'));
     }
+    if (typeof frame.log_id === 'string' && window.RagdFeedback) {
+      turn.meta.after(window.RagdFeedback.bar(frame.log_id, sendFrame));
+    }
     history.push({ role: 'user', content: turn.question }, { role: 'assistant', content: turn.text });
     finish(turn);
     keepInView(wasNearBottom);
@@ -398,6 +401,7 @@
   }
 
   function handleFrame(frame) {
+    if (window.RagdFeedback && window.RagdFeedback.handle(frame)) return;
     const turn = turns.get(frame.id);
     if (!turn) {
       // not_found: a stop that crossed its answer's end; nothing to show
