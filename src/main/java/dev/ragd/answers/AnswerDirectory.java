@@ -1,5 +1,6 @@
 package dev.ragd.answers;
 
+import dev.ragd.resume.FrameStore;
 import io.vertx.core.Future;
 import java.util.function.BiConsumer;
 
@@ -52,6 +53,11 @@ public interface AnswerDirectory extends AutoCloseable {
 
     /** Where a stop asked of another replica for an answer of this one arrives: {@code (logId, caller)}. */
     void onStop(BiConsumer<String, String> stopHere);
+
+    /** Where every replica's answers' frames are kept for resuming ({@link FrameStore#NONE}: this replica only). */
+    default FrameStore frames() {
+        return FrameStore.NONE;
+    }
 
     @Override
     default void close() {}

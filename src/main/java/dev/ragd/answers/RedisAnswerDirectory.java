@@ -1,5 +1,7 @@
 package dev.ragd.answers;
 
+import dev.ragd.resume.FrameStore;
+import dev.ragd.resume.RedisFrameStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * ({@code SET … PX}, holding who asked, removed when it ends, expiring on its own if its replica
  * dies) and one pub/sub channel on which a stop is sent to every replica; the one generating the
  * answer stops it. Each replica keeps one subscribed connection, opened again after Redis comes back.
+ * The answers' frames, for resuming on another replica, are kept in Redis streams ({@link RedisFrameStore}).
  */
 public final class RedisAnswerDirectory implements AnswerDirectory {
 
@@ -35,6 +38,7 @@ public final class RedisAnswerDirectory implements AnswerDirectory {
     private volatile BiConsumer<String, String> stopHere = (logId, caller) -> {};
     private volatile RedisConnection subscription;
     private volatile boolean closed;
+    private final FrameStore frames;
 
     public RedisAnswerDirectory(Vertx vertx, Redis redis, String prefix) {
         this.vertx = vertx;
@@ -42,6 +46,7 @@ public final class RedisAnswerDirectory implements AnswerDirectory {
         this.api = RedisAPI.api(redis);
         this.prefix = prefix;
         this.channel = prefix + "stop";
+        this.frames = new RedisFrameStore(redis, prefix);
         subscribe();
     }
 
@@ -71,6 +76,11 @@ public final class RedisAnswerDirectory implements AnswerDirectory {
             log.atWarn().addKeyValue("error", e.getMessage()).log("a stop could not be passed on through Redis");
             return Future.succeededFuture(false);
         });
+    }
+
+    @Override
+    public FrameStore frames() {
+        return frames;
     }
 
     @Override

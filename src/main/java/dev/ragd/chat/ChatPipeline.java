@@ -213,6 +213,20 @@ public final class ChatPipeline {
         }, false);
     }
 
+    /** Where every replica's answers' frames are kept for resuming ({@link dev.ragd.answers.AnswerDirectory#frames()}). */
+    public dev.ragd.resume.FrameStore sharedFrames() {
+        return parts.answers().frames();
+    }
+
+    /**
+     * The chat-log record of answer {@code logId} when {@code caller} (the authenticated user, or
+     * {@code null}) may see it, read on the chat-log threads: what a resume gets once the answer's
+     * frames are no longer kept. Empty when there is none, or it is another user's.
+     */
+    public Future<java.util.Optional<dev.ragd.chatlog.ChatRecord>> finished(String logId, String caller) {
+        return shared.chatLogExecutor().executeBlocking(() -> parts.chatLog().getFor(logId, caller), false);
+    }
+
     /** Why the client's filter is refused (a field not in {@code RAGD_SEARCH_CLIENT_FILTERS}), or {@code null}. */
     private ChatError filterRefusal(SearchFilter filter) {
         for (String field : filter.anyOf().keySet()) {

@@ -57,6 +57,8 @@ public final class ErrorCodes {
     public static final String HISTORY_TOO_LONG = "history_too_long";
     /** This server is configured not to do what was asked (feedback with RAGD_CHATLOG=none); not retryable. */
     public static final String NOT_SUPPORTED = "not_supported";
+    /** A resume of an answer whose frames are no longer kept, and whose record holds no finished answer. */
+    public static final String RESUME_EXPIRED = "resume_expired";
     /** A bug or an unexpected failure. */
     public static final String INTERNAL_ERROR = "internal_error";
     /** No such answer (running, or to act on) for this caller: a stop for one that ended or is elsewhere. */

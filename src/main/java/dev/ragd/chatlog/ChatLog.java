@@ -48,6 +48,15 @@ public interface ChatLog extends AutoCloseable {
     }
 
     /**
+     * The record with this id when {@code user} may see it: any record for a {@code null} user, else
+     * only one whose {@code user_email} is that user (transformed as {@link #rate} says). Other
+     * users' records are not told apart from missing ones.
+     */
+    default Optional<ChatRecord> getFor(String id, String user) {
+        return get(id).filter(r -> user == null || user.equals(r.userEmail()));
+    }
+
+    /**
      * Puts {@code feedback} on the record with this id in place of any earlier feedback (the last
      * rating wins) and keeps the rest of the record as it is; durable when it returns. With a
      * non-null {@code user}, only a record whose {@code user_email} is that user is rated (the same

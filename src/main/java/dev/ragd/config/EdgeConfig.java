@@ -30,9 +30,13 @@ import java.util.Map;
  *                            nothing else to send gets an SSE comment, and a WebSocket a ping, this
  *                            often, so a proxy's idle timeout does not cut it; a socket whose pong
  *                            does not come back before the next ping is closed. 0: none
+ * @param resumeWindowMs      {@code RAGD_RESUME_WINDOW_MS}: a streaming answer whose client went away
+ *                            keeps being generated this long for the client to resume it, and its
+ *                            frames are kept this long after its end. 0: no resuming, an answer is
+ *                            cancelled when its client goes away
  */
 public record EdgeConfig(int idleTimeoutMs, int requestTimeoutMs, int maxConnectionsPerIp, int writeStallTimeoutMs,
-                         List<String> allowedOrigins, List<String> allowedHosts, int heartbeatMs) {
+                         List<String> allowedOrigins, List<String> allowedHosts, int heartbeatMs, int resumeWindowMs) {
 
     public static final int DEFAULT_IDLE_TIMEOUT_MS = 120_000;
     public static final int DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -40,6 +44,10 @@ public record EdgeConfig(int idleTimeoutMs, int requestTimeoutMs, int maxConnect
     public static final int DEFAULT_WRITE_STALL_TIMEOUT_MS = 30_000;
     /** Under the 60 s idle timeout of most load balancers and proxies, with room for a lost beat. */
     public static final int DEFAULT_HEARTBEAT_MS = 15_000;
+    /** Long enough for a page reload or a network blip, short enough not to keep abandoned answers running. */
+    public static final int DEFAULT_RESUME_WINDOW_MS = 30_000;
+    /** Frames are held in memory (and Redis) for the window: it stays short. */
+    public static final int MAX_RESUME_WINDOW_MS = 600_000;
     /** The value of {@code RAGD_ALLOWED_ORIGINS} that allows every origin. */
     public static final String ANY = "*";
 
@@ -60,7 +68,16 @@ public record EdgeConfig(int idleTimeoutMs, int requestTimeoutMs, int maxConnect
                 env.integer("RAGD_WRITE_STALL_TIMEOUT_MS", DEFAULT_WRITE_STALL_TIMEOUT_MS, 100, 3_600_000),
                 origins(env.raw("RAGD_ALLOWED_ORIGINS")),
                 hosts(env.raw("RAGD_ALLOWED_HOSTS")),
-                heartbeat(env.integer("RAGD_HEARTBEAT_MS", DEFAULT_HEARTBEAT_MS, 0, 3_600_000)));
+                heartbeat(env.integer("RAGD_HEARTBEAT_MS", DEFAULT_HEARTBEAT_MS, 0, 3_600_000)),
+                resumeWindow(env.integer("RAGD_RESUME_WINDOW_MS", DEFAULT_RESUME_WINDOW_MS, 0, MAX_RESUME_WINDOW_MS)));
+    }
+
+    private static int resumeWindow(int ms) {
+        if (ms > 0 && ms < 1_000) {
+            throw new ConfigException("RAGD_RESUME_WINDOW_MS=" + ms
+                    + " must be 0 (no resuming) or at least 1000: a client needs time to reconnect");
+        }
+        return ms;
     }
 
     private static int heartbeat(int ms) {
@@ -90,6 +107,7 @@ public record EdgeConfig(int idleTimeoutMs, int requestTimeoutMs, int maxConnect
         m.put("RAGD_ALLOWED_ORIGINS", allowedOrigins.isEmpty() ? "(same origin)" : String.join(",", allowedOrigins));
         m.put("RAGD_ALLOWED_HOSTS", allowedHosts.isEmpty() ? "(any)" : String.join(",", allowedHosts));
         m.put("RAGD_HEARTBEAT_MS", Integer.toString(heartbeatMs));
+        m.put("RAGD_RESUME_WINDOW_MS", Integer.toString(resumeWindowMs));
         return m;
     }
 

@@ -3,6 +3,7 @@ package dev.ragd.server;
 import dev.ragd.auth.Identity;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ChatPipeline;
+import dev.ragd.resume.ResumableAnswers;
 import dev.ragd.chat.ErrorCodes;
 import dev.ragd.chat.RequestOrigin;
 import dev.ragd.config.EdgeConfig;
@@ -50,6 +51,7 @@ final class HttpVerticle extends VerticleBase {
     private final List<Endpoint> endpoints;
     private final OpenSockets sockets;
     private final Authentication authentication;
+    private final ResumableAnswers resumable;
     /**
      * Identities of accepted upgrades until their socket is served, by client address (unique among
      * open connections): the handshake and the WebSocket handler are separate callbacks.
@@ -67,7 +69,8 @@ final class HttpVerticle extends VerticleBase {
      */
     HttpVerticle(ChatPipeline pipeline, ServerSettings settings, int port, BooleanSupplier ready,
                  Map<String, ReadinessCheck> checks, List<Endpoint> endpoints, ConnectionLimiter perAddress,
-                 OpenSockets sockets, Authentication authentication, RefusalCounts refused) {
+                 OpenSockets sockets, Authentication authentication, RefusalCounts refused, ResumableAnswers resumable) {
+        this.resumable = resumable;
         this.sockets = sockets;
         this.authentication = authentication;
         this.endpoints = endpoints;
@@ -95,12 +98,13 @@ final class HttpVerticle extends VerticleBase {
         router.route("/readyz").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::readyz);
         router.post(NATIVE_PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-                .handler(new HttpChat(pipeline, settings))
+                .handler(new HttpChat(pipeline, settings, resumable))
                 .failureHandler(ctx -> chatFailure(ctx, MAX_BODY_BYTES));
         router.post(WsTickets.PATH).handler(new WsTickets(authentication));
         // A body, if any, is read and dropped: the request was paused for admission.
         router.post(StopAnswer.PATH).handler(BodyHandler.create(false).setBodyLimit(1024))
                 .handler(new StopAnswer(pipeline)).failureHandler(ctx -> chatFailure(ctx, 1024));
+        router.get(ResumeRoute.PATH).handler(new ResumeRoute(pipeline, settings, resumable));
         router.post(FeedbackRoute.PATH).handler(BodyHandler.create(false).setBodyLimit(FeedbackRoute.MAX_BODY_BYTES))
                 .handler(new FeedbackRoute(pipeline)).failureHandler(ctx -> chatFailure(ctx, FeedbackRoute.MAX_BODY_BYTES));
         for (Endpoint e : endpoints) {
@@ -176,7 +180,7 @@ final class HttpVerticle extends VerticleBase {
         ws.shutdownHandler(v -> pipeline.awaitIdle().onComplete(ar -> connection.runOnContext(
                 x -> ws.close((short) 1001, "server shutting down"))));
         java.util.function.BooleanSupplier busy = RequestOrigin.WS_NATIVE.equals(origin.protocol())
-                ? NativeSocket.attach(ws, pipeline, settings, origin)::busy
+                ? NativeSocket.attach(ws, pipeline, settings, origin, resumable)::busy
                 : BookSocket.attach(ws, pipeline, settings, origin)::busy;
         ConnectionGuard.webSocket(ws, busy);
         SocketHeartbeat.attach(vertx, ws, edge.heartbeatMs(), busy);

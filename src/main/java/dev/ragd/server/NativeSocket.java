@@ -10,8 +10,15 @@ import dev.ragd.chat.ClientErrors;
 import dev.ragd.chat.RequestOrigin;
 import dev.ragd.chat.EndInfo;
 import dev.ragd.chat.ErrorCodes;
+import dev.ragd.chatlog.ChatRecord;
+import dev.ragd.resume.Frame;
+import dev.ragd.resume.FrameBuffer;
+import dev.ragd.resume.FramePump;
+import dev.ragd.resume.ResumableAnswers;
 import dev.ragd.retrieval.Passage;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -23,10 +30,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The native WebSocket at {@code /v1/chat}: many requests per connection, each tagged by id, up to
- * {@code RAGD_WS_MAX_INFLIGHT} at once; {@code {"type":"stop","id":…}} stops one, and
- * {@code {"type":"feedback",…}} rates a finished answer. Bad requests get
- * an {@code error} frame; the socket stays open. Closing the socket cancels everything in flight.
- * All state lives on the socket's event loop.
+ * {@code RAGD_WS_MAX_INFLIGHT} at once; {@code {"type":"stop","id":…}} stops one,
+ * {@code {"type":"feedback",…}} rates a finished answer, and {@code {"type":"resume","log_id":…,"after":…}}
+ * picks up a streaming answer (of this socket or any other, on this replica or, with Redis, any) after
+ * the last frame the client got. Bad requests get an {@code error} frame; the socket stays open.
+ * Closing the socket leaves its streaming answers running for the resume window (cancels them
+ * without one) and cancels its whole-answer requests. All state lives on the socket's event loop.
  */
 final class NativeSocket {
 
@@ -37,26 +46,37 @@ final class NativeSocket {
     private final ServerSettings settings;
     private final RequestOrigin origin;
     private final DrainSignal drain;
-    private final Map<String, ChatHandle> inflight = new HashMap<>();
+    private final ResumableAnswers resumable;
+    private final Context context;
+    private final Map<String, Inflight> inflight = new HashMap<>();
     private int ratingsInFlight;
 
-    private NativeSocket(ServerWebSocket ws, ChatPipeline pipeline, ServerSettings settings, RequestOrigin origin) {
+    /** A request in flight: what stops or cancels it, and the pump copying its frames here (streams only). */
+    private static final class Inflight {
+        ChatHandle handle = ChatHandle.DONE;
+        FramePump pump;
+    }
+
+    private NativeSocket(ServerWebSocket ws, ChatPipeline pipeline, ServerSettings settings, RequestOrigin origin,
+            ResumableAnswers resumable) {
         this.ws = ws;
         this.pipeline = pipeline;
         this.settings = settings;
         this.origin = origin;
+        this.resumable = resumable;
+        this.context = Vertx.currentContext();
         this.drain = DrainSignal.webSocket(ws, settings.edge().writeStallTimeoutMs(), this::cancelAll);
     }
 
     /** Serves {@code ws}; the returned socket tells whether a request is in flight ({@link #busy()}). */
     static NativeSocket attach(ServerWebSocket ws, ChatPipeline pipeline, ServerSettings settings,
-            RequestOrigin origin) {
-        NativeSocket s = new NativeSocket(ws, pipeline, settings, origin);
+            RequestOrigin origin, ResumableAnswers resumable) {
+        NativeSocket s = new NativeSocket(ws, pipeline, settings, origin, resumable);
         ws.textMessageHandler(s::onText);
         ws.binaryMessageHandler(b -> s.send(Wire.errorFrame(null, ChatError.of(ErrorCodes.BAD_REQUEST,
                 "binary frames are not supported; send JSON text frames", false))));
         ws.exceptionHandler(e -> log.atDebug().setCause(e).log("native socket error"));
-        ws.closeHandler(v -> s.cancelAll());
+        ws.closeHandler(v -> s.leaveAll());
         return s;
     }
 
@@ -78,35 +98,107 @@ final class NativeSocket {
                 rate(FeedbackRequest.parse(frame));
                 return;
             }
+            if (type.equals("resume")) {
+                resume(ResumeRequest.parse(frame));
+                return;
+            }
             request = RequestParser.nativeRequest(frame);
         } catch (BadRequestException e) {
             send(Wire.errorFrame(e.requestId, ChatError.of(ErrorCodes.BAD_REQUEST, e.getMessage(), false)));
             return;
         }
         String id = request.id();
+        if (refusedSlot(id)) {
+            return;
+        }
+        boolean whole = !request.stream() || settings.testMode();
+        Inflight entry = new Inflight();
+        inflight.put(id, entry); // reserved before run: run may end the request synchronously
+        try {
+            ChatHandle handle;
+            if (whole) {
+                handle = pipeline.run(request, origin, new Events(id));
+            } else {
+                String logId = ChatPipeline.newLogId();
+                FrameBuffer buffer = resumable.open(logId, Identity.signedIn(origin.identity()), context);
+                entry.pump = FramePump.start(buffer, new SocketOutput(id, logId, entry), 0);
+                handle = pipeline.run(request, origin, logId, new AnswerFrames(buffer));
+                resumable.cancelWith(buffer, handle::cancel);
+            }
+            entry.handle = handle;
+        } catch (RuntimeException e) {
+            // A bug must not cost the socket its slot for good, nor leave the client waiting.
+            log.atError().addKeyValue("request_id", id).setCause(e).log("request failed unexpectedly");
+            if (inflight.remove(id, entry)) { // else run already sent this request's last frame
+                send(Wire.errorFrame(id, ClientErrors.internal()));
+            }
+        }
+    }
+
+    /** Whether request {@code id} may not take a slot (told to the client): already in flight, or too many. */
+    private boolean refusedSlot(String id) {
         if (inflight.containsKey(id)) {
             send(Wire.errorFrame(id, ChatError.of(ErrorCodes.BAD_REQUEST,
                     "request id " + id + " is already in flight on this socket", false)));
-            return;
+            return true;
         }
         int limit = settings.maxInflightPerSocket();
         if (inflight.size() >= limit) {
             send(Wire.errorFrame(id, ChatError.of(ErrorCodes.TOO_MANY_REQUESTS, "at most " + limit
                     + " requests may be in flight on one socket; wait for an end or error frame", true)));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * {@code {"type":"resume","id"?,"log_id","after"?}}: the answer's frames after seq {@code after},
+     * tagged with this frame's id, then its live rest; it takes a slot like a request, and a stop
+     * with its id stops the answer. Once its frames are gone: an {@code answer} frame from the chat
+     * log, or {@code resume_expired}.
+     */
+    private void resume(ResumeRequest r) {
+        if (refusedSlot(r.id())) {
             return;
         }
-        boolean whole = !request.stream() || settings.testMode();
-        inflight.put(id, ChatHandle.DONE); // reserved before run: run may end the request synchronously
-        try {
-            ChatHandle handle = pipeline.run(request, origin, new Events(id, whole));
-            inflight.computeIfPresent(id, (k, v) -> handle);
-        } catch (RuntimeException e) {
-            // A bug must not cost the socket its slot for good, nor leave the client waiting.
-            log.atError().addKeyValue("request_id", id).setCause(e).log("request failed unexpectedly");
-            if (inflight.remove(id) != null) { // else run already sent this request's last frame
-                send(Wire.errorFrame(id, ClientErrors.internal()));
+        Inflight entry = new Inflight();
+        inflight.put(r.id(), entry);
+        String caller = Identity.signedIn(origin.identity());
+        Resumption.find(pipeline, resumable, r, caller, new Resumption.Outcome() {
+            @Override
+            public void frames(FrameBuffer buffer) {
+                if (inflight.get(r.id()) != entry) {
+                    return; // the socket closed meanwhile: do not take the answer from another reader
+                }
+                FramePump pump = FramePump.start(buffer, new SocketOutput(r.id(), r.logId(), entry), r.after());
+                entry.pump = pump;
+                entry.handle = new ChatHandle() {
+                    @Override
+                    public void cancel() {
+                        pump.stop();
+                    }
+
+                    @Override
+                    public void stop() {
+                        pipeline.stopAnywhere(r.logId(), caller);
+                    }
+                };
             }
-        }
+
+            @Override
+            public void record(ChatRecord record) {
+                if (inflight.remove(r.id(), entry)) {
+                    send(Wire.fromLog(r.id(), record));
+                }
+            }
+
+            @Override
+            public void error(ChatError error) {
+                if (inflight.remove(r.id(), entry)) {
+                    send(Wire.errorFrame(r.id(), error));
+                }
+            }
+        });
     }
 
     /** {@code {"type":"stop","id":…}}: the request ends with an {@code end} frame of status {@code stopped}. */
@@ -115,14 +207,14 @@ final class NativeSocket {
         if (id == null) {
             throw BadRequestException.field(null, "a stop frame needs the id of the request to stop");
         }
-        ChatHandle handle = inflight.get(id);
-        if (handle == null) {
+        Inflight entry = inflight.get(id);
+        if (entry == null) {
             // Also what a stop that crossed the request's end frame gets: the client may ignore it.
             send(Wire.errorFrame(id, ChatError.of(ErrorCodes.NOT_FOUND, "request " + id
                     + " is not in flight on this socket (it may have just ended)", false)));
             return;
         }
-        handle.stop();
+        entry.handle.stop();
     }
 
     /**
@@ -148,10 +240,24 @@ final class NativeSocket {
         });
     }
 
+    /** Replies left unread too long: every request of the socket is cancelled. */
     private void cancelAll() {
-        List<ChatHandle> handles = new ArrayList<>(inflight.values());
+        List<Inflight> entries = new ArrayList<>(inflight.values());
         inflight.clear();
-        handles.forEach(ChatHandle::cancel);
+        entries.forEach(e -> e.handle.cancel());
+    }
+
+    /** The socket closed: its streams wait for a resume (the window), its whole answers are cancelled. */
+    private void leaveAll() {
+        List<Inflight> entries = new ArrayList<>(inflight.values());
+        inflight.clear();
+        for (Inflight e : entries) {
+            if (e.pump != null) {
+                e.pump.stop();
+            } else {
+                e.handle.cancel();
+            }
+        }
     }
 
     private void send(JsonObject frame) {
@@ -165,59 +271,91 @@ final class NativeSocket {
         }
     }
 
-    /** One request's events rendered as frames tagged with its id. */
-    private final class Events implements ChatEvents {
+    /** A streaming answer's frames, copied to this socket and tagged with the request's (or resume's) id. */
+    private final class SocketOutput implements FramePump.Output {
         private final String id;
-        private final boolean whole;
+        private final String logId;
+        private final Inflight entry;
         private final TokenFrame tokenFrame;
 
-        Events(String id, boolean whole) {
+        SocketOutput(String id, String logId, Inflight entry) {
             this.id = id;
-            this.whole = whole;
-            this.tokenFrame = whole ? null : Wire.tokenFrame(id);
+            this.logId = logId;
+            this.entry = entry;
+            this.tokenFrame = Wire.tokenFrame(id);
         }
 
         @Override
-        public void onStart(String logId) {
-            if (!whole) {
-                send(Wire.start(id, logId));
-            }
-        }
-
-        @Override
-        public void onSources(List<Passage> passages) {
-            if (!whole) {
-                send(Wire.frame("sources", id).put("items", Wire.sources(passages)));
-            }
-        }
-
-        @Override
-        public void onToken(String text) {
-            if (!whole) {
-                send(tokenFrame.render(text));
-            }
-        }
-
-        @Override
-        public void onEnd(EndInfo end) {
-            inflight.remove(id);
-            send(whole ? Wire.answer("answer", id, end) : Wire.end(id, end));
-        }
-
-        @Override
-        public void onError(ChatError error) {
-            inflight.remove(id);
-            send(Wire.errorFrame(id, error));
+        public Context context() {
+            return context;
         }
 
         @Override
         public boolean writeQueueFull() {
-            return !whole && drain.writeQueueFull();
+            return drain.writeQueueFull();
         }
 
         @Override
         public void drainHandler(Handler<Void> handler) {
             drain.await(handler);
         }
+
+        @Override
+        public void write(Frame frame) {
+            if (frame.last()) {
+                inflight.remove(id, entry);
+            }
+            send(frame.text() != null ? tokenFrame.render(frame.seq(), frame.text()) : frame.toClient(id).encode());
+        }
+
+        @Override
+        public void lost(long afterSeq) {
+            if (inflight.remove(id, entry)) {
+                send(Wire.errorFrame(id, Resumption.lost(logId, afterSeq)));
+            }
+        }
+
+        @Override
+        public void replaced() {
+            inflight.remove(id, entry); // resumed on another connection: it reads the answer now
+        }
+    }
+
+    /** A whole-answer request's one frame ({@code answer} or {@code error}, seq 1), tagged with its id. */
+    private final class Events implements ChatEvents {
+        private final String id;
+
+        Events(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public void onStart(String logId) {}
+
+        @Override
+        public void onSources(List<Passage> passages) {}
+
+        @Override
+        public void onToken(String text) {}
+
+        @Override
+        public void onEnd(EndInfo end) {
+            inflight.remove(id);
+            send(Wire.answer("answer", id, end).put("seq", 1));
+        }
+
+        @Override
+        public void onError(ChatError error) {
+            inflight.remove(id);
+            send(Wire.errorFrame(id, error).put("seq", 1));
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+            return false;
+        }
+
+        @Override
+        public void drainHandler(Handler<Void> handler) {}
     }
 }

@@ -1,6 +1,7 @@
 package dev.ragd.server;
 
 import dev.ragd.chat.ChatPipeline;
+import dev.ragd.resume.ResumableAnswers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -96,9 +97,11 @@ public final class RagdServer {
         ConnectionLimiter perAddress = new ConnectionLimiter(settings.edge().maxConnectionsPerIp());
         OpenSockets sockets = new OpenSockets();
         RefusalCounts refused = new RefusalCounts();
+        // One for the whole server: a client may resume on any instance (event loop) an answer of another.
+        ResumableAnswers resumable = new ResumableAnswers(vertx, settings.edge().resumeWindowMs(), pipeline.sharedFrames());
         return vertx.deployVerticle(() -> {
             HttpVerticle v = new HttpVerticle(pipeline, settings, bindPort, ready::get, new LinkedHashMap<>(checks),
-                    List.copyOf(endpoints), perAddress, sockets, authentication, refused);
+                    List.copyOf(endpoints), perAddress, sockets, authentication, refused, resumable);
             verticles.add(v);
             return v;
         }, new DeploymentOptions().setInstances(instances)).map(id -> {

@@ -45,7 +45,7 @@ final class RequestParser {
     }
 
     /** The native frame types: {@code chat} (a request; also a frame without {@code type}), {@code stop}, {@code feedback}. */
-    static final java.util.Set<String> FRAME_TYPES = java.util.Set.of("chat", "stop", "feedback");
+    static final java.util.Set<String> FRAME_TYPES = java.util.Set.of("chat", "stop", "feedback", "resume");
 
     /** What a native frame asks for: one of {@link #FRAME_TYPES}, {@code chat} when it has no {@code type}. */
     static String frameType(JsonObject o) throws BadRequestException {
@@ -57,7 +57,8 @@ final class RequestParser {
             String shown = type instanceof String t ? "'" + (t.length() > 40 ? t.substring(0, 40) + "…" : t) + "'"
                     : "a " + type.getClass().getSimpleName();
             throw BadRequestException.field(null, "type " + shown + " is not a frame type; send a chat request"
-                    + " (no type), {\"type\":\"stop\",\"id\":…} or {\"type\":\"feedback\",\"log_id\":…,\"rating\":…}");
+                    + " (no type), {\"type\":\"stop\",\"id\":…}, {\"type\":\"feedback\",\"log_id\":…,\"rating\":…}"
+                    + " or {\"type\":\"resume\",\"log_id\":…,\"after\":…}");
         }
         return t;
     }

@@ -31,9 +31,9 @@ final class Wire {
         return frame("start", id).put("log_id", logId);
     }
 
-    /** The {@code token} frame of request {@code id}, encoded once for all its tokens. */
+    /** The {@code token} frame of request {@code id} ({@code {"type","id","seq","text"}}), encoded once for all its tokens. */
     static TokenFrame tokenFrame(String id) {
-        return TokenFrame.of(text -> frame("token", id).put("text", text), JsonObject::encode, false);
+        return TokenFrame.ofSeq((seq, text) -> frame("token", id).put("seq", seq).put("text", text), JsonObject::encode);
     }
 
     static JsonArray sources(List<Passage> passages) {
@@ -91,6 +91,19 @@ final class Wire {
         return endFields(o, end);
     }
 
+    /**
+     * The finished answer of a record, for a resume that came after the answer's frames were
+     * dropped: {@code answer} with the record's text, status, model and timings, and
+     * {@code "from":"chat_log"}; no sources (the record keeps the searches, not the cited passages).
+     */
+    static JsonObject fromLog(String id, dev.ragd.chatlog.ChatRecord r) {
+        return frame("answer", id).put("log_id", r.id()).put("answer", r.finalAnswer()).put("status", r.status().name())
+                .put("model", r.model()).put("timings", new JsonObject().put("retrieval_ms", r.retrievalMs())
+                        .put("first_token_ms", r.firstTokenMs()).put("total_ms", r.totalMs())
+                        .put("prompt_tokens", r.promptTokens()).put("completion_tokens", r.completionTokens()))
+                .put("from", "chat_log");
+    }
+
     static JsonObject errorFields(JsonObject target, ChatError e) {
         target.put("code", e.code()).put("message", e.message()).put("retryable", e.retryable());
         if (e.retryAfterMs() != null) {
@@ -114,6 +127,7 @@ final class Wire {
             case ErrorCodes.UNAUTHORIZED -> 401;
             case ErrorCodes.NOT_FOUND -> 404;
             case ErrorCodes.NOT_SUPPORTED -> 501;
+            case ErrorCodes.RESUME_EXPIRED -> 410;
             case ErrorCodes.PAYLOAD_TOO_LARGE -> 413;
             case ErrorCodes.ORIGIN_NOT_ALLOWED -> 403;
             case ErrorCodes.HOST_NOT_ALLOWED -> 421;

@@ -58,10 +58,17 @@ class HttpChatTest {
                 continue;
             }
             String[] lines = block.split("\n");
-            assertThat(lines).hasSize(2);
+            assertThat(lines).hasSizeBetween(2, 3);
             assertThat(lines[0]).startsWith("event: ");
             assertThat(lines[1]).startsWith("data: ");
-            out.add(new Event(lines[0].substring(7), new JsonObject(lines[1].substring(6))));
+            JsonObject data = new JsonObject(lines[1].substring(6));
+            if (lines.length == 3) {
+                assertThat(lines[2]).as("an answer's event carries its seq as the event id (Last-Event-ID)")
+                        .isEqualTo("id: " + data.getLong("seq"));
+            } else {
+                assertThat(data.containsKey("seq")).as("an event without an id line is not a frame of the answer").isFalse();
+            }
+            out.add(new Event(lines[0].substring(7), data));
         }
         return out;
     }
@@ -187,9 +194,9 @@ class HttpChatTest {
     }
 
     @Test
-    void aClientThatDisconnectsMidStreamCancelsTheRequest() throws Exception {
+    void withoutAResumeWindowAClientThatDisconnectsMidStreamCancelsTheRequest() throws Exception {
         FakeGenerator slow = FakeGenerator.words(10_000, 5);
-        try (ServerFixture f = ServerFixture.builder().generator(slow).start()) {
+        try (ServerFixture f = ServerFixture.builder().env("RAGD_RESUME_WINDOW_MS", "0").generator(slow).start()) {
             HttpClient client = f.vertx.createHttpClient();
             CompletableFuture<Void> disconnected = new CompletableFuture<>();
             StringBuilder received = new StringBuilder();

@@ -204,9 +204,9 @@ class NativeSocketTest {
     }
 
     @Test
-    void closingTheSocketCancelsEveryRequestInFlight() throws Exception {
+    void withoutAResumeWindowClosingTheSocketCancelsEveryRequestInFlight() throws Exception {
         FakeGenerator slow = FakeGenerator.words(10_000, 5);
-        try (ServerFixture f = ServerFixture.builder().generator(slow).start();
+        try (ServerFixture f = ServerFixture.builder().env("RAGD_RESUME_WINDOW_MS", "0").generator(slow).start();
                 WsSession s = WsSession.connect(f.vertx, f.port(), "/v1/chat")) {
             s.send(request("x1", "one"));
             s.send(request("x2", "two"));

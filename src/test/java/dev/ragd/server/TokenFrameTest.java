@@ -65,12 +65,12 @@ class TokenFrameTest {
 
     @Test
     void wrappedFrameAddsTheFramingAroundEveryToken() {
-        TokenFrame sse = Wire.tokenFrame(ID).wrapped("event: token\ndata: ", "\n\n");
+        TokenFrame sse = Wire.tokenFrame(ID).wrapped("event: token\ndata: ", "\nid: ");
 
-        String rendered = sse.render("hi \"there\"");
+        String rendered = sse.render(42, "hi \"there\"");
 
-        assertThat(rendered).isEqualTo("event: token\ndata: " + Wire.frame("token", ID).put("text", "hi \"there\"").encode()
-                + "\n\n");
+        assertThat(rendered).isEqualTo("event: token\ndata: "
+                + Wire.frame("token", ID).put("seq", 42L).put("text", "hi \"there\"").encode() + "\nid: ");
     }
 
     @Test
@@ -78,9 +78,24 @@ class TokenFrameTest {
         for (String id : HOSTILE_IDS) {
             assertSameAsEncoder(text -> Wire.frame("token", id).put("text", text), JsonObject::encode, false);
             assertSameAsEncoder(text -> BookSocket.streamFrame(id, text), BookJson::encode, true);
-            assertThat(Wire.tokenFrame(id).render("x")).as("id %s", id)
-                    .isEqualTo(Wire.frame("token", id).put("text", "x").encode());
+            for (long seq : new long[] {0, 1, 9, 10, 12345, Long.MAX_VALUE}) {
+                assertThat(Wire.tokenFrame(id).render(seq, "x \" \\ \u2028")).as("id %s seq %d", id, seq)
+                        .isEqualTo(Wire.frame("token", id).put("seq", seq).put("text", "x \" \\ \u2028").encode());
+            }
         }
+    }
+
+    @Test
+    void aSeqMustBeOneNumberOfTheFrameAndTheTokenItsLastValue() {
+        assertThatThrownBy(() -> TokenFrame.ofSeq((seq, text) -> new JsonObject().put("seq", seq).put("n", seq)
+                .put("text", text), JsonObject::encode))
+                .as("the seq written twice").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one number");
+        assertThatThrownBy(() -> TokenFrame.ofSeq((seq, text) -> new JsonObject().put("text", text).put("seq", seq),
+                JsonObject::encode))
+                .as("the seq after the token").isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TokenFrame.ofSeq((seq, text) -> new JsonObject().put("text", text), JsonObject::encode))
+                .as("no seq at all").isInstanceOf(IllegalArgumentException.class).hasMessageContaining("one number");
+        assertThatThrownBy(() -> Wire.tokenFrame(ID).render("x")).isInstanceOf(IllegalStateException.class);
     }
 
     @Test

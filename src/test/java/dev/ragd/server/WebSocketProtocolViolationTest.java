@@ -199,7 +199,9 @@ class WebSocketProtocolViolationTest {
     @EnumSource(BookOrNative.class)
     void aViolationMidAnswerIsTheLastThingSentAndTheAnswerIsCancelledWhenTheClientGoes(BookOrNative endpoint)
             throws Exception {
-        try (ServerFixture slow = ServerFixture.builder().generator(FakeGenerator.words(1000, 10)).start()) {
+        // Without a resume window: with one, the answer would wait for a resume first (ResumeTest).
+        try (ServerFixture slow = ServerFixture.builder().env("RAGD_RESUME_WINDOW_MS", "0")
+                .generator(FakeGenerator.words(1000, 10)).start()) {
             RawWebSocket.Closure closure;
             try (RawWebSocket ws = RawWebSocket.connect(slow.port(), endpoint.path)) {
                 ws.send(RawFrame.text(question(endpoint.path)));
