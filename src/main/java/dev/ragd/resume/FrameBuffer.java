@@ -3,7 +3,6 @@ package dev.ragd.resume;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -29,7 +28,9 @@ public final class FrameBuffer {
     static final int MAX_LAG = 32;
 
     private final Context producer;
-    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    /** The frames kept, from index {@link #head} (seq {@link #firstSeq}) on: seqs are contiguous, so a seq is found by index. */
+    private final ArrayList<Frame> frames = new ArrayList<>();
+    private int head;
     private long chars;
     private long lastSeq;
     private long firstSeq = 1;
@@ -67,13 +68,17 @@ public final class FrameBuffer {
             if (frame.seq() != lastSeq + 1) {
                 throw new IllegalArgumentException("frame " + frame.seq() + " does not follow " + lastSeq);
             }
-            frames.addLast(frame);
+            frames.add(frame);
             lastSeq = frame.seq();
             chars += frame.size();
-            while (frames.size() > 1 && (frames.size() > MAX_FRAMES || chars > MAX_CHARS)) {
-                Frame dropped = frames.removeFirst();
+            while (kept() > 1 && (kept() > MAX_FRAMES || chars > MAX_CHARS)) {
+                Frame dropped = frames.set(head++, null);
                 chars -= dropped.size();
                 firstSeq = dropped.seq() + 1;
+            }
+            if (head > MAX_FRAMES) {
+                frames.subList(0, head).clear();
+                head = 0;
             }
             wake = reader;
         }
@@ -90,7 +95,11 @@ public final class FrameBuffer {
 
     /** Whether the answer's last frame ({@code end} or {@code error}) is here. */
     public synchronized boolean ended() {
-        return !frames.isEmpty() && frames.peekLast().last();
+        return kept() > 0 && frames.getLast().last();
+    }
+
+    private int kept() {
+        return frames.size() - head;
     }
 
     /**
@@ -101,16 +110,9 @@ public final class FrameBuffer {
         if (after + 1 < firstSeq) {
             return null;
         }
-        List<Frame> out = new ArrayList<>(Math.min(max, frames.size()));
-        for (Frame f : frames) {
-            if (f.seq() > after) {
-                out.add(f);
-                if (out.size() == max) {
-                    break;
-                }
-            }
-        }
-        return out;
+        int from = head + (int) Math.max(0, after + 1 - firstSeq);
+        int to = Math.min(frames.size(), from + max);
+        return from >= to ? List.of() : new ArrayList<>(frames.subList(from, to));
     }
 
     /** Whether the producer should pause: its reader is too far behind, or its connection is full. */
