@@ -5,6 +5,7 @@
 (() => {
   const EMAIL_KEY = 'ragd.email';
   const CREDENTIAL_KEY = 'ragd.credential';
+  const PENDING_KEY = 'ragd.pending'; // answers streaming in this tab, resumed after a reload
   const MAX_RECONNECT_MS = 10000;
 
   const el = {
@@ -162,6 +163,13 @@
     ws.onopen = () => {
       reconnectMs = 500;
       setConnection('online', 'Connected');
+      // Answers cut by the drop (or a reload) pick up after the last frame received, on any replica.
+      for (const turn of turns.values()) {
+        if (turn.resuming) {
+          turn.resuming = false;
+          ws.send(JSON.stringify({ type: 'resume', id: turn.id, log_id: turn.logId, after: turn.seq || 0 }));
+        }
+      }
       while (outbox.length && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(outbox.shift()));
     };
     ws.onmessage = (event) => {
@@ -178,7 +186,11 @@
       if (socket !== ws) return;
       socket = null;
       for (const turn of Array.from(turns.values())) {
-        fail(turn, { code: 'connection_lost', message: 'The connection to the server was lost before the answer finished.', retryable: true });
+        if (turn.logId) {
+          turn.resuming = true; // the server keeps generating it for a while: resume on reconnect
+        } else {
+          fail(turn, { code: 'connection_lost', message: 'The connection to the server was lost before the answer finished.', retryable: true });
+        }
       }
       scheduleReconnect();
     };
@@ -348,8 +360,36 @@
     turn.meta.hidden = false;
   }
 
+  // The answers in flight that have a log id, kept in this tab so that a reload can resume them.
+  function savePending() {
+    try {
+      const list = Array.from(turns.values()).filter((t) => t.logId)
+        .map((t) => ({ id: t.id, log_id: t.logId, question: t.question }));
+      if (list.length) sessionStorage.setItem(PENDING_KEY, JSON.stringify(list));
+      else sessionStorage.removeItem(PENDING_KEY);
+    } catch (e) { /* storage off: no resume after a reload */ }
+  }
+
+  function restorePending() {
+    let list = [];
+    try {
+      list = JSON.parse(sessionStorage.getItem(PENDING_KEY) || '[]');
+    } catch (e) { list = []; }
+    if (!Array.isArray(list)) return;
+    for (const p of list.slice(0, 8)) {
+      if (!p || typeof p.id !== 'string' || typeof p.log_id !== 'string' || typeof p.question !== 'string') continue;
+      const turn = createTurn(p.id, p.question);
+      turn.logId = p.log_id;
+      turn.seq = 0; // the whole answer again, from its first frame
+      turn.resuming = true;
+      turns.set(p.id, turn);
+      setBusy(true);
+    }
+  }
+
   function finish(turn) {
     turns.delete(turn.id);
+    savePending();
     turn.answer.classList.remove('streaming');
     turn.answer.setAttribute('aria-busy', 'false');
     if (turns.size === 0) setBusy(false);
@@ -409,9 +449,15 @@
       return;
     }
     const wasNearBottom = nearBottom();
+    if (typeof frame.seq === 'number') turn.seq = frame.seq;
     switch (frame.type) {
       case 'start':
-        break; // the "Searching…" placeholder stays until the first token
+        // the "Searching…" placeholder stays until the first token
+        if (typeof frame.log_id === 'string') {
+          turn.logId = frame.log_id;
+          savePending();
+        }
+        break;
       case 'sources':
         renderSources(turn, frame.items);
         break;
@@ -494,6 +540,7 @@
     if (document.visibilityState === 'visible') reconnectNow();
   });
 
+  restorePending();
   connect();
   el.question.focus();
 })();

@@ -213,6 +213,11 @@ public final class ChatPipeline {
         }, false);
     }
 
+    /** Tells the observer a client resumed an answer ({@link dev.ragd.observe.ChatObserver#resumed}). */
+    public void resumed(String protocol, String outcome) {
+        observer.resumed(protocol, outcome);
+    }
+
     /** Where every replica's answers' frames are kept for resuming ({@link dev.ragd.answers.AnswerDirectory#frames()}). */
     public dev.ragd.resume.FrameStore sharedFrames() {
         return parts.answers().frames();
@@ -332,6 +337,15 @@ public final class ChatPipeline {
      */
     public Future<Void> awaitIdle() {
         return Future.join(answers.finishing()).<Void>mapEmpty().otherwiseEmpty();
+    }
+
+    /**
+     * Cancels every answer still running (records {@code cancelled}): what a shutdown does once its
+     * grace ran out and the connections are closed, since an answer whose client went away keeps
+     * running for the resume window, which a stopping replica cannot honour.
+     */
+    public void cancelRunning() {
+        answers.cancelAll();
     }
 
     public PipelineSettings settings() { return settings; }

@@ -27,6 +27,11 @@ final class RunningAnswers {
         finished.onComplete(ar -> byLogId.remove(logId));
     }
 
+    /** Cancels every answer running here (a shutdown's grace ran out; their clients may have gone). */
+    void cancelAll() {
+        byLogId.values().forEach(r -> r.handle().cancel());
+    }
+
     /** When each answer running now is over. */
     List<Future<Void>> finishing() {
         return byLogId.values().stream().map(Running::finished).toList();

@@ -71,6 +71,11 @@ final class CompositeObserver implements ChatObserver {
         each(observers, o -> o.feedbackKept(protocol, rating));
     }
 
+    @Override
+    public void resumed(String protocol, String outcome) {
+        each(observers, o -> o.resumed(protocol, outcome));
+    }
+
     static <T> void each(List<T> targets, Consumer<T> event) {
         for (T t : targets) {
             try {

@@ -42,8 +42,11 @@ final class RemoteFollow {
         List<Frame> frames = first.frames();
         if (!frames.isEmpty()) {
             Frame newest = frames.get(frames.size() - 1);
-            // As FramePump.clamp: no frame after the last sent; the last one again to a client that has all.
-            after = newest.last() && after >= newest.seq() ? newest.seq() - 1 : Math.min(after, newest.seq());
+            // As FramePump.clamp, the last frame again to a client that has all; but a client may well
+            // be ahead of the store (frames reach it in batches), so its seq is otherwise taken as it is.
+            if (newest.last() && after >= newest.seq()) {
+                after = newest.seq() - 1;
+            }
             if (frames.get(0).seq() > after + 1) {
                 return null; // the frames the client lacks were trimmed: the chat log has the answer
             }

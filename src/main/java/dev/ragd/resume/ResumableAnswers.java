@@ -24,6 +24,9 @@ public final class ResumableAnswers {
     private static final Logger log = LoggerFactory.getLogger(ResumableAnswers.class);
     /** How long frames wait to be sent to the shared store together. */
     static final long MIRROR_MS = 50;
+    /** How long a resume looks for an answer the store does not hold yet: many times the mirror's delay. */
+    static final int FIND_ATTEMPTS = 8;
+    static final long FIND_RETRY_MS = 100;
 
     private final Vertx vertx;
     private final long windowMs;
@@ -105,12 +108,31 @@ public final class ResumableAnswers {
         if (!store.shared()) {
             return Future.succeededFuture(null);
         }
-        return store.read(logId, null).map(found -> {
+        return readSoon(logId, FIND_ATTEMPTS).map(found -> {
             if (found.isEmpty() || !mayRead(found.get().owner(), caller)) {
                 return null;
             }
             return RemoteFollow.start(vertx, store, logId, after, found.get(), reader, windowMs);
         });
+    }
+
+    /**
+     * The answer's stored frames, looked for again a few times when there are none yet: a client
+     * that got the {@code start} frame may reconnect to another replica before that frame reached
+     * the store (the two travel at once, on different connections).
+     */
+    private Future<java.util.Optional<FrameStore.Stored>> readSoon(String logId, int attempts) {
+        return store.read(logId, null).compose(found -> {
+            if (found.isPresent() || attempts <= 1) {
+                return Future.succeededFuture(found);
+            }
+            return vertx.timer(FIND_RETRY_MS).compose(t -> readSoon(logId, attempts - 1));
+        });
+    }
+
+    /** Whether this replica keeps answer {@code logId}'s frames (whoever may read them). */
+    public boolean holds(String logId) {
+        return byLogId.containsKey(logId);
     }
 
     /** An answer asked by a signed-in user is resumed by that user only; one asked by nobody, by anyone with its id. */
@@ -124,7 +146,7 @@ public final class ResumableAnswers {
         }
         if (store.shared() && windowMs > 0) {
             live.pending.add(f);
-            if (f.last()) {
+            if (f.last() || f.type().equals("start")) { // the start at once: a client may resume right after it
                 flush(live);
             } else if (!live.flushScheduled) {
                 live.flushScheduled = true;

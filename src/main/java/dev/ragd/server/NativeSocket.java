@@ -164,7 +164,7 @@ final class NativeSocket {
         Inflight entry = new Inflight();
         inflight.put(r.id(), entry);
         String caller = Identity.signedIn(origin.identity());
-        Resumption.find(pipeline, resumable, r, caller, new Resumption.Outcome() {
+        Resumption.find(pipeline, resumable, r, caller, RequestOrigin.WS_NATIVE, new Resumption.Outcome() {
             @Override
             public void frames(FrameBuffer buffer) {
                 if (inflight.get(r.id()) != entry) {

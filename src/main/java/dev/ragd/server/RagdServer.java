@@ -191,7 +191,10 @@ public final class RagdServer {
                 undeploys.add(vertx.undeploy(id));
             }
             return Future.join(undeploys).<Void>mapEmpty();
-        }).eventually(() -> pipeline.awaitIdle().timeout(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty())
+        }).eventually(() -> {
+            pipeline.cancelRunning(); // answers left running for a resume: nobody can resume them here now
+            return pipeline.awaitIdle().timeout(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS).otherwiseEmpty();
+        })
                 .onComplete(ar -> log.atInfo().addKeyValue("port", port).addKeyValue("stop_ms", elapsedMs(start))
                         .log("ragd stopped"));
         return closing;

@@ -4,6 +4,7 @@ import dev.ragd.auth.Identity;
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ErrorCodes;
+import dev.ragd.chat.RequestOrigin;
 import dev.ragd.chatlog.ChatRecord;
 import dev.ragd.resume.FrameBuffer;
 import dev.ragd.resume.FramePump;
@@ -53,7 +54,7 @@ final class ResumeRoute implements Handler<RoutingContext> {
             return;
         }
         String caller = Identity.signedIn(ctx.get(Admission.IDENTITY));
-        Resumption.find(pipeline, resumable, request, caller, new Resumption.Outcome() {
+        Resumption.find(pipeline, resumable, request, caller, RequestOrigin.HTTP, new Resumption.Outcome() {
             @Override
             public void frames(FrameBuffer buffer) {
                 if (ctx.response().closed()) {

@@ -28,9 +28,13 @@ final class Resumption {
 
     private Resumption() {}
 
-    static void find(ChatPipeline pipeline, ResumableAnswers resumable, ResumeRequest r, String caller, Outcome out) {
+    /** Finds the frames of {@code r} for {@code caller} over {@code protocol} (for the observer). */
+    static void find(ChatPipeline pipeline, ResumableAnswers resumable, ResumeRequest r, String caller, String protocol,
+            Outcome out) {
+        boolean here = resumable.holds(r.logId());
         Admission.onContext(resumable.find(r.logId(), caller, r.after(), Vertx.currentContext()), ar -> {
             if (ar.succeeded() && ar.result() != null) {
+                pipeline.resumed(protocol, here ? "frames" : "shared");
                 out.frames(ar.result());
                 return;
             }
@@ -38,11 +42,13 @@ final class Resumption {
                 ChatRecord record = rec.succeeded() ? rec.result().orElse(null) : null;
                 if (record != null && (record.status() == ChatRecord.Status.completed
                         || record.status() == ChatRecord.Status.stopped)) {
+                    pipeline.resumed(protocol, "chat_log");
                     out.record(record);
                 } else if (rec.failed()) {
                     out.error(ChatError.of(ErrorCodes.CHATLOG_UNAVAILABLE, "answer " + r.logId()
                             + " is no longer streaming here and the chat log cannot be read just now; try again", true));
                 } else {
+                    pipeline.resumed(protocol, "expired");
                     out.error(expired(r.logId(), resumable.windowMs()));
                 }
             });

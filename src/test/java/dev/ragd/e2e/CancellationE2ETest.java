@@ -25,12 +25,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Clients that go away mid-answer, against an app that paces its tokens 50 ms apart so the answer
  * is still streaming when the client leaves: the record is written as {@code cancelled} with the
- * part of the answer produced so far.
+ * part of the answer produced so far. Without a resume window, so that leaving cancels at once (with
+ * one, a streaming answer first waits for its client to resume it: {@code ResumeTest}).
  */
 class CancellationE2ETest {
 
     @RegisterExtension
-    static final SharedApp APP = SharedApp.with(Map.of("RAGD_EXTRACTIVE_TOKEN_MS", "50"));
+    static final SharedApp APP = SharedApp.with(Map.of("RAGD_EXTRACTIVE_TOKEN_MS", "50",
+            "RAGD_RESUME_WINDOW_MS", "0"));
 
     private static String fullAnswer;
 

@@ -77,7 +77,8 @@ class MetricsE2ETest {
 
     @Test
     void refusalsAreCountedByReasonAndCancellationsByOutcome() throws Exception {
-        app = RunningApp.start(Map.of("RAGD_MAX_CONCURRENT_GENERATIONS", "1", "RAGD_EXTRACTIVE_TOKEN_MS", "100"));
+        app = RunningApp.start(Map.of("RAGD_MAX_CONCURRENT_GENERATIONS", "1", "RAGD_EXTRACTIVE_TOKEN_MS", "100",
+                "RAGD_RESUME_WINDOW_MS", "0")); // leaving cancels at once
 
         assertThat(post(NativeSocketE2ETest.request("long", "y".repeat(1001))).statusCode()).isEqualTo(400);
         try (WsSession ws = WsSession.connect(app.clientVertx(), app.port(), "/v1/chat")) {

@@ -99,6 +99,12 @@ public final class MetricsObserver implements ChatObserver {
                 "rating", rating).increment();
     }
 
+    @Override
+    public void resumed(String protocol, String outcome) {
+        counter("ragd.chat.resumes", "Resumes of answers after a dropped connection, by where the frames came from",
+                "protocol", protocol, "outcome", outcome).increment();
+    }
+
     private Counter counter(String name, String help, String... tags) {
         return cached(name, tags, () -> Counter.builder(name).description(help).tags(tags).register(registry));
     }
