@@ -40,6 +40,7 @@ public final class ResumableAnswers {
         volatile long unattendedSince;
         final List<Frame> pending = new ArrayList<>(); // producer context only
         boolean flushScheduled;
+        boolean appending; // one batch at a time, so that batches reach the store in order
         boolean started;
 
         Live(String logId, String owner, FrameBuffer buffer) {
@@ -162,16 +163,24 @@ public final class ResumableAnswers {
         }
     }
 
+    /** On the producer's context. The next batch waits for this one: pooled connections could reorder them. */
     private void flush(Live live) {
         live.flushScheduled = false;
-        if (live.pending.isEmpty()) {
+        if (live.pending.isEmpty() || live.appending) {
             return;
         }
         List<Frame> batch = List.copyOf(live.pending);
         live.pending.clear();
-        store.append(live.logId, live.owner, batch, windowMs + 5_000).onFailure(e -> log.atDebug()
-                .addKeyValue("log_id", live.logId).addKeyValue("error", e.getMessage())
-                .log("frames not mirrored to the shared store"));
+        live.appending = true;
+        Context producer = Vertx.currentContext();
+        store.append(live.logId, live.owner, batch, windowMs + 5_000).onComplete(ar -> producer.runOnContext(v -> {
+            live.appending = false;
+            if (ar.failed()) {
+                log.atDebug().addKeyValue("log_id", live.logId).addKeyValue("error", ar.cause().getMessage())
+                        .log("frames not mirrored to the shared store");
+            }
+            flush(live); // what came meanwhile
+        }));
     }
 
     /** The reader went away before the end: cancel the answer if nobody reads it for a whole window. */
