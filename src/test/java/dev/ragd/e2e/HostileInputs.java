@@ -102,6 +102,15 @@ final class HostileInputs {
                     }
                     return o;
                 });
+        // A resume's fields: an answer id as above, and an after that is a seq, an odd number or anything.
+        Arbitrary<Object> after = Arbitraries.oneOf(Arbitraries.longs().between(-5, 1L << 42).map(n -> (Object) n),
+                Arbitraries.of(0, 1, 2.5, -0.0, Long.MAX_VALUE).map(n -> (Object) n), anyValue());
+        shaped = Combinators.combine(shaped, logId.injectNull(0.2), after.injectNull(0.3)).as((o, l, a) -> {
+            if ("resume".equals(o.getValue("type"))) {
+                o.put("log_id", l).put("after", a);
+            }
+            return o;
+        });
         return Arbitraries.oneOf(shaped.map(JsonObject::encode), mutated(shaped.map(JsonObject::encode)));
     }
 
