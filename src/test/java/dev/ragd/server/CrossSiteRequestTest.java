@@ -17,6 +17,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -79,6 +80,31 @@ class CrossSiteRequestTest {
         Throwable t = catchThrowable(() -> connect(f, path, origin, host));
         assertThat(t).as("upgrade refused").isInstanceOf(UpgradeRejectedException.class);
         return ((UpgradeRejectedException) t).getStatus();
+    }
+
+    @Test
+    void aResumeFromAnotherSitesPageIsRefusedAndASameSiteOneIsAnswered() throws Exception {
+        try (ServerFixture f = ServerFixture.builder().start()) {
+            HttpClient client = f.vertx.createHttpClient();
+            try {
+                for (Map<String, String> headers : List.of(Map.of("origin", EVIL), Map.of("sec-fetch-site", "cross-site"))) {
+                    RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setPort(f.port())
+                            .setHost("127.0.0.1").setURI("/v1/chat/some-answer/events");
+                    headers.forEach(ro::putHeader);
+                    Reply r = client.request(ro).compose(req -> req.send())
+                            .compose(x -> x.body().map(b -> new Reply(x.statusCode(), bodyJson(x, b)))).await(10, TimeUnit.SECONDS);
+                    assertThat(r.status()).as(headers.toString()).isEqualTo(403);
+                    assertThat(r.body().getJsonObject("error").getString("code")).isEqualTo("origin_not_allowed");
+                }
+                Reply same = client.request(new RequestOptions().setMethod(HttpMethod.GET).setPort(f.port()).setHost("127.0.0.1")
+                        .setURI("/v1/chat/some-answer/events").putHeader("origin", "http://127.0.0.1:" + f.port()))
+                        .compose(req -> req.send()).compose(x -> x.body().map(b -> new Reply(x.statusCode(), bodyJson(x, b))))
+                        .await(10, TimeUnit.SECONDS);
+                assertThat(same.status()).as("same site: no such answer").isEqualTo(410);
+            } finally {
+                client.close().await(10, TimeUnit.SECONDS);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0}")
