@@ -157,6 +157,17 @@ public interface ChatLog extends AutoCloseable {
         throw new UnsupportedOperationException(describe() + " cannot delete records");
     }
 
+    /**
+     * Deletes the turns of conversation {@code conversationId}: with a non-null {@code user}, only
+     * those whose {@code user_email} is that user (transformed as {@link #rate} says), so that one
+     * user cannot delete another's. Returns how many records were deleted; durable when it returns.
+     *
+     * @throws UnsupportedOperationException when the store cannot delete single records
+     */
+    default long deleteConversation(String conversationId, String user) {
+        throw new UnsupportedOperationException(describe() + " cannot delete conversations");
+    }
+
     /** A short name for logs, e.g. {@code file:/data/chatlog}. */
     String describe();
 

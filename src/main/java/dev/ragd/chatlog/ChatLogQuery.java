@@ -15,8 +15,12 @@ import java.util.Objects;
  * @param limit at most this many records, {@code >= 0}
  * @param after the position to continue from (the last record of the previous page), or null for the first page
  * @param feedback only records whose latest feedback has this rating (null = any, rated or not)
+ * @param conversation only the turns of this conversation ({@code conversation_id}; null = any)
+ * @param openers only the first turn of each conversation (the record whose id is its {@code conversation_id}):
+ *                one record per conversation, as a list of conversations shows them
  */
-public record ChatLogQuery(String user, Instant since, Status status, int limit, Cursor after, Rating feedback) {
+public record ChatLogQuery(String user, Instant since, Status status, int limit, Cursor after, Rating feedback,
+        String conversation, boolean openers) {
 
     /** A paging position: records after it are older, or as old with a smaller id. */
     public record Cursor(Instant timestamp, String id) {
@@ -34,9 +38,23 @@ public record ChatLogQuery(String user, Instant since, Status status, int limit,
         ChatLogs.checkLimit(limit);
     }
 
-    /** A query without a feedback filter. */
+    /** A query without a feedback or conversation filter. */
     public ChatLogQuery(String user, Instant since, Status status, int limit, Cursor after) {
-        this(user, since, status, limit, after, null);
+        this(user, since, status, limit, after, null, null, false);
+    }
+
+    /** A query without a conversation filter. */
+    public ChatLogQuery(String user, Instant since, Status status, int limit, Cursor after, Rating feedback) {
+        this(user, since, status, limit, after, feedback, null, false);
+    }
+
+    public ChatLogQuery withConversation(String newConversation) {
+        return new ChatLogQuery(user, since, status, limit, after, feedback, newConversation, openers);
+    }
+
+    /** This query, for the first turns of conversations only (see {@code openers}). */
+    public ChatLogQuery openersOnly() {
+        return new ChatLogQuery(user, since, status, limit, after, feedback, conversation, true);
     }
 
     /** Every record, newest first, {@code limit} at a time. */
@@ -45,28 +63,28 @@ public record ChatLogQuery(String user, Instant since, Status status, int limit,
     }
 
     public ChatLogQuery withUser(String newUser) {
-        return new ChatLogQuery(newUser, since, status, limit, after, feedback);
+        return new ChatLogQuery(newUser, since, status, limit, after, feedback, conversation, openers);
     }
 
     public ChatLogQuery withSince(Instant newSince) {
-        return new ChatLogQuery(user, newSince, status, limit, after, feedback);
+        return new ChatLogQuery(user, newSince, status, limit, after, feedback, conversation, openers);
     }
 
     public ChatLogQuery withStatus(Status newStatus) {
-        return new ChatLogQuery(user, since, newStatus, limit, after, feedback);
+        return new ChatLogQuery(user, since, newStatus, limit, after, feedback, conversation, openers);
     }
 
     public ChatLogQuery withLimit(int newLimit) {
-        return new ChatLogQuery(user, since, status, newLimit, after, feedback);
+        return new ChatLogQuery(user, since, status, newLimit, after, feedback, conversation, openers);
     }
 
     public ChatLogQuery withFeedback(Rating newFeedback) {
-        return new ChatLogQuery(user, since, status, limit, after, newFeedback);
+        return new ChatLogQuery(user, since, status, limit, after, newFeedback, conversation, openers);
     }
 
     /** The next page: the same filters, continuing after {@code last}. */
     public ChatLogQuery after(ChatRecord last) {
-        return new ChatLogQuery(user, since, status, limit, Cursor.of(last), feedback);
+        return new ChatLogQuery(user, since, status, limit, Cursor.of(last), feedback, conversation, openers);
     }
 
     /** True when {@code r} passes every filter and lies after the cursor (for in-memory logs). */
@@ -75,6 +93,8 @@ public record ChatLogQuery(String user, Instant since, Status status, int limit,
                 && (since == null || !r.timestamp().isBefore(since))
                 && (status == null || status == r.status())
                 && (feedback == null || r.feedback() != null && feedback == r.feedback().rating())
+                && (conversation == null || conversation.equals(r.conversationId()))
+                && (!openers || r.id().equals(r.conversationId()))
                 && (after == null || r.timestamp().isBefore(after.timestamp())
                         || r.timestamp().equals(after.timestamp()) && r.id().compareTo(after.id()) < 0);
     }

@@ -52,6 +52,11 @@ final class ChatLogSql {
      *                   required) when {@code q} filters by feedback
      */
     static Statement find(String table, String recordColumn, String ratingExpr, ChatLogQuery q) {
+        return find(table, recordColumn, ratingExpr, null, q);
+    }
+
+    /** As above; {@code conversationExpr} is the record's conversation id, required when {@code q} filters by a conversation or by openers. */
+    static Statement find(String table, String recordColumn, String ratingExpr, String conversationExpr, ChatLogQuery q) {
         List<String> where = new ArrayList<>();
         List<Object> params = new ArrayList<>();
         if (q.user() != null) {
@@ -69,6 +74,13 @@ final class ChatLogSql {
         if (q.feedback() != null) {
             where.add(java.util.Objects.requireNonNull(ratingExpr, "ratingExpr") + " = ?");
             params.add(q.feedback().name());
+        }
+        if (q.conversation() != null) {
+            where.add(java.util.Objects.requireNonNull(conversationExpr, "conversationExpr") + " = ?");
+            params.add(q.conversation());
+        }
+        if (q.openers()) {
+            where.add("id = " + java.util.Objects.requireNonNull(conversationExpr, "conversationExpr"));
         }
         if (q.after() != null) {
             where.add("(ts, id) < (?, ?)");

@@ -17,6 +17,9 @@ import java.util.List;
  * @param traceId   the W3C trace id of the request (its spans and log lines carry the same), or
  *                  {@code null} when it was not traced
  * @param feedback  the asker's latest rating of the answer, or {@code null} when none was given
+ * @param conversationId the server-kept conversation this question is a turn of (made by the server
+ *                  for the conversation's first question, {@code conversation_id} on the wire), or
+ *                  {@code null} in records written before ragd kept conversations
  */
 public record ChatRecord(
         String id,
@@ -34,13 +37,22 @@ public record ChatRecord(
         int promptTokens,
         int completionTokens,
         String traceId,
-        Feedback feedback) {
+        Feedback feedback,
+        String conversationId) {
 
     /** {@code stopped}: the client asked to stop (the partial answer is kept); {@code cancelled}: it went away. */
     public enum Status { completed, stopped, cancelled, failed }
 
     public ChatRecord {
         agentsSearchResults = List.copyOf(agentsSearchResults);
+    }
+
+    /** A record outside any server-kept conversation (as ragd wrote them before it kept conversations). */
+    public ChatRecord(String id, String requestId, String userQuestion, Instant timestamp, String finalAnswer,
+            String userEmail, List<SearchResult> agentsSearchResults, Status status, String model, long retrievalMs,
+            long firstTokenMs, long totalMs, int promptTokens, int completionTokens, String traceId, Feedback feedback) {
+        this(id, requestId, userQuestion, timestamp, finalAnswer, userEmail, agentsSearchResults, status, model,
+                retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, traceId, feedback, null);
     }
 
     /** A record without feedback. */
@@ -70,12 +82,19 @@ public record ChatRecord(
     /** This record with another {@code user_email} (e.g. hashed). */
     public ChatRecord withUserEmail(String email) {
         return new ChatRecord(id, requestId, userQuestion, timestamp, finalAnswer, email, agentsSearchResults, status,
-                model, retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, traceId, feedback);
+                model, retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, traceId, feedback, conversationId);
     }
 
     /** This record with {@code newFeedback} in place of any earlier feedback. */
     public ChatRecord withFeedback(Feedback newFeedback) {
         return new ChatRecord(id, requestId, userQuestion, timestamp, finalAnswer, userEmail, agentsSearchResults,
-                status, model, retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, traceId, newFeedback);
+                status, model, retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, traceId, newFeedback,
+                conversationId);
+    }
+
+    /** This record as a turn of conversation {@code id} ({@code null}: of none). */
+    public ChatRecord withConversation(String id) {
+        return new ChatRecord(this.id, requestId, userQuestion, timestamp, finalAnswer, userEmail, agentsSearchResults,
+                status, model, retrievalMs, firstTokenMs, totalMs, promptTokens, completionTokens, traceId, feedback, id);
     }
 }

@@ -14,9 +14,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  * {@code agents_search_results} as an array of {@code {query, hits:[{doc_id, chunk_id, title, score}]}},
  * {@code status}, {@code model}, {@code retrieval_ms}, {@code first_token_ms}, {@code total_ms},
  * {@code prompt_tokens}, {@code completion_tokens}, {@code trace_id}, {@code feedback} as
- * {@code {rating, reason, categories, at}} or null). The timestamp is an ISO-8601 UTC string
+ * {@code {rating, reason, categories, at}} or null, {@code conversation_id}). The timestamp is an ISO-8601 UTC string
  * ({@code 2026-11-26T21:30:00.123Z}); null values are written as JSON null, never dropped. A
- * record without {@code request_id}, {@code trace_id} or {@code feedback} (written before ragd kept them) reads with nulls.
+ * record without {@code request_id}, {@code trace_id}, {@code feedback} or {@code conversation_id} (written before
+ * ragd kept them) reads with nulls.
  * Thread-safe; the mapper is configured once.
  */
 public final class ChatRecordJson {

@@ -128,6 +128,15 @@ public final class CosmosChatLog implements ChatLog {
             where.add("c.status = @status");
             params.add(new SqlParameter("@status", q.status().name()));
         }
+        if (q.conversation() != null) {
+            where.add("c.conversation_id = @conversation");
+            params.add(new SqlParameter("@conversation", q.conversation()));
+        }
+        if (q.openers()) {
+            // As a parameter (not a bare condition) so that it reads the same in a rewritten ORDER BY query.
+            where.add("(c.id = c.conversation_id) = @openers");
+            params.add(new SqlParameter("@openers", true));
+        }
         if (q.feedback() != null) {
             where.add("c.feedback.rating = @feedback");
             params.add(new SqlParameter("@feedback", q.feedback().name()));
@@ -206,6 +215,30 @@ public final class CosmosChatLog implements ChatLog {
             }
         } catch (CosmosException e) {
             throw failure("delete records (" + deleted + " deleted so far)", e);
+        }
+        return deleted;
+    }
+
+    @Override
+    public long deleteConversation(String conversationId, String user) {
+        Objects.requireNonNull(conversationId, "conversationId");
+        String pkField = config.partitionKey().substring(1);
+        String select = pkField.equals("id") ? "c.id" : "c.id, c." + pkField;
+        List<SqlParameter> params = new java.util.ArrayList<>(List.of(new SqlParameter("@conversation", conversationId)));
+        String where = "c.conversation_id = @conversation";
+        if (user != null) {
+            where += " AND c.user_email = @user";
+            params.add(new SqlParameter("@user", user));
+        }
+        SqlQuerySpec spec = new SqlQuerySpec("SELECT " + select + " FROM c WHERE " + where, params);
+        long deleted = 0;
+        try {
+            for (ObjectNode node : container.queryItems(spec, new CosmosQueryRequestOptions(), ObjectNode.class)) {
+                container.deleteItem(node, new CosmosItemRequestOptions());
+                deleted++;
+            }
+        } catch (CosmosException e) {
+            throw failure("delete conversation " + conversationId + " (" + deleted + " deleted so far)", e);
         }
         return deleted;
     }

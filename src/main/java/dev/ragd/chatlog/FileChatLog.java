@@ -62,6 +62,8 @@ public final class FileChatLog implements ChatLog {
     private static final String ORDER = " ORDER BY ts_s DESC, ts_n DESC, id DESC LIMIT ?";
     /** The rating of a record's feedback: an expression index on it serves {@code --feedback}. */
     private static final String RATING = "json_extract(record, '$.feedback.rating')";
+    /** A record's conversation: an expression index on it serves a conversation's turns. */
+    private static final String CONVERSATION = "json_extract(record, '$.conversation_id')";
 
     private final Path dir;
     private final String url;
@@ -128,6 +130,11 @@ public final class FileChatLog implements ChatLog {
             // Partial: only rated records are in it, so unrated ones cost no index entry.
             s.execute("CREATE INDEX IF NOT EXISTS chat_records_feedback ON chat_records(" + RATING
                     + ", ts_s, ts_n, id) WHERE " + RATING + " IS NOT NULL");
+            s.execute("CREATE INDEX IF NOT EXISTS chat_records_conversation ON chat_records(" + CONVERSATION
+                    + ", ts_s, ts_n, id) WHERE " + CONVERSATION + " IS NOT NULL");
+            // A user's list of conversations: their first turns only.
+            s.execute("CREATE INDEX IF NOT EXISTS chat_records_conversation_openers ON chat_records(user_email, ts_s, ts_n, id)"
+                    + " WHERE id = " + CONVERSATION);
         }
     }
 
@@ -181,6 +188,13 @@ public final class FileChatLog implements ChatLog {
             where.add(RATING + " = ?");
             params.add(q.feedback().name());
         }
+        if (q.conversation() != null) {
+            where.add(CONVERSATION + " = ?");
+            params.add(q.conversation());
+        }
+        if (q.openers()) {
+            where.add("id = " + CONVERSATION);
+        }
         if (q.after() != null) {
             where.add("(ts_s, ts_n, id) < (?, ?, ?)");
             params.add(q.after().timestamp().getEpochSecond());
@@ -221,6 +235,21 @@ public final class FileChatLog implements ChatLog {
             // each step returns up to VACUUM_PAGES pages in its own transaction
         }
         return deleted;
+    }
+
+    @Override
+    public long deleteConversation(String conversationId, String user) {
+        Objects.requireNonNull(conversationId, "conversationId");
+        return (int) writer.run(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM chat_records WHERE " + CONVERSATION + " = ?"
+                    + (user == null ? "" : " AND user_email = ?"))) {
+                ps.setString(1, conversationId);
+                if (user != null) {
+                    ps.setString(2, user);
+                }
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** Returns up to {@value #VACUUM_PAGES} free pages to the file system; how many free pages were left before. */

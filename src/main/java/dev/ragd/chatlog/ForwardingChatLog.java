@@ -50,6 +50,11 @@ abstract class ForwardingChatLog implements ChatLog {
     }
 
     @Override
+    public long deleteConversation(String conversationId, String user) {
+        return delegate.deleteConversation(conversationId, user);
+    }
+
+    @Override
     public long delete(Instant olderThan) {
         return delegate.delete(olderThan);
     }

@@ -310,8 +310,8 @@ final class H2ChatLog implements ChatLog {
 
     @Override
     public List<ChatRecord> find(ChatLogQuery query) {
-        if (query.feedback() != null) {
-            // The H2 store predates feedback and is only read to migrate it: no index for this filter.
+        if (query.feedback() != null || query.conversation() != null || query.openers()) {
+            // The H2 store predates feedback and conversations and is only read to migrate it: no index for these.
             return ChatLog.super.find(query);
         }
         ChatLogSql.Statement st = ChatLogSql.find("chat_records", COLUMNS, null, query);
@@ -327,6 +327,24 @@ final class H2ChatLog implements ChatLog {
                 ps.setObject(1, ts);
                 return (long) ps.executeUpdate();
             }
+        });
+    }
+
+    /** The H2 store predates conversations (its records have none): found by a scan, deleted by id. */
+    @Override
+    public long deleteConversation(String conversationId, String user) {
+        Objects.requireNonNull(conversationId, "conversationId");
+        List<String> ids = ChatLog.super.find(ChatLogQuery.all(Integer.MAX_VALUE).withConversation(conversationId)
+                .withUser(user)).stream().map(ChatRecord::id).toList();
+        return withConnection("delete conversation", c -> {
+            long deleted = 0;
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM chat_records WHERE id = ?")) {
+                for (String id : ids) {
+                    ps.setString(1, id);
+                    deleted += ps.executeUpdate();
+                }
+            }
+            return deleted;
         });
     }
 

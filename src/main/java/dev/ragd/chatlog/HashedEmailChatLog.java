@@ -48,6 +48,11 @@ public final class HashedEmailChatLog extends ForwardingChatLog {
 
     /** The owner check compares hashes: the store holds the asker's hash, never the address. */
     @Override
+    public long deleteConversation(String conversationId, String user) {
+        return delegate.deleteConversation(conversationId, hash(user));
+    }
+
+    @Override
     public Optional<ChatRecord> getFor(String id, String user) {
         return delegate.getFor(id, hash(user));
     }

@@ -32,6 +32,11 @@ public final class NoChatLog implements ChatLog {
 
     /** Keeps no record to put a rating on: say so rather than pretend the rating was kept. */
     @Override
+    public long deleteConversation(String conversationId, String user) {
+        return 0; // nothing was kept
+    }
+
+    @Override
     public Optional<ChatRecord> rate(String id, String user, Feedback feedback) {
         throw new UnsupportedOperationException("RAGD_CHATLOG=none keeps no records, so it cannot keep feedback");
     }

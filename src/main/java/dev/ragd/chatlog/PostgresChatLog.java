@@ -41,6 +41,8 @@ public final class PostgresChatLog implements ChatLog {
     static final int CONNECT_TIMEOUT_MS = 3_000;
     /** The rating of a record's feedback; V2 indexes exactly this expression (with ts, id) for {@code --feedback}. */
     private static final String RATING = "(record->'feedback'->>'rating')";
+    /** A record's conversation; V3 indexes exactly this expression (with ts, id). */
+    private static final String CONVERSATION = "(record->>'conversation_id')";
     private static final String UPSERT = """
             INSERT INTO chat_log (id, ts, user_email, status, model, record) VALUES (?, ?, ?, ?, ?, ?::jsonb)
             ON CONFLICT (id) DO UPDATE SET ts = EXCLUDED.ts, user_email = EXCLUDED.user_email,
@@ -150,7 +152,7 @@ public final class PostgresChatLog implements ChatLog {
 
     @Override
     public List<ChatRecord> find(ChatLogQuery query) {
-        ChatLogSql.Statement st = ChatLogSql.find("chat_log", "record::text", RATING, query);
+        ChatLogSql.Statement st = ChatLogSql.find("chat_log", "record::text", RATING, CONVERSATION, query);
         return run("read records", c -> ChatLogSql.records(c, st.sql(), st.binder()));
     }
 
@@ -159,6 +161,21 @@ public final class PostgresChatLog implements ChatLog {
         Objects.requireNonNull(id, "id");
         return run("read record " + id, c -> ChatLogSql.records(c, "SELECT record::text FROM chat_log WHERE id = ?",
                 ps -> ps.setString(1, id))).stream().findFirst();
+    }
+
+    @Override
+    public long deleteConversation(String conversationId, String user) {
+        Objects.requireNonNull(conversationId, "conversationId");
+        return run("delete conversation " + conversationId, c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement("DELETE FROM chat_log WHERE " + CONVERSATION + " = ?"
+                    + (user == null ? "" : " AND user_email = ?"))) {
+                ps.setString(1, conversationId);
+                if (user != null) {
+                    ps.setString(2, user);
+                }
+                return (long) ps.executeUpdate();
+            }
+        });
     }
 
     @Override

@@ -216,6 +216,30 @@ public final class QueuedChatLog extends ForwardingChatLog {
         return delegate.rate(id, user, feedback);
     }
 
+    /** A conversation's queued turns are dropped from the queue, and its stored ones deleted in the store. */
+    @Override
+    public long deleteConversation(String conversationId, String user) {
+        Objects.requireNonNull(conversationId, "conversationId");
+        long dropped = 0;
+        lock.lock();
+        try {
+            var it = pending.values().iterator();
+            while (it.hasNext()) {
+                ChatRecord r = it.next();
+                if (conversationId.equals(r.conversationId()) && (user == null || user.equals(r.userEmail()))) {
+                    it.remove();
+                    dropped++;
+                }
+            }
+            if (dropped > 0) {
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return dropped + delegate.deleteConversation(conversationId, user);
+    }
+
     /** Records waiting for the store. */
     public int queued() {
         lock.lock();

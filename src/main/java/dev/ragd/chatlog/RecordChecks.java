@@ -34,7 +34,8 @@ final class RecordChecks {
                 .toList();
         return new ChatRecord(clean(r.id()), clean(r.requestId()), clean(r.userQuestion()), r.timestamp(), clean(r.finalAnswer()),
                 clean(r.userEmail()), results, r.status(), clean(r.model()), r.retrievalMs(), r.firstTokenMs(),
-                r.totalMs(), r.promptTokens(), r.completionTokens(), clean(r.traceId()), clean(r.feedback()));
+                r.totalMs(), r.promptTokens(), r.completionTokens(), clean(r.traceId()), clean(r.feedback()),
+                clean(r.conversationId()));
     }
 
     private static Feedback clean(Feedback f) {

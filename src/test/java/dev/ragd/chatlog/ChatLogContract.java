@@ -296,4 +296,55 @@ public abstract class ChatLogContract {
         chatLog.forEachMatching(ChatLogQuery.all(1).withFeedback(Rating.down), paged::add);
         assertThat(paged).extracting(ChatRecord::id).containsExactly("m5", "m2", "m1");
     }
+
+    private static ChatRecord turn(String id, Instant ts, String email, String conversation) {
+        return by(id, ts, email, Status.completed).withConversation(conversation);
+    }
+
+    private void seedConversations() {
+        chatLog.upsert(turn("c1", T0, "ada@example.com", "c1"));
+        chatLog.upsert(turn("c2", T0.plusSeconds(5), "ada@example.com", "c2"));
+        chatLog.upsert(turn("c1-2", T0.plusSeconds(10), "ada@example.com", "c1"));
+        chatLog.upsert(turn("c3", T0.plusSeconds(20), "bob@example.com", "c3"));
+        chatLog.upsert(turn("loose", T0.plusSeconds(30), "ada@example.com", null));
+        chatLog.upsert(turn("c1-3", T0.plusSeconds(40), "ada@example.com", "c1"));
+    }
+
+    @Test
+    void aConversationsTurnsAreFoundTogetherNewestFirstWithTheirConversationKept() {
+        seedConversations();
+
+        assertThat(chatLog.find(ChatLogQuery.all(10).withConversation("c1")))
+                .extracting(ChatRecord::id).containsExactly("c1-3", "c1-2", "c1");
+        assertThat(chatLog.find(ChatLogQuery.all(2).withConversation("c1").withUser("ada@example.com")))
+                .extracting(ChatRecord::id).containsExactly("c1-3", "c1-2");
+        assertThat(chatLog.find(ChatLogQuery.all(10).withConversation("c1").withUser("bob@example.com"))).isEmpty();
+        assertThat(chatLog.get("c1-2")).contains(asStored(turn("c1-2", T0.plusSeconds(10), "ada@example.com", "c1")));
+        assertThat(chatLog.get("loose").orElseThrow().conversationId()).isNull();
+    }
+
+    @Test
+    void theOpenersQueryListsEachConversationOnceByItsFirstTurn() {
+        seedConversations();
+
+        assertThat(chatLog.find(ChatLogQuery.all(10).openersOnly())).extracting(ChatRecord::id)
+                .containsExactly("c3", "c2", "c1");
+        assertThat(chatLog.find(ChatLogQuery.all(10).openersOnly().withUser("ada@example.com")))
+                .extracting(ChatRecord::id).containsExactly("c2", "c1");
+        List<ChatRecord> paged = new ArrayList<>();
+        chatLog.forEachMatching(ChatLogQuery.all(1).openersOnly(), paged::add);
+        assertThat(paged).extracting(ChatRecord::id).containsExactly("c3", "c2", "c1");
+    }
+
+    @Test
+    void deletingAConversationRemovesOnlyItsOwnersTurnsOfIt() {
+        seedConversations();
+
+        assertThat(chatLog.deleteConversation("c1", "bob@example.com")).isZero();
+        assertThat(chatLog.deleteConversation("c1", "ada@example.com")).isEqualTo(3);
+        assertThat(chatLog.deleteConversation("c1", "ada@example.com")).isZero();
+        assertThat(chatLog.deleteConversation("c3", null)).isEqualTo(1);
+
+        assertThat(chatLog.recent(10)).extracting(ChatRecord::id).containsExactly("loose", "c2");
+    }
 }

@@ -67,4 +67,19 @@ class HashedEmailChatLogTest {
                     .extracting(ChatRecord::id).containsExactly("h1");
         }
     }
+
+    @Test
+    void theAskerDeletesTheirConversationByTheirEmailWhileTheStoreHoldsOnlyItsHash() {
+        RagdConfig config = RagdConfig.from(new Env(Map.of("RAGD_DATA_DIR", dataDir.toString(),
+                "RAGD_HASH_EMAIL", "true")));
+
+        try (ChatLog log = ChatLogs.open(config)) {
+            log.upsert(record("h1", T0).withConversation("h1"));
+            log.upsert(record("h2", T0.plusSeconds(1)).withConversation("h1"));
+
+            assertThat(log.deleteConversation("h1", "bob@example.com")).isZero();
+            assertThat(log.deleteConversation("h1", "Ada@example.com")).isEqualTo(2);
+            assertThat(log.recent(5)).isEmpty();
+        }
+    }
 }

@@ -46,5 +46,12 @@ class InMemoryChatLogDefaultsTest extends ChatLogContract {
     protected ChatLog openEmpty() {
         return new InMemoryChatLog();
     }
-}
 
+    /** The interface cannot delete one conversation's records for a store that deletes none singly. */
+    @Override
+    @org.junit.jupiter.api.Test
+    void deletingAConversationRemovesOnlyItsOwnersTurnsOfIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> chatLog.deleteConversation("c1", null))
+                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("cannot delete conversations");
+    }
+}

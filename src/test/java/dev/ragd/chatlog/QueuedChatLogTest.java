@@ -45,6 +45,15 @@ class QueuedChatLogTest {
             return records.values().stream().limit(limit).toList();
         }
 
+        /** Deletes even while upserts fail (as a store refusing writes for lack of space may). */
+        @Override
+        public long deleteConversation(String conversationId, String user) {
+            List<String> ids = records.values().stream().filter(r -> conversationId.equals(r.conversationId())
+                    && (user == null || user.equals(r.userEmail()))).map(ChatRecord::id).toList();
+            ids.forEach(records::remove);
+            return ids.size();
+        }
+
         @Override
         public String describe() {
             return "switchable";
@@ -124,6 +133,22 @@ class QueuedChatLogTest {
 
     private static Feedback down(String reason) {
         return new Feedback(Feedback.Rating.down, reason, List.of(), T0);
+    }
+
+    @Test
+    void deletingAConversationDropsItsOwnersQueuedTurnsSoTheyNeverReachTheStore() throws Exception {
+        log.write(record("s1", T0).withConversation("c"));
+        store.down.set(true);
+        log.write(record("q1", T0.plusSeconds(1)).withConversation("c"));
+        log.write(record("q2", T0.plusSeconds(2)).withConversation("other"));
+
+        assertThat(log.deleteConversation("c", "mallory@example.com")).isZero();
+        assertThat(log.deleteConversation("c", "ada@example.com")).isEqualTo(2);
+        assertThat(log.queued()).isEqualTo(1);
+
+        store.down.set(false);
+        Await.until(() -> log.queued() == 0);
+        assertThat(store.records.keySet()).containsExactly("q2");
     }
 
     @Test

@@ -33,7 +33,7 @@ import javax.crypto.spec.SecretKeySpec;
  * {@link dev.ragd.chatlog.CosmosChatLog} sends. Every request is recorded; the master-key signature in the
  * {@code authorization} header is checked (HMAC-SHA256 over verb, resource type, resource link and
  * {@code x-ms-date}) and a wrong one gets 401. Queries are not parsed: their parameters
- * ({@code @user}, {@code @since}, {@code @status}, {@code @id}, {@code @feedback}, {@code @after}, {@code @before}, {@code @n}) are
+ * ({@code @user}, {@code @since}, {@code @status}, {@code @id}, {@code @feedback}, {@code @conversation}, {@code @openers}, {@code @after}, {@code @before}, {@code @n}) are
  * applied to the stored documents, which is exactly what {@link dev.ragd.chatlog.CosmosChatLog}'s SQL means.
  */
 public final class FakeCosmosGateway implements AutoCloseable {
@@ -280,6 +280,13 @@ public final class FakeCosmosGateway implements AutoCloseable {
         JsonNode id = param(body, "@id");
         if (id != null && sql.contains("c.id = @id")) {
             filters.add(d -> d.get("id").asText().equals(id.asText()));
+        }
+        JsonNode conversation = param(body, "@conversation");
+        if (conversation != null) {
+            filters.add(d -> d.path("conversation_id").asText("").equals(conversation.asText()));
+        }
+        if (param(body, "@openers") != null) {
+            filters.add(d -> d.get("id").asText().equals(d.path("conversation_id").asText("")));
         }
         JsonNode rating = param(body, "@feedback");
         if (rating != null) {

@@ -128,4 +128,11 @@ public final class InMemoryChatLog implements ChatLog {
     public String describe() {
         return "memory";
     }
+
+    @Override
+    public long deleteConversation(String conversationId, String user) {
+        long before = records.size();
+        records.values().removeIf(r -> conversationId.equals(r.conversationId()) && (user == null || user.equals(r.userEmail())));
+        return before - records.size();
+    }
 }
