@@ -23,6 +23,14 @@ public interface ChatEvents {
      */
     void onStart(String logId);
 
+    /**
+     * {@link #onStart(String)}, with the server-kept conversation the request is a turn of
+     * ({@code null}: none); what the run calls. By default the conversation is not shown.
+     */
+    default void onStart(String logId, String conversationId) {
+        onStart(logId);
+    }
+
     /** The retrieved passages, best first; citation {@code [n]} is {@code passages.get(n - 1)}. */
     void onSources(List<Passage> passages);
 

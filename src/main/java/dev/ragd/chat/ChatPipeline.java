@@ -1,6 +1,7 @@
 package dev.ragd.chat;
 
 import dev.ragd.auth.Identity;
+import dev.ragd.chatlog.ChatLogQuery;
 import dev.ragd.chatlog.Feedback;
 import dev.ragd.llm.Message;
 import dev.ragd.retrieval.Access;
@@ -114,6 +115,18 @@ public final class ChatPipeline {
      */
     public ChatHandle run(ChatRequest request, RequestOrigin origin, String logId, ChatEvents events) {
         Objects.requireNonNull(logId, "logId");
+        if (request.conversation() != null && !request.conversation().isNew()) {
+            return continued(request, origin, logId, events);
+        }
+        if (request.conversation() != null) {
+            // A new conversation is named by its first turn's record, so its first record names it.
+            request = request.withConversation(new ConversationRef(logId));
+        }
+        return runNow(request, origin, logId, events);
+    }
+
+    /** Checks and starts a request whose conversation (if any) is known. */
+    private ChatHandle runNow(ChatRequest request, RequestOrigin origin, String logId, ChatEvents events) {
         RunParts run = shared;
         Context context = run.vertx().getOrCreateContext();
         List<Message> recent = lastMessages(request.messages(), settings.historyMessages());
@@ -150,6 +163,43 @@ public final class ChatPipeline {
         return started == null ? ChatHandle.DONE : started;
     }
 
+    /**
+     * A turn of a kept conversation: its latest turns are read (on the chat-log workers) for the
+     * caller only, then the request runs with them as its history when it brought none. A
+     * conversation with no turn of this caller's is {@code not_found}, as one that never existed.
+     */
+    private ChatHandle continued(ChatRequest request, RequestOrigin origin, String logId, ChatEvents events) {
+        String owner = Identity.signedIn(origin.identity());
+        String user = owner != null ? owner : request.userEmail();
+        String conversation = request.conversationId();
+        int turns = Math.max(1, settings.historyMessages() / 2);
+        Context context = shared.vertx().getOrCreateContext();
+        PendingHandle pending = new PendingHandle();
+        shared.chatLogExecutor().executeBlocking(() -> parts.chatLog().find(
+                new ChatLogQuery(user, null, null, turns, null).withConversation(conversation)), false)
+                .onComplete(ar -> context.runOnContext(v -> {
+                    if (!pending.mayStart()) {
+                        return;
+                    }
+                    RequestInfo info = new RequestInfo(origin.protocol(), null, request.id(), "", user, 0,
+                            origin.parent(), origin.parent() == null ? null : origin.parent().traceId());
+                    if (ar.failed()) {
+                        refuse(info, events, new ChatError(ErrorCodes.CHATLOG_UNAVAILABLE,
+                                "The conversation could not be read from the chat log; please try again shortly.",
+                                true, 2_000L), "conversation");
+                    } else if (ar.result().isEmpty()) {
+                        refuse(info, events, ChatError.of(ErrorCodes.NOT_FOUND, "no conversation " + conversation
+                                + " for this user (conversation_id names a conversation this user had)", false),
+                                "conversation");
+                    } else {
+                        pending.started(runNow(request.withMessages(ConversationTurns.withHistory(ar.result(),
+                                request.messages(), settings.maxHistoryChars())).withConversation(
+                                new ConversationRef(conversation)), origin, logId, events));
+                    }
+                }));
+        return pending;
+    }
+
     /** Admits a checked request under the replica's cap and starts it; {@code null} when it was refused as busy. */
     private ChatRun start(RunParts run, Context context, ChatRequest request, String logId, String owner,
             String question, List<Message> recent, int q, ChatEvents events, RequestInfo info) {
@@ -166,7 +216,7 @@ public final class ChatPipeline {
             active.decrementAndGet();
             throw e;
         }
-        answers.add(logId, owner, chat, chat.finished());
+        answers.add(logId, owner, chat, chat.ending(), chat.finished());
         parts.answers().started(logId, owner);
         chat.finished().onComplete(ar -> {
             parts.answers().ended(logId);

@@ -45,6 +45,8 @@ final class ChatRun implements ChatHandle {
     private final Instant timestamp = Instant.now();
     private final StringBuilder answer = new StringBuilder();
     private final Promise<Void> finished = Promise.promise();
+    /** Completed just before the client is told how the request ended: from then on it cannot be stopped. */
+    private final Promise<Void> ending = Promise.promise();
     private final TokenCoalescer frames;
 
     private Phase phase = Phase.NEW;
@@ -87,11 +89,16 @@ final class ChatRun implements ChatHandle {
         return finished.future();
     }
 
+    /** Completes just before the client is told the end (the end frame may reach it before {@link #finished()}). */
+    Future<Void> ending() {
+        return ending.future();
+    }
+
     /** Starts the run; never throws (a failure aborts the run instead). */
     void start() {
         try {
             phase = Phase.RETRIEVING;
-            events.onStart(logId);
+            events.onStart(logId, request.conversationId());
             new QuerySearch(shared, context, observer, startNanos, request.filter()).run(question, history)
                     .onSuccess(guard.guarded(this::retrieved)::accept)
                     .onFailure(guard::trip);
@@ -258,7 +265,8 @@ final class ChatRun implements ChatHandle {
                     events.onEnd(new EndInfo(logId, answer.toString(), passages, timings(usage),
                             shared.parts().generator().model(), shared.parts().generator().isLanguageModel(),
                             shared.parts().retriever().name(),
-                            ar.result() == WriteOutcome.QUEUED ? "queued" : "stored", status.name()));
+                            ar.result() == WriteOutcome.QUEUED ? "queued" : "stored", status.name(),
+                            request.conversationId()));
                 }
             }
         }));
@@ -270,6 +278,7 @@ final class ChatRun implements ChatHandle {
      */
     private void lastStep(Runnable tell) {
         try {
+            ending.tryComplete();
             tell.run();
         } catch (RuntimeException e) {
             tellInternalError(e);
@@ -339,7 +348,7 @@ final class ChatRun implements ChatHandle {
         ChatRecord record = new ChatRecord(logId, request.id(), question, timestamp, answer.toString(),
                 request.userEmail(), searches, status, shared.parts().generator().model(), t.retrievalMs(),
                 t.firstTokenMs(), t.totalMs(), t.promptTokens(), t.completionTokens(),
-                observer.traceId() != null ? observer.traceId() : callerTraceId);
+                observer.traceId() != null ? observer.traceId() : callerTraceId).withConversation(request.conversationId());
         recordWrite = RecordWrite.start(shared, observer, record, tokens).andThen(ar -> phase = Phase.DONE);
         return recordWrite;
     }

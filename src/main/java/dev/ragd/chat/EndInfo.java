@@ -20,7 +20,7 @@ import java.util.List;
  *                      then what was generated until then)
  */
 public record EndInfo(String logId, String answer, List<Passage> sources, Timings timings, String model,
-        boolean languageModel, String retriever, String logged, String status) {
+        boolean languageModel, String retriever, String logged, String status, String conversationId) {
     public EndInfo {
         sources = List.copyOf(sources);
     }

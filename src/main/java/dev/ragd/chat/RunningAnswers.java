@@ -13,17 +13,18 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RunningAnswers {
 
-    private record Running(ChatHandle handle, String owner, Future<Void> finished) {}
+    private record Running(ChatHandle handle, String owner, Future<Void> ending, Future<Void> finished) {}
 
     private final Map<String, Running> byLogId = new ConcurrentHashMap<>();
 
     /**
-     * Keeps {@code handle} until {@code finished} completes.
+     * Keeps {@code handle} until {@code finished} completes; once {@code ending} completes (its client
+     * is being told the end, perhaps on another event loop than a stop's) it can no longer be stopped.
      *
      * @param owner the authenticated user who asked, or {@code null} when nobody signed in
      */
-    void add(String logId, String owner, ChatHandle handle, Future<Void> finished) {
-        byLogId.put(logId, new Running(handle, owner, finished));
+    void add(String logId, String owner, ChatHandle handle, Future<Void> ending, Future<Void> finished) {
+        byLogId.put(logId, new Running(handle, owner, ending, finished));
         finished.onComplete(ar -> byLogId.remove(logId));
     }
 
@@ -43,7 +44,7 @@ final class RunningAnswers {
      */
     boolean stop(String logId, String caller) {
         Running r = byLogId.get(logId);
-        if (r == null || !AnswerDirectory.mayStop(r.owner(), caller)) {
+        if (r == null || r.ending().isComplete() || !AnswerDirectory.mayStop(r.owner(), caller)) {
             return false;
         }
         r.handle().stop();

@@ -27,7 +27,16 @@ final class AnswerFrames implements ChatEvents {
 
     @Override
     public void onStart(String logId) {
-        add(Frame.of(seq + 1, "start", new JsonObject().put("log_id", logId)));
+        onStart(logId, null);
+    }
+
+    @Override
+    public void onStart(String logId, String conversationId) {
+        JsonObject fields = new JsonObject().put("log_id", logId);
+        if (conversationId != null) {
+            fields.put("conversation_id", conversationId);
+        }
+        add(Frame.of(seq + 1, "start", fields));
     }
 
     @Override

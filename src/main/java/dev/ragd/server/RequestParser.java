@@ -95,8 +95,9 @@ final class RequestParser {
     }
 
     /**
-     * The native request {@code {"id"?, "user_email"?, "messages": [{role, content}], "stream"?}}
-     * ({@code email} is accepted for {@code user_email}).
+     * The native request {@code {"id"?, "user_email"?, "messages": [{role, content}], "stream"?,
+     * "conversation_id"?}} ({@code email} is accepted for {@code user_email}). Without
+     * {@code conversation_id} the request starts a server-kept conversation; with one, it continues it.
      */
     static ChatRequest nativeRequest(JsonObject o) throws BadRequestException {
         String id = id(o);
@@ -123,7 +124,20 @@ final class RequestParser {
         if (stream != null && !(stream instanceof Boolean)) {
             throw BadRequestException.field(reqId, "stream must be true or false");
         }
-        return new ChatRequest(reqId, email, messages, stream == null || (Boolean) stream, filters(o, reqId));
+        return new ChatRequest(reqId, email, messages, stream == null || (Boolean) stream, filters(o, reqId),
+                conversation(o, reqId));
+    }
+
+    private static dev.ragd.chat.ConversationRef conversation(JsonObject o, String reqId) throws BadRequestException {
+        Object raw = o.getValue("conversation_id");
+        if (raw == null) {
+            return dev.ragd.chat.ConversationRef.NEW;
+        }
+        if (!(raw instanceof String s) || s.length() > MAX_ID_CHARS || !LOG_ID.matcher(s).matches()) {
+            throw BadRequestException.field(reqId, "conversation_id must be a conversation's id from a start frame"
+                    + " (letters, digits, . _ -, at most " + MAX_ID_CHARS + " characters)");
+        }
+        return new dev.ragd.chat.ConversationRef(s);
     }
 
     static final int MAX_FILTER_FIELDS = 10;

@@ -71,8 +71,14 @@ final class Wire {
                 .put("completion_tokens", t.completionTokens());
     }
 
-    /** Adds {@code log_id}, {@code logged}, {@code timings}, {@code model} and {@code answerer} to {@code target}. */
+    /**
+     * Adds {@code log_id}, {@code conversation_id} (when the request was a turn of one), {@code logged},
+     * {@code timings}, {@code model} and {@code answerer} to {@code target}.
+     */
     static JsonObject endFields(JsonObject target, EndInfo end) {
+        if (end.conversationId() != null) {
+            target.put("conversation_id", end.conversationId());
+        }
         return target.put("log_id", end.logId()).put("status", end.status()).put("logged", end.logged())
                 .put("timings", timings(end.timings()))
                 .put("model", end.model())
@@ -97,11 +103,15 @@ final class Wire {
      * {@code "from":"chat_log"}; no sources (the record keeps the searches, not the cited passages).
      */
     static JsonObject fromLog(String id, dev.ragd.chatlog.ChatRecord r) {
-        return frame("answer", id).put("log_id", r.id()).put("answer", r.finalAnswer()).put("status", r.status().name())
+        JsonObject o = frame("answer", id).put("log_id", r.id()).put("answer", r.finalAnswer()).put("status", r.status().name())
                 .put("model", r.model()).put("timings", new JsonObject().put("retrieval_ms", r.retrievalMs())
                         .put("first_token_ms", r.firstTokenMs()).put("total_ms", r.totalMs())
                         .put("prompt_tokens", r.promptTokens()).put("completion_tokens", r.completionTokens()))
                 .put("from", "chat_log");
+        if (r.conversationId() != null) {
+            o.put("conversation_id", r.conversationId());
+        }
+        return o;
     }
 
     static JsonObject errorFields(JsonObject target, ChatError e) {
