@@ -1,7 +1,6 @@
 package dev.ragd.chat;
 
 import dev.ragd.auth.Identity;
-import dev.ragd.chatlog.ChatLogQuery;
 import dev.ragd.chatlog.Feedback;
 import dev.ragd.llm.Message;
 import dev.ragd.retrieval.Access;
@@ -55,6 +54,7 @@ public final class ChatPipeline {
     private volatile boolean accepting = true;
     private final RunningAnswers answers = new RunningAnswers();
     private final AtomicInteger active = new AtomicInteger();
+    private final Conversations conversations;
     private final FairUse fairUse;
 
     /**
@@ -73,6 +73,12 @@ public final class ChatPipeline {
         this.shared = new RunParts(vertx, settings, parts, Executors.newVirtualThreadPerTaskExecutor(),
                 vertx.createSharedWorkerExecutor("ragd-chatlog", CHATLOG_THREADS), resource("/prompts/not-found.txt"),
                 QueryRewriters.TIMEOUT.toMillis() + 1000);
+        this.conversations = new Conversations(parts.chatLog(), shared.chatLogExecutor());
+    }
+
+    /** The server-kept conversations, for the routes that list, read and delete them. */
+    public Conversations conversations() {
+        return conversations;
     }
 
     /**
@@ -115,6 +121,14 @@ public final class ChatPipeline {
      */
     public ChatHandle run(ChatRequest request, RequestOrigin origin, String logId, ChatEvents events) {
         Objects.requireNonNull(logId, "logId");
+        if (request.conversation() != null && !conversations.available()) {
+            if (!request.conversation().isNew()) {
+                refuse(early(origin, request, request.userEmail()), events,
+                        ChatError.of(ErrorCodes.NOT_SUPPORTED, dev.ragd.chatlog.NoChatLog.NO_CONVERSATIONS, false), "conversation");
+                return ChatHandle.DONE;
+            }
+            request = request.withConversation(null);
+        }
         if (request.conversation() != null && !request.conversation().isNew()) {
             return continued(request, origin, logId, events);
         }
@@ -175,14 +189,11 @@ public final class ChatPipeline {
         int turns = Math.max(1, settings.historyMessages() / 2);
         Context context = shared.vertx().getOrCreateContext();
         PendingHandle pending = new PendingHandle();
-        shared.chatLogExecutor().executeBlocking(() -> parts.chatLog().find(
-                new ChatLogQuery(user, null, null, turns, null).withConversation(conversation)), false)
-                .onComplete(ar -> context.runOnContext(v -> {
+        conversations.latestAsync(conversation, user, turns).onComplete(ar -> context.runOnContext(v -> {
                     if (!pending.mayStart()) {
                         return;
                     }
-                    RequestInfo info = new RequestInfo(origin.protocol(), null, request.id(), "", user, 0,
-                            origin.parent(), origin.parent() == null ? null : origin.parent().traceId());
+                    RequestInfo info = early(origin, request, user);
                     if (ar.failed()) {
                         refuse(info, events, new ChatError(ErrorCodes.CHATLOG_UNAVAILABLE,
                                 "The conversation could not be read from the chat log; please try again shortly.",
@@ -198,6 +209,12 @@ public final class ChatPipeline {
                     }
                 }));
         return pending;
+    }
+
+    /** What the observer is told of a request refused before its question was read. */
+    private static RequestInfo early(RequestOrigin origin, ChatRequest request, String user) {
+        return new RequestInfo(origin.protocol(), null, request.id(), "", user, 0, origin.parent(),
+                origin.parent() == null ? null : origin.parent().traceId());
     }
 
     /** Admits a checked request under the replica's cap and starts it; {@code null} when it was refused as busy. */

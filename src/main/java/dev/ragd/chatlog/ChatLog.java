@@ -31,6 +31,14 @@ public interface ChatLog extends AutoCloseable {
         return WriteOutcome.STORED;
     }
 
+    /**
+     * False for a log that keeps nothing ({@code RAGD_CHATLOG=none}): there are then no
+     * conversations, ratings or resumes from the log to offer.
+     */
+    default boolean keepsRecords() {
+        return true;
+    }
+
     /** False when the log cannot keep another record (a full retry queue): refuse new questions. */
     default boolean acceptingNewQuestions() {
         return true;

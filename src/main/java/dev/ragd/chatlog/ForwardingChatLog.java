@@ -20,6 +20,11 @@ abstract class ForwardingChatLog implements ChatLog {
     }
 
     @Override
+    public boolean keepsRecords() {
+        return delegate.keepsRecords();
+    }
+
+    @Override
     public List<ChatRecord> recent(int limit) {
         return delegate.recent(limit);
     }

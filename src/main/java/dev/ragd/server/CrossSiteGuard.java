@@ -37,8 +37,9 @@ final class CrossSiteGuard implements AdmissionCheck {
         MultiMap headers = request.headers();
         boolean probe = path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics");
         ChatError refusal = probe ? null : hostProblem(headers.get("host"));
-        // A resume takes the answer's stream from whoever reads it: another site's page must not.
-        if (refusal == null && (request.upgrade() || ResumeRoute.matches(path))) {
+        // A resume takes the answer's stream from whoever reads it, and conversations are read and
+        // deleted by GET and DELETE: another site's page must do neither.
+        if (refusal == null && (request.upgrade() || ResumeRoute.matches(path) || ConversationRoutes.matches(path))) {
             refusal = originProblem(headers);
         } else if (refusal == null && request.method() == HttpMethod.POST) {
             refusal = originProblem(headers);

@@ -107,6 +107,7 @@ final class HttpVerticle extends VerticleBase {
         router.get(ResumeRoute.PATH).handler(new ResumeRoute(pipeline, settings, resumable));
         router.post(FeedbackRoute.PATH).handler(BodyHandler.create(false).setBodyLimit(FeedbackRoute.MAX_BODY_BYTES))
                 .handler(new FeedbackRoute(pipeline)).failureHandler(ctx -> chatFailure(ctx, FeedbackRoute.MAX_BODY_BYTES));
+        new ConversationRoutes(pipeline.conversations()).mount(router);
         for (Endpoint e : endpoints) {
             router.route(e.path()).method(HttpMethod.GET).method(HttpMethod.HEAD).handler(ctx -> serve(ctx, e));
         }

@@ -114,4 +114,26 @@ class ConversationTest {
             assertThat(framesOf(ws, "ok").getLast().getString("type")).isEqualTo("end");
         }
     }
+
+    @Test
+    void withoutAChatLogNoConversationIsStartedAndContinuingOrListingOneIsNotSupported() throws Exception {
+        try (ServerFixture f = ServerFixture.builder().generator(FakeGenerator.words(3, 0))
+                        .chatLog(new dev.ragd.chatlog.NoChatLog()).start();
+                WsSession ws = WsSession.connect(f.vertx, f.port(), "/v1/chat")) {
+            ws.send(request("x1", "What does the warranty cover?"));
+            List<JsonObject> frames = framesOf(ws, "x1");
+            ws.send(turn("x2", "And for how long?", frames.getFirst().getString("log_id")));
+            JsonObject refused = framesOf(ws, "x2").getLast();
+            java.net.http.HttpResponse<String> list = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + f.port()
+                            + "/v1/conversations")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(frames.getFirst().containsKey("conversation_id")).isFalse();
+            assertThat(frames.getLast().getString("type")).isEqualTo("end");
+            assertThat(refused.getString("code")).isEqualTo("not_supported");
+            assertThat(refused.getString("message")).contains("RAGD_CHATLOG=none");
+            assertThat(list.statusCode()).isEqualTo(501);
+            assertThat(list.body()).contains("RAGD_CHATLOG=none");
+        }
+    }
 }
