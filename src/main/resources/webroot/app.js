@@ -6,6 +6,7 @@
   const EMAIL_KEY = 'ragd.email';
   const CREDENTIAL_KEY = 'ragd.credential';
   const PENDING_KEY = 'ragd.pending'; // answers streaming in this tab, resumed after a reload
+  const CONVERSATION_KEY = 'ragd.conversation'; // the server-kept conversation this tab continues
   const MAX_RECONNECT_MS = 10000;
 
   const el = {
@@ -25,7 +26,8 @@
     stop: document.getElementById('stop'),
   };
 
-  const history = [];          // completed turns, oldest first: {role, content}
+  const history = [];          // completed turns, oldest first: {role, content} (sent when the server keeps none)
+  let conversationId = null;   // the server-kept conversation the next question continues
   const turns = new Map();     // request id -> turn view of an answer in flight
   const outbox = [];           // frames waiting for the socket to open
   let socket = null;
@@ -163,6 +165,12 @@
     ws.onopen = () => {
       reconnectMs = 500;
       setConnection('online', 'Connected');
+      if (window.RagdConversations && restoreConversation) {
+        window.RagdConversations.open(restoreConversation, true);
+        restoreConversation = null;
+      } else if (window.RagdConversations) {
+        window.RagdConversations.refresh();
+      }
       // Answers cut by the drop (or a reload) pick up after the last frame received, on any replica.
       for (const turn of turns.values()) {
         if (turn.resuming) {
@@ -360,6 +368,56 @@
     turn.meta.hidden = false;
   }
 
+  function setConversation(id) {
+    conversationId = id;
+    try {
+      if (id) sessionStorage.setItem(CONVERSATION_KEY, id); else sessionStorage.removeItem(CONVERSATION_KEY);
+    } catch (e) { /* storage off: a reload starts a new conversation */ }
+  }
+
+  function savedConversation() {
+    try {
+      const id = sessionStorage.getItem(CONVERSATION_KEY);
+      return typeof id === 'string' && /^[A-Za-z0-9._-]{1,128}$/.test(id) ? id : null;
+    } catch (e) { return null; }
+  }
+
+  // Empties the view of finished turns (answers in flight stay) and forgets the conversation.
+  function clearConversation() {
+    for (const article of Array.from(el.conversation.querySelectorAll('article.turn'))) {
+      if (!Array.from(turns.values()).some((t) => t.article === article)) article.remove();
+    }
+    history.length = 0;
+    setConversation(null);
+    el.notice.hidden = true;
+    el.empty.hidden = turns.size > 0;
+  }
+
+  // Shows a kept conversation's turns (oldest first) and continues it with the next question.
+  function showConversation(id, past) {
+    clearConversation();
+    setConversation(id);
+    const inFlight = new Set(Array.from(turns.values()).map((t) => t.logId));
+    const before = el.conversation.querySelector('article.turn');
+    for (const t of past) {
+      if (!t || typeof t.question !== 'string' || inFlight.has(t.log_id)) continue;
+      const turn = createTurn(`past-${t.log_id}`, t.question);
+      if (before) el.conversation.insertBefore(turn.article, before);
+      turn.text = typeof t.answer === 'string' ? t.answer : '';
+      turn.answer.classList.remove('streaming');
+      turn.answer.setAttribute('aria-busy', 'false');
+      if (turn.text) renderAnswer(turn); else turn.answer.replaceChildren(make('span', 'waiting', 'No answer was given.'));
+      turn.meta.textContent = [t.status === 'completed' ? null : t.status, t.at ? new Date(t.at).toLocaleString() : null]
+        .filter(Boolean).join(' · ');
+      turn.meta.hidden = !turn.meta.textContent;
+      if ((t.status === 'completed' || t.status === 'stopped') && typeof t.log_id === 'string' && window.RagdFeedback) {
+        turn.meta.after(window.RagdFeedback.bar(t.log_id, sendFrame));
+      }
+      if (turn.text) history.push({ role: 'user', content: t.question }, { role: 'assistant', content: turn.text });
+    }
+    el.empty.hidden = el.conversation.querySelector('article.turn') !== null;
+  }
+
   // The answers in flight that have a log id, kept in this tab so that a reload can resume them.
   function savePending() {
     try {
@@ -409,9 +467,16 @@
     history.push({ role: 'user', content: turn.question }, { role: 'assistant', content: turn.text });
     finish(turn);
     keepInView(wasNearBottom);
+    if (window.RagdConversations) window.RagdConversations.refresh();
   }
 
   function fail(turn, frame) {
+    if (frame.code === 'not_found' && turn.conversation) {
+      // The conversation was deleted (here or in another tab) or is another user's: ask in a new one.
+      if (turn.conversation === conversationId) setConversation(null);
+      frame = { code: frame.code, retryable: true,
+        message: 'This conversation is no longer available. Try again to ask in a new conversation.' };
+    }
     const message = frame.message || 'Something went wrong while answering.';
     const box = turn.error;
     box.replaceChildren(make('strong', null, 'Error: '), document.createTextNode(message));
@@ -457,6 +522,9 @@
           turn.logId = frame.log_id;
           savePending();
         }
+        if (typeof frame.conversation_id === 'string' && frame.conversation_id !== conversationId) {
+          setConversation(frame.conversation_id);
+        }
         break;
       case 'sources':
         renderSources(turn, frame.items);
@@ -487,9 +555,14 @@
   function ask(question) {
     const email = el.email.value.trim();
     const id = uuid();
-    const frame = { id, messages: history.concat([{ role: 'user', content: question }]), stream: true };
+    // In a server-kept conversation the server adds the earlier turns; otherwise the page sends them.
+    const frame = conversationId
+      ? { id, conversation_id: conversationId, messages: [{ role: 'user', content: question }], stream: true }
+      : { id, messages: history.concat([{ role: 'user', content: question }]), stream: true };
     if (email) frame.user_email = email;
-    turns.set(id, createTurn(id, question));
+    const turn = createTurn(id, question);
+    turn.conversation = conversationId;
+    turns.set(id, turn);
     setBusy(true);
     sendFrame(frame);
   }
@@ -540,7 +613,32 @@
     if (document.visibilityState === 'visible') reconnectNow();
   });
 
+  if (window.RagdConversations) {
+    window.RagdConversations.init({
+      headers: () => {
+        const cred = credential() || memoryCredential;
+        return cred ? { authorization: 'Bearer ' + cred } : {};
+      },
+      email: () => (emailProblem() ? '' : el.email.value.trim()),
+      current: () => conversationId,
+      busy: () => turns.size > 0,
+      show: showConversation,
+      clear: clearConversation,
+      notice: showNotice,
+    });
+  }
+  let emailTimer = null;
+  el.email.addEventListener('input', () => {
+    // Another email is another user: their questions start a conversation of their own.
+    if (conversationId && turns.size === 0) clearConversation();
+    clearTimeout(emailTimer);
+    emailTimer = setTimeout(() => window.RagdConversations && window.RagdConversations.refresh(), 400);
+  });
+
   restorePending();
+  // A reload continues this tab's conversation; its turns are shown once the socket is open (signed in).
+  let restoreConversation = savedConversation();
+  setConversation(restoreConversation);
   connect();
   el.question.focus();
 })();

@@ -33,6 +33,7 @@ final class PageAssets implements Handler<RoutingContext> {
                 "/index.html", index,
                 "/app.js", read("webroot/app.js", "text/javascript; charset=utf-8"),
                 "/feedback.js", read("webroot/feedback.js", "text/javascript; charset=utf-8"),
+                "/conversations.js", read("webroot/conversations.js", "text/javascript; charset=utf-8"),
                 "/style.css", read("webroot/style.css", "text/css; charset=utf-8")));
     }
 

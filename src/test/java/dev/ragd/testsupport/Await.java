@@ -37,4 +37,14 @@ public final class Await {
             }
         }
     }
+
+    /** Polls {@code value} until it is present (for up to 10 s); returns it. */
+    public static <T> T untilPresent(java.util.function.Supplier<java.util.Optional<T>> value) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<T> found = new java.util.concurrent.atomic.AtomicReference<>();
+        until(() -> value.get().map(v -> {
+            found.set(v);
+            return true;
+        }).orElse(false));
+        return found.get();
+    }
 }

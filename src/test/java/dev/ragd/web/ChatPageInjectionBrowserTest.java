@@ -116,7 +116,7 @@ class ChatPageInjectionBrowserTest {
         assertThat(driver.findElements(By.tagName("img"))).isEmpty();
         assertThat(driver.executeScript("return Array.from(document.scripts, s => s.src);"))
                 .as("the page's own scripts, nothing added")
-                .isEqualTo(List.of(app.baseUrl() + "feedback.js", app.baseUrl() + "app.js"));
+                .isEqualTo(List.of(app.baseUrl() + "feedback.js", app.baseUrl() + "conversations.js", app.baseUrl() + "app.js"));
         assertThat(driver.executeScript("return typeof window.__pwned;")).isEqualTo("undefined");
         assertThat(driver.executeScript("return window.__cspViolations;"))
                 .as("no inline script was even attempted, so the CSP had nothing to block").isEqualTo(List.of());
