@@ -121,20 +121,13 @@ public final class ChatPipeline {
      */
     public ChatHandle run(ChatRequest request, RequestOrigin origin, String logId, ChatEvents events) {
         Objects.requireNonNull(logId, "logId");
-        if (request.conversation() != null && !conversations.available()) {
-            if (!request.conversation().isNew()) {
-                refuse(early(origin, request, request.userEmail()), events,
-                        ChatError.of(ErrorCodes.NOT_SUPPORTED, dev.ragd.chatlog.NoChatLog.NO_CONVERSATIONS, false), "conversation");
-                return ChatHandle.DONE;
-            }
-            request = request.withConversation(null);
-        }
-        if (request.conversation() != null && !request.conversation().isNew()) {
+        if (request.conversation() != null && !request.conversation().isNew() && conversations.available()) {
             return continued(request, origin, logId, events);
         }
-        if (request.conversation() != null) {
-            // A new conversation is named by its first turn's record, so its first record names it.
-            request = request.withConversation(new ConversationRef(logId));
+        if (request.conversation() != null && request.conversation().isNew()) {
+            // A new conversation is named by its first turn's record, so its first record names it;
+            // a log that keeps nothing keeps no conversation.
+            request = request.withConversation(conversations.available() ? new ConversationRef(logId) : null);
         }
         return runNow(request, origin, logId, events);
     }
@@ -162,6 +155,9 @@ public final class ChatPipeline {
         ChatError refusal = refusal(q, question);
         refusal = refusal != null ? refusal : historyRefusal(request.messages().size(), recent.subList(0, Math.max(0, q)));
         refusal = refusal != null ? refusal : filterRefusal(request.filter());
+        if (refusal == null && request.conversation() != null && !conversations.available()) {
+            refusal = ChatError.of(ErrorCodes.NOT_SUPPORTED, dev.ragd.chatlog.NoChatLog.NO_CONVERSATIONS, false);
+        }
         if (refusal != null) {
             refuse(info, events, refusal, refusal.code().equals(ErrorCodes.QUESTION_TOO_LONG)
                     ? "question_chars=" + question.length() : "");

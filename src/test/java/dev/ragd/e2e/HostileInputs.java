@@ -71,6 +71,13 @@ final class HostileInputs {
                 });
         Arbitrary<JsonObject> valid = oddText().map(q -> new JsonObject().put("id", "v")
                 .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", q))));
+        // A conversation to continue: an id of none (not_found), odd text or anything else (bad_request).
+        Arbitrary<Object> conversation = Arbitraries.oneOf(Arbitraries.strings().withChars("abcdef0123456789-")
+                .ofMinLength(1).ofMaxLength(36).map(c -> (Object) c), oddText().map(c -> (Object) c), anyValue());
+        shaped = Combinators.combine(shaped, conversation.injectNull(0.7)).as((o, c) -> c == null ? o
+                : o.put("conversation_id", c));
+        valid = Combinators.combine(valid, conversation.injectNull(0.7)).as((o, c) -> c == null ? o
+                : o.put("conversation_id", c));
         return Arbitraries.oneOf(shaped.map(JsonObject::encode), mutated(valid.map(JsonObject::encode)),
                 mutated(shaped.map(JsonObject::encode)), anyValue().map(HostileInputs::encodeValue),
                 Arbitraries.strings().all().ofMaxLength(60));
