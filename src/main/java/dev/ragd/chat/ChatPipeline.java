@@ -4,7 +4,6 @@ import dev.ragd.auth.Identity;
 import dev.ragd.chatlog.Feedback;
 import dev.ragd.llm.Message;
 import dev.ragd.retrieval.Access;
-import dev.ragd.retrieval.SearchFilter;
 import dev.ragd.observe.ChatObserver;
 import dev.ragd.observe.RequestInfo;
 import dev.ragd.observe.RunObserver;
@@ -55,6 +54,7 @@ public final class ChatPipeline {
     private final RunningAnswers answers = new RunningAnswers();
     private final AtomicInteger active = new AtomicInteger();
     private final Conversations conversations;
+    private final RequestChecks checks;
     private final FairUse fairUse;
 
     /**
@@ -74,6 +74,7 @@ public final class ChatPipeline {
                 vertx.createSharedWorkerExecutor("ragd-chatlog", CHATLOG_THREADS), resource("/prompts/not-found.txt"),
                 QueryRewriters.TIMEOUT.toMillis() + 1000);
         this.conversations = new Conversations(parts.chatLog(), shared.chatLogExecutor());
+        this.checks = new RequestChecks(settings);
     }
 
     /** The server-kept conversations, for the routes that list, read and delete them. */
@@ -153,8 +154,8 @@ public final class ChatPipeline {
         RequestInfo info = new RequestInfo(origin.protocol(), null, request.id(), question, request.userEmail(),
                 Math.max(0, q), origin.parent(), origin.parent() == null ? null : origin.parent().traceId());
         ChatError refusal = refusal(q, question);
-        refusal = refusal != null ? refusal : historyRefusal(request.messages().size(), recent.subList(0, Math.max(0, q)));
-        refusal = refusal != null ? refusal : filterRefusal(request.filter());
+        refusal = refusal != null ? refusal : checks.history(request.messages().size(), recent.subList(0, Math.max(0, q)));
+        refusal = refusal != null ? refusal : checks.filter(request.filter());
         if (refusal == null && request.conversation() != null && !conversations.available()) {
             refusal = ChatError.of(ErrorCodes.NOT_SUPPORTED, dev.ragd.chatlog.NoChatLog.NO_CONVERSATIONS, false);
         }
@@ -181,30 +182,10 @@ public final class ChatPipeline {
     private ChatHandle continued(ChatRequest request, RequestOrigin origin, String logId, ChatEvents events) {
         String owner = Identity.signedIn(origin.identity());
         String user = owner != null ? owner : request.userEmail();
-        String conversation = request.conversationId();
-        int turns = Math.max(1, settings.historyMessages() / 2);
-        Context context = shared.vertx().getOrCreateContext();
-        PendingHandle pending = new PendingHandle();
-        conversations.latestAsync(conversation, user, turns).onComplete(ar -> context.runOnContext(v -> {
-                    if (!pending.mayStart()) {
-                        return;
-                    }
-                    RequestInfo info = early(origin, request, user);
-                    if (ar.failed()) {
-                        refuse(info, events, new ChatError(ErrorCodes.CHATLOG_UNAVAILABLE,
-                                "The conversation could not be read from the chat log; please try again shortly.",
-                                true, 2_000L), "conversation");
-                    } else if (ar.result().isEmpty()) {
-                        refuse(info, events, ChatError.of(ErrorCodes.NOT_FOUND, "no conversation " + conversation
-                                + " for this user (conversation_id names a conversation this user had)", false),
-                                "conversation");
-                    } else {
-                        pending.started(runNow(request.withMessages(ConversationTurns.withHistory(ar.result(),
-                                request.messages(), settings.maxHistoryChars())).withConversation(
-                                new ConversationRef(conversation)), origin, logId, events));
-                    }
-                }));
-        return pending;
+        return conversations.continueWith(request, user, Math.max(1, settings.historyMessages() / 2),
+                settings.maxHistoryChars(), shared.vertx().getOrCreateContext(),
+                withHistory -> runNow(withHistory, origin, logId, events),
+                error -> refuse(early(origin, request, user), events, error, "conversation"));
     }
 
     /** What the observer is told of a request refused before its question was read. */
@@ -295,51 +276,11 @@ public final class ChatPipeline {
         return shared.chatLogExecutor().executeBlocking(() -> parts.chatLog().getFor(logId, caller), false);
     }
 
-    /** Why the client's filter is refused (a field not in {@code RAGD_SEARCH_CLIENT_FILTERS}), or {@code null}. */
-    private ChatError filterRefusal(SearchFilter filter) {
-        for (String field : filter.anyOf().keySet()) {
-            if (!settings.clientFilterFields().contains(field)) {
-                return ChatError.of(ErrorCodes.BAD_REQUEST, settings.clientFilterFields().isEmpty()
-                        ? "this server takes no filters (filters: " + field + ")"
-                        : "filters may name " + String.join(", ", new java.util.TreeSet<>(settings.clientFilterFields()))
-                                + ", not " + field, false);
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Why the conversation sent is refused, or {@code null}: more messages than a client should ever
-     * need to send, or a kept history longer than the model should be made to read (each character
-     * of it is paid for on every turn).
-     */
-    private ChatError historyRefusal(int entries, List<Message> kept) {
-        if (entries > settings.maxHistoryEntries()) {
-            return ChatError.of(ErrorCodes.HISTORY_TOO_LONG, "the request holds " + entries + " messages; this server"
-                    + " takes at most " + settings.maxHistoryEntries() + " (RAGD_MAX_HISTORY_ENTRIES)", false);
-        }
-        long chars = kept.stream().mapToLong(m -> m.content().length()).sum();
-        if (chars > settings.maxHistoryChars()) {
-            return ChatError.of(ErrorCodes.HISTORY_TOO_LONG, "the last " + kept.size() + " messages of the history hold "
-                    + chars + " characters; this server takes at most " + settings.maxHistoryChars()
-                    + " (RAGD_MAX_HISTORY_CHARS)", false);
-        }
-        return null;
-    }
-
     /** Why a request is refused before admission, or {@code null}. */
     private ChatError refusal(int questionIndex, String question) {
-        if (questionIndex < 0) {
-            return ChatError.of(ErrorCodes.BAD_REQUEST, "the request has no user question (no message with role user)", false);
-        }
-        if (question.isBlank()) {
-            return ChatError.of(ErrorCodes.BAD_REQUEST, "the question is empty", false);
-        }
-        if (question.length() > settings.maxQuestionChars()) {
-            return ChatError.of(ErrorCodes.QUESTION_TOO_LONG, ErrorCodes.TOO_LONG_MESSAGE, false);
-        }
-        if (!QuestionText.hasLetterOrDigit(question)) {
-            return ChatError.of(ErrorCodes.BAD_REQUEST, "the question has no letters or digits", false);
+        ChatError bad = checks.question(questionIndex, question);
+        if (bad != null) {
+            return bad;
         }
         if (!accepting) {
             return new ChatError(ErrorCodes.SHUTTING_DOWN, "This server is restarting; please ask again in a moment.", true,

@@ -3,11 +3,14 @@ package dev.ragd.chat;
 import dev.ragd.chatlog.ChatLog;
 import dev.ragd.chatlog.ChatLogQuery;
 import dev.ragd.chatlog.ChatRecord;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Server-kept conversations, read from the chat log: a conversation is the records that share its
@@ -96,7 +99,31 @@ public final class Conversations {
         return log.find(ChatLogQuery.all(n).withUser(user).withConversation(id));
     }
 
-    Future<List<ChatRecord>> latestAsync(String id, String user, int n) {
-        return workers.executeBlocking(() -> latest(id, user, n), false);
+    /**
+     * Reads the caller's latest {@code turns} of the request's conversation, then, on {@code context},
+     * runs the request with them as its history ({@link ConversationTurns#withHistory}); a
+     * conversation with no turn of this caller's is refused as {@code not_found}, an unreadable store
+     * as a retryable {@code chatlog_unavailable}. A cancel before the read ends means it never runs.
+     */
+    ChatHandle continueWith(ChatRequest request, String user, int turns, int maxHistoryChars, Context context,
+            Function<ChatRequest, ChatHandle> run, Consumer<ChatError> refuse) {
+        String conversation = request.conversationId();
+        PendingHandle pending = new PendingHandle();
+        workers.executeBlocking(() -> latest(conversation, user, turns), false).onComplete(ar -> context.runOnContext(v -> {
+            if (!pending.mayStart()) {
+                return;
+            }
+            if (ar.failed()) {
+                refuse.accept(new ChatError(ErrorCodes.CHATLOG_UNAVAILABLE,
+                        "The conversation could not be read from the chat log; please try again shortly.", true, 2_000L));
+            } else if (ar.result().isEmpty()) {
+                refuse.accept(ChatError.of(ErrorCodes.NOT_FOUND, "no conversation " + conversation
+                        + " for this user (conversation_id names a conversation this user had)", false));
+            } else {
+                pending.started(run.apply(request.withMessages(
+                        ConversationTurns.withHistory(ar.result(), request.messages(), maxHistoryChars))));
+            }
+        }));
+        return pending;
     }
 }
