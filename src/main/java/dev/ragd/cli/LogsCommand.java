@@ -58,7 +58,7 @@ final class LogsCommand implements Callable<Integer> {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})([smhdw])");
 
-    /** {@code --user}, {@code --since}, {@code --status}, {@code --feedback}: shared by listing and export. */
+    /** {@code --user}, {@code --since}, {@code --status}, {@code --feedback}, {@code --conversation}: for listing and export. */
     static final class Filters {
         @Option(names = "--user", paramLabel = "EMAIL",
                 description = "Only this user's records (hashed first when RAGD_HASH_EMAIL=true).")
@@ -77,8 +77,12 @@ final class LogsCommand implements Callable<Integer> {
                 description = "Only records whose latest rating is this: ${COMPLETION-CANDIDATES}.")
         Feedback.Rating feedback;
 
+        @Option(names = "--conversation", paramLabel = "ID", converter = ConversationConverter.class,
+                description = "Only the turns of this server-kept conversation (its conversation_id).")
+        String conversation;
+
         ChatLogQuery query(int limit) {
-            return new ChatLogQuery(user, since, status, limit, null, feedback);
+            return new ChatLogQuery(user, since, status, limit, null, feedback, conversation, false);
         }
     }
 
@@ -243,6 +247,16 @@ final class LogsCommand implements Callable<Integer> {
                             + " (2026-11-26T21:30:00Z), a date (2026-11-26) or an age (30m, 24h, 7d, 2w)");
                 }
             }
+        }
+    }
+
+    static final class ConversationConverter implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            if (value.isBlank()) {
+                throw new TypeConversionException("a conversation id is needed (the conversation_id of a start frame)");
+            }
+            return value.strip();
         }
     }
 

@@ -244,6 +244,24 @@ class LogsCommandTest {
     }
 
     @Test
+    void conversationFilterListsOnlyThatConversationsTurnsNewestFirst() {
+        seedMixed();
+        Instant now = Instant.now();
+        try (FileChatLog log = new FileChatLog(ChatLogs.fileDir(RagdConfig.from(new Env(Map.of("RAGD_DATA_DIR",
+                dataDir.toString())))))) {
+            log.upsert(record("c-1", now.minusSeconds(20)).withConversation("c-1"));
+            log.upsert(record("c-2", now.minusSeconds(10)).withConversation("c-1"));
+            log.upsert(record("d-1", now.minusSeconds(5)).withConversation("d-1"));
+        }
+
+        assertThat(ids(ragd("logs", "--format", "jsonl", "--conversation", "c-1"))).containsExactly("c-2", "c-1");
+        assertThat(ids(ragd("logs", "--format", "jsonl", "--conversation", "nope"))).isEmpty();
+        Result bad = ragd("logs", "--conversation", " ");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("--conversation", "conversation id");
+    }
+
+    @Test
     void sinceAcceptsAnInstantADateOrAnAge() {
         Instant now = Instant.parse("2026-11-26T12:00:00Z");
 
