@@ -473,7 +473,10 @@
   function fail(turn, frame) {
     if (frame.code === 'not_found' && turn.conversation) {
       // The conversation was deleted (here or in another tab) or is another user's: ask in a new one.
-      if (turn.conversation === conversationId) setConversation(null);
+      if (turn.conversation === conversationId) {
+        setConversation(null);
+        history.length = 0; // that conversation's turns are not the new one's
+      }
       frame = { code: frame.code, retryable: true,
         message: 'This conversation is no longer available. Try again to ask in a new conversation.' };
     }
@@ -522,7 +525,9 @@
           turn.logId = frame.log_id;
           savePending();
         }
-        if (typeof frame.conversation_id === 'string' && frame.conversation_id !== conversationId) {
+        // A first question names its new conversation; a later one's is the one it was sent in.
+        if (!turn.conversation && typeof frame.conversation_id === 'string') {
+          turn.conversation = frame.conversation_id;
           setConversation(frame.conversation_id);
         }
         break;

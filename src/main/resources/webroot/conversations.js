@@ -10,6 +10,7 @@ window.RagdConversations = (() => {
   const newButton = document.getElementById('new-conversation');
   let hooks = null;
   let loading = 0; // the newest refresh wins: an older reply is dropped
+  let opening = 0; // likewise for opening a conversation
 
   function make(tag, className, text) {
     const node = document.createElement(tag);
@@ -85,8 +86,14 @@ window.RagdConversations = (() => {
       hooks.notice('Please wait for the answer to finish (or stop it) before opening another conversation.');
       return;
     }
+    const mine = ++opening;
     try {
       const c = await call(`/v1/conversations/${encodeURIComponent(id)}${query()}`);
+      if (mine !== opening) return; // another was opened meanwhile
+      if (hooks.busy() && !restoring) {
+        hooks.notice('Please wait for the answer to finish (or stop it) before opening another conversation.');
+        return;
+      }
       hooks.show(id, Array.isArray(c.turns) ? c.turns : []);
     } catch (e) {
       if (e.status === 404) {
@@ -100,6 +107,10 @@ window.RagdConversations = (() => {
   }
 
   async function deleteConversation(id, title) {
+    if (id === hooks.current() && hooks.busy()) {
+      hooks.notice('Please wait for the answer to finish (or stop it) before deleting this conversation.');
+      return;
+    }
     if (!window.confirm(`Delete the conversation “${title}”? This cannot be undone.`)) return;
     try {
       await call(`/v1/conversations/${encodeURIComponent(id)}${query()}`, 'DELETE');

@@ -182,8 +182,18 @@ public final class ChatPipeline {
     private ChatHandle continued(ChatRequest request, RequestOrigin origin, String logId, ChatEvents events) {
         String owner = Identity.signedIn(origin.identity());
         String user = owner != null ? owner : request.userEmail();
-        return conversations.continueWith(request, user, Math.max(1, settings.historyMessages() / 2),
-                settings.maxHistoryChars(), shared.vertx().getOrCreateContext(),
+        // A question refused anyway is refused before the store is read (and as what it is).
+        int q = lastUserIndex(request.messages());
+        ChatError bad = checks.question(q, q < 0 ? "" : stripQuestionPrefix(request.messages().get(q).content()));
+        bad = bad != null ? bad : checks.filter(request.filter());
+        if (bad != null) {
+            refuse(early(origin, request, user), events, bad, "");
+            return ChatHandle.DONE;
+        }
+        // Whole turns only: the window holds the question and as many question-answer pairs as fit.
+        int pairs = (settings.historyMessages() - 1) / 2;
+        return conversations.continueWith(request, user, pairs, settings.maxHistoryChars(),
+                shared.vertx().getOrCreateContext(),
                 withHistory -> runNow(withHistory, origin, logId, events),
                 error -> refuse(early(origin, request, user), events, error, "conversation"));
     }

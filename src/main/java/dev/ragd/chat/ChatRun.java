@@ -45,7 +45,7 @@ final class ChatRun implements ChatHandle {
     private final Instant timestamp = Instant.now();
     private final StringBuilder answer = new StringBuilder();
     private final Promise<Void> finished = Promise.promise();
-    /** Completed just before the client is told how the request ended: from then on it cannot be stopped. */
+    /** Completed once the record is being written (or the client is told the end): from then on it cannot be stopped. */
     private final Promise<Void> ending = Promise.promise();
     private final TokenCoalescer frames;
 
@@ -343,6 +343,7 @@ final class ChatRun implements ChatHandle {
 
     private Future<WriteOutcome> writeRecord(ChatRecord.Status status, Usage usage) {
         phase = Phase.FINISHING;
+        ending.tryComplete(); // from here a stop would change nothing: the answer is what it is
         lastUsage = usage;
         Timings t = timings(usage);
         ChatRecord record = new ChatRecord(logId, request.id(), question, timestamp, answer.toString(),

@@ -100,7 +100,8 @@ public final class Conversations {
     }
 
     /**
-     * Reads the caller's latest {@code turns} of the request's conversation, then, on {@code context},
+     * Reads the caller's latest {@code turns} (at least one, to know the conversation is the caller's)
+     * of the request's conversation, then, on {@code context},
      * runs the request with them as its history ({@link ConversationTurns#withHistory}); a
      * conversation with no turn of this caller's is refused as {@code not_found}, an unreadable store
      * as a retryable {@code chatlog_unavailable}. A cancel before the read ends means it never runs.
@@ -109,7 +110,7 @@ public final class Conversations {
             Function<ChatRequest, ChatHandle> run, Consumer<ChatError> refuse) {
         String conversation = request.conversationId();
         PendingHandle pending = new PendingHandle();
-        workers.executeBlocking(() -> latest(conversation, user, turns), false).onComplete(ar -> context.runOnContext(v -> {
+        workers.executeBlocking(() -> latest(conversation, user, Math.max(1, turns)), false).onComplete(ar -> context.runOnContext(v -> {
             if (!pending.mayStart()) {
                 return;
             }
@@ -121,7 +122,8 @@ public final class Conversations {
                         + " for this user (conversation_id names a conversation this user had)", false));
             } else {
                 pending.started(run.apply(request.withMessages(
-                        ConversationTurns.withHistory(ar.result(), request.messages(), maxHistoryChars))));
+                        ConversationTurns.withHistory(ar.result().subList(0, Math.min(turns, ar.result().size())),
+                                request.messages(), maxHistoryChars))));
             }
         }));
         return pending;

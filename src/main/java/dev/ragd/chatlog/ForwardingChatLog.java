@@ -20,6 +20,11 @@ abstract class ForwardingChatLog implements ChatLog {
     }
 
     @Override
+    public Optional<ChatRecord> getFor(String id, String user) {
+        return delegate.getFor(id, user);
+    }
+
+    @Override
     public boolean keepsRecords() {
         return delegate.keepsRecords();
     }

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * From {@code readyThreshold} queued records on, {@link #healthy()} is false, so readiness turns red
  * and the load balancer sends new users elsewhere while in-flight answers finish.
  *
- * <p>Reads ({@link #recent}, {@link #olderThan}, {@link #find}) go to the store and do not see queued
- * records; {@link #get} and {@link #rate} see them first.
+ * <p>Reads ({@link #recent}, {@link #olderThan}) go to the store and do not see queued records;
+ * {@link #get}, {@link #getFor}, {@link #find} and {@link #rate} see them too.
  * Thread-safe; {@link #write} blocks (call it off the event loop).
  */
 public final class QueuedChatLog extends ForwardingChatLog {
@@ -62,6 +62,8 @@ public final class QueuedChatLog extends ForwardingChatLog {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final LinkedHashMap<String, ChatRecord> pending = new LinkedHashMap<>();
+    /** The record the flusher is writing now (taken from the queue outside the lock), or null. */
+    private ChatRecord flushing;
     private final AtomicLong writtenDirectly = new AtomicLong();
     private final AtomicLong queuedTotal = new AtomicLong();
     private final AtomicLong flushedLater = new AtomicLong();
@@ -191,6 +193,49 @@ public final class QueuedChatLog extends ForwardingChatLog {
         return delegate.get(id);
     }
 
+    /** As {@link #get}: a queued record (its owner compared as the pipeline gave it), else the store's check. */
+    @Override
+    public Optional<ChatRecord> getFor(String id, String user) {
+        Objects.requireNonNull(id, "id");
+        lock.lock();
+        try {
+            ChatRecord queued = pending.get(id);
+            if (queued != null) {
+                return user == null || user.equals(queued.userEmail()) ? Optional.of(queued) : Optional.empty();
+            }
+        } finally {
+            lock.unlock();
+        }
+        return delegate.getFor(id, user);
+    }
+
+    /**
+     * The store's matches with the queued records that match too (a queued version replaces the
+     * stored one), newest first: a conversation's last turn may still be queued when its next
+     * question comes. The store must answer: without it the matches would be silently partial.
+     */
+    @Override
+    public List<ChatRecord> find(ChatLogQuery query) {
+        List<ChatRecord> stored = delegate.find(query);
+        java.util.Map<String, ChatRecord> merged = new java.util.HashMap<>();
+        stored.forEach(r -> merged.put(r.id(), r));
+        lock.lock();
+        try {
+            for (ChatRecord r : pending.values()) {
+                if (query.matches(r)) {
+                    merged.put(r.id(), r);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (merged.size() == stored.size() && stored.stream().allMatch(r -> merged.get(r.id()) == r)) {
+            return stored;
+        }
+        return merged.values().stream().sorted(java.util.Comparator.comparing(ChatRecord::timestamp)
+                .thenComparing(ChatRecord::id).reversed()).limit(query.limit()).toList();
+    }
+
     /**
      * A queued record is rated in the queue (the flusher writes it with its feedback); any other
      * is rated in the store, which must be up: a rating is not queued, the caller is told it failed.
@@ -223,6 +268,10 @@ public final class QueuedChatLog extends ForwardingChatLog {
         long dropped = 0;
         lock.lock();
         try {
+            // A turn the flusher is writing now would land after the store's delete: wait for it.
+            while (flushing != null && conversationId.equals(flushing.conversationId()) && !closed) {
+                changed.awaitUninterruptibly();
+            }
             var it = pending.values().iterator();
             while (it.hasNext()) {
                 ChatRecord r = it.next();
@@ -316,6 +365,7 @@ public final class QueuedChatLog extends ForwardingChatLog {
                     return;
                 }
                 head = pending.values().iterator().next();
+                flushing = head;
             } finally {
                 lock.unlock();
             }
@@ -332,6 +382,13 @@ public final class QueuedChatLog extends ForwardingChatLog {
                     log.atInfo().addKeyValue("flushed_total", flushedLater.get()).log("chat-log queue drained");
                 }
             } catch (RuntimeException e) {
+                lock.lock();
+                try {
+                    flushing = null;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
                 failures++;
                 long delay = backoffNanos(failures);
                 if (failures == 1 || failures % 10 == 0) {
@@ -348,6 +405,7 @@ public final class QueuedChatLog extends ForwardingChatLog {
     private int removeIfSame(ChatRecord written) {
         lock.lock();
         try {
+            flushing = null;
             if (pending.get(written.id()) == written) {
                 pending.remove(written.id());
             }

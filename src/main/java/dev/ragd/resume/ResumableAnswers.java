@@ -196,6 +196,9 @@ public final class ResumableAnswers {
                 log.atInfo().addKeyValue("log_id", live.logId).addKeyValue("window_ms", windowMs)
                         .log("nobody came back for the answer within the resume window; cancelling it");
                 live.buffer.cancel.run();
+                // A cancelled answer sends no last frame (nor does one cancelled before it started):
+                // forget it now, as nobody can resume it; its record says how it ended.
+                byLogId.remove(live.logId, live);
             }
         });
     }

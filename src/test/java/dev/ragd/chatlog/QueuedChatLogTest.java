@@ -152,6 +152,21 @@ class QueuedChatLogTest {
     }
 
     @Test
+    void aConversationsQueuedTurnIsFoundWithItsStoredOnesAndOnlyByItsOwner() throws Exception {
+        log.write(record("s1", T0).withConversation("c"));
+        store.down.set(true);
+        log.write(record("q1", T0.plusSeconds(1)).withConversation("c"));
+
+        assertThat(log.find(ChatLogQuery.all(10).withConversation("c").withUser("ada@example.com")))
+                .extracting(ChatRecord::id).containsExactly("q1", "s1");
+        assertThat(log.find(ChatLogQuery.all(1).withConversation("c"))).extracting(ChatRecord::id).containsExactly("q1");
+        assertThat(log.find(ChatLogQuery.all(10).withConversation("c").withUser("bob@example.com"))).isEmpty();
+        assertThat(log.getFor("q1", "ada@example.com")).isPresent();
+        assertThat(log.getFor("q1", "bob@example.com")).isEmpty();
+        assertThat(log.getFor("s1", "ada@example.com")).isPresent();
+    }
+
+    @Test
     void aRecordRatedWhileQueuedIsReadFromTheQueueAndReachesTheStoreWithItsFeedback() throws Exception {
         store.down.set(true);
         log.write(record("x", T0));

@@ -118,6 +118,29 @@ class ConversationsE2ETest {
     }
 
     @Test
+    void withHashedEmailsTheListPagesOnAndBobStillSeesNoneOfAlices() throws Exception {
+        RunningApp hashed = RunningApp.start(Map.of("RAGD_AUTH", "api-key", "RAGD_API_KEYS", "alice=" + ALICE + ",bob=" + BOB,
+                "RAGD_HASH_EMAIL", "true"));
+        RunningApp plain = app;
+        app = hashed;
+        try {
+            String older = ask(ALICE, "What is the return policy?", null).getString("conversation_id");
+            String newer = ask(ALICE, BookSocketE2ETest.QUESTION, null).getString("conversation_id");
+
+            JsonObject page1 = json("GET", "/v1/conversations?limit=1", ALICE, 200);
+            assertThat(page1.getString("next")).isEqualTo(newer);
+            JsonObject page2 = json("GET", "/v1/conversations?limit=1&after=" + newer, ALICE, 200);
+            assertThat(page2.getJsonArray("conversations").getJsonObject(0).getString("conversation_id")).isEqualTo(older);
+            assertThat(json("GET", "/v1/conversations", BOB, 200).getJsonArray("conversations")).isEmpty();
+            assertThat(error("GET", "/v1/conversations?after=" + newer, BOB, 400).getString("message")).contains("after");
+            assertThat(ask(ALICE, "And how long does it last?", newer).getString("type")).isEqualTo("end");
+        } finally {
+            app = plain;
+            hashed.close();
+        }
+    }
+
+    @Test
     void badParametersAMissingCredentialAndAnotherSitesPageAreRefusedByName() throws Exception {
         assertThat(error("GET", "/v1/conversations?limit=0", ALICE, 400).getString("message")).contains("limit");
         assertThat(error("GET", "/v1/conversations?limit=abc", ALICE, 400).getString("message")).contains("limit");
