@@ -23,8 +23,11 @@ class ChatRecordJsonTest {
         assertThat(json.properties()).extracting(e -> e.getKey()).containsExactlyInAnyOrder(
                 "id", "request_id", "user_question", "timestamp", "final_answer", "user_email", "agents_search_results",
                 "status", "model", "retrieval_ms", "first_token_ms", "total_ms", "prompt_tokens",
-                "completion_tokens", "trace_id", "feedback");
+                "completion_tokens", "trace_id", "feedback", "conversation_id");
         assertThat(json.get("feedback").isNull()).isTrue();
+        assertThat(json.get("conversation_id").isNull()).isTrue();
+        assertThat(plain.readTree(ChatRecordJson.toJson(record("r1", T0).withConversation("r1")))
+                .get("conversation_id").asText()).isEqualTo("r1");
         assertThat(json.get("request_id").asText()).isEqualTo("req-r1");
         assertThat(json.get("timestamp").asText()).isEqualTo("2026-11-26T21:30:00.123Z");
         assertThat(json.get("status").asText()).isEqualTo("completed");
