@@ -38,6 +38,7 @@ public final class FrameBuffer {
     private Handler<Void> caughtUp;
     private Consumer<Frame> appended = f -> {};
     private Runnable unattended = () -> {};
+    private Runnable delivered = () -> {};
     /** What cancels the answer producing the frames (set by {@link ResumableAnswers#cancelWith}). */
     volatile Runnable cancel = () -> {};
 
@@ -54,6 +55,11 @@ public final class FrameBuffer {
     /** Called, on the producer's context, with each frame appended (e.g. to mirror it elsewhere). */
     public void onAppend(Consumer<Frame> listener) {
         this.appended = listener;
+    }
+
+    /** Called, on the producer's context, when a reader read the last frame (the whole answer was sent). */
+    public void onDelivered(Runnable listener) {
+        this.delivered = listener;
     }
 
     /** Called, on the producer's context, when the reader detached before the last frame. */
@@ -155,16 +161,20 @@ public final class FrameBuffer {
     /** {@code pump} stops reading; the producer is released and, before the end, told. */
     void detach(FramePump pump) {
         boolean tell;
+        boolean sent;
         synchronized (this) {
             if (reader != pump) {
                 return;
             }
             reader = null;
             tell = !ended();
+            sent = !tell && pump.read() == lastSeq;
         }
         release();
         if (tell) {
             runOnProducer(v -> unattended.run());
+        } else if (sent) {
+            runOnProducer(v -> delivered.run());
         }
     }
 

@@ -83,6 +83,10 @@ public final class ResumableAnswers {
         Live live = new Live(logId, owner, buffer);
         buffer.onAppend(f -> appended(live, f));
         buffer.onUnattended(() -> unattended(live));
+        // Sent to the end: a resume now would be of an answer the client has, which the chat log
+        // gives whole; holding every finished answer's frames for the window costs the heap (and
+        // so the GC) more than that saves.
+        buffer.onDelivered(() -> byLogId.remove(logId, live));
         if (windowMs > 0) {
             byLogId.put(logId, live);
         }

@@ -74,4 +74,23 @@ class ResumableAnswersTest {
         assertThat(cancels).hasValue(0);
         assertThat(answers.holds("read")).isTrue();
     }
+
+    @Test
+    void anAnswerSentToItsEndIsForgottenAtOnceAndOneEndedUnreadIsKeptForTheWindow() throws Exception {
+        ResumableAnswers answers = new ResumableAnswers(vertx, 60_000, FrameStore.NONE);
+        Context producer = vertx.getOrCreateContext();
+        FrameBuffer sent = answers.open("sent", null, producer);
+        FrameBuffer unread = answers.open("unread", null, producer);
+        FramePump.start(sent, reader(vertx.getOrCreateContext()), 0);
+        FramePump.start(unread, reader(vertx.getOrCreateContext()), 0).stop(); // its client went away
+        producer.runOnContext(v -> {
+            for (FrameBuffer b : java.util.List.of(sent, unread)) {
+                b.append(Frame.of(1, "start", new JsonObject()));
+                b.append(Frame.of(2, "end", new JsonObject().put("status", "completed")));
+            }
+        });
+
+        until(() -> !answers.holds("sent"));
+        assertThat(answers.holds("unread")).as("its client may come back for the end it missed").isTrue();
+    }
 }

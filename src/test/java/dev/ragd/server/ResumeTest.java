@@ -165,8 +165,12 @@ class ResumeTest {
             String logId = frames.getFirst().getString("log_id");
             s.send(resume("soon", logId, frames.getLast().getLong("seq")));
             List<JsonObject> again = framesOf(s, "soon");
-            assertThat(again).as("a client that had everything gets the end again").singleElement()
-                    .satisfies(e -> assertThat(e.getString("type")).isEqualTo("end"));
+            assertThat(again).as("a client that had everything: its frames are not kept, the log has the answer")
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.getString("type")).isEqualTo("answer");
+                        assertThat(e.getString("from")).isEqualTo("chat_log");
+                        assertThat(e.getString("answer")).isEqualTo(text(frames));
+                    });
 
             Thread.sleep(1500); // the window passes: the frames are dropped
             s.send(resume("late", logId, 3));
