@@ -202,34 +202,27 @@ public final class CosmosChatLog implements ChatLog {
     @Override
     public long delete(Instant olderThan) {
         Objects.requireNonNull(olderThan, "olderThan");
-        // only what deleteItem needs: the id and the partition key field (validated as /name)
-        String pkField = config.partitionKey().substring(1);
-        String select = pkField.equals("id") ? "c.id" : "c.id, c." + pkField;
-        SqlQuerySpec spec = new SqlQuerySpec("SELECT " + select + " FROM c WHERE c.sort_key < @before",
-                List.of(new SqlParameter("@before", SORTABLE.format(olderThan))));
-        long deleted = 0;
-        try {
-            for (ObjectNode node : container.queryItems(spec, new CosmosQueryRequestOptions(), ObjectNode.class)) {
-                container.deleteItem(node, new CosmosItemRequestOptions());
-                deleted++;
-            }
-        } catch (CosmosException e) {
-            throw failure("delete records (" + deleted + " deleted so far)", e);
-        }
-        return deleted;
+        return deleteWhere("c.sort_key < @before", List.of(new SqlParameter("@before", SORTABLE.format(olderThan))),
+                "delete records");
     }
 
     @Override
     public long deleteConversation(String conversationId, String user) {
         Objects.requireNonNull(conversationId, "conversationId");
-        String pkField = config.partitionKey().substring(1);
-        String select = pkField.equals("id") ? "c.id" : "c.id, c." + pkField;
         List<SqlParameter> params = new java.util.ArrayList<>(List.of(new SqlParameter("@conversation", conversationId)));
         String where = "c.conversation_id = @conversation";
         if (user != null) {
             where += " AND c.user_email = @user";
             params.add(new SqlParameter("@user", user));
         }
+        return deleteWhere(where, params, "delete conversation " + conversationId);
+    }
+
+    /** Deletes the items matching {@code where}, one by one (Cosmos DB has no bulk delete by query); how many. */
+    private long deleteWhere(String where, List<SqlParameter> params, String what) {
+        // only what deleteItem needs: the id and the partition key field (validated as /name)
+        String pkField = config.partitionKey().substring(1);
+        String select = pkField.equals("id") ? "c.id" : "c.id, c." + pkField;
         SqlQuerySpec spec = new SqlQuerySpec("SELECT " + select + " FROM c WHERE " + where, params);
         long deleted = 0;
         try {
@@ -238,7 +231,7 @@ public final class CosmosChatLog implements ChatLog {
                 deleted++;
             }
         } catch (CosmosException e) {
-            throw failure("delete conversation " + conversationId + " (" + deleted + " deleted so far)", e);
+            throw failure(what + " (" + deleted + " deleted so far)", e);
         }
         return deleted;
     }

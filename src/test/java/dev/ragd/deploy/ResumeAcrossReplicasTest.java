@@ -76,20 +76,6 @@ class ResumeAcrossReplicasTest {
         return a.record(logId).or(() -> b.record(logId));
     }
 
-    private static List<JsonObject> readUntil(WsSession s, String id, int count) throws InterruptedException {
-        List<JsonObject> out = new ArrayList<>();
-        while (out.size() < count) {
-            JsonObject f = s.nextJson();
-            if (id.equals(f.getString("id"))) {
-                out.add(f);
-                if (List.of("end", "error", "answer").contains(f.getString("type"))) {
-                    break;
-                }
-            }
-        }
-        return out;
-    }
-
     @Test
     void socketsKilledAtRandomPointsResumeOnTheSameOrTheOtherReplicaWithTheLoggedText() throws Exception {
         Random random = new Random(7);
@@ -101,7 +87,7 @@ class ResumeAcrossReplicasTest {
             List<JsonObject> got;
             try (WsSession first = WsSession.connect(vertx, nginx.port(), "/v1/chat")) {
                 first.send(request(id, LONG_QUESTION));
-                got = new ArrayList<>(readUntil(first, id, 1 + random.nextInt(45)));
+                got = new ArrayList<>(first.framesOf(id, 1 + random.nextInt(45)));
             }
             String logId = got.getFirst().getString("log_id");
             long after = got.getLast().getLong("seq");
@@ -109,7 +95,7 @@ class ResumeAcrossReplicasTest {
             int port = round % 3 == 0 ? nginx.port() : random.nextBoolean() ? a.port() : b.port();
             try (WsSession second = WsSession.connect(vertx, port, "/v1/chat")) {
                 second.send(new JsonObject().put("type", "resume").put("id", "again").put("log_id", logId).put("after", after));
-                got.addAll(readUntil(second, "again", Integer.MAX_VALUE));
+                got.addAll(second.framesOf("again", Integer.MAX_VALUE));
             }
             for (int i = 0; i < got.size(); i++) {
                 assertThat(got.get(i).getLong("seq")).as("round %d frame %d of %s", round, i, got).isEqualTo(i + 1L);

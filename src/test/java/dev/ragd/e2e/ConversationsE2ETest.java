@@ -50,7 +50,7 @@ class ConversationsE2ETest {
                 req.put("conversation_id", conversation);
             }
             s.send(req);
-            List<JsonObject> frames = ResumeOwnerE2ETest.until(s, "q", 10_000);
+            List<JsonObject> frames = s.framesOf("q", 10_000);
             StringBuilder text = new StringBuilder();
             frames.stream().filter(f -> f.getString("type").equals("token")).forEach(f -> text.append(f.getString("text")));
             return frames.getLast().copy().put("text", text.toString());

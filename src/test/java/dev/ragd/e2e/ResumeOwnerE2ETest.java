@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,20 +34,6 @@ class ResumeOwnerE2ETest {
         return new JsonObject().put("type", "resume").put("id", id).put("log_id", logId).put("after", after);
     }
 
-    static List<JsonObject> until(WsSession s, String id, int max) throws InterruptedException {
-        List<JsonObject> out = new ArrayList<>();
-        while (out.size() < max) {
-            JsonObject f = s.nextJson();
-            if (id.equals(f.getString("id"))) {
-                out.add(f);
-                if (List.of("end", "error", "answer").contains(f.getString("type"))) {
-                    break;
-                }
-            }
-        }
-        return out;
-    }
-
     @Test
     void onlyTheAskerResumesAnAnswerHereOrOnAnotherReplica() throws Exception {
         try (RedisServer redis = RedisServer.launch()) {
@@ -59,14 +44,14 @@ class ResumeOwnerE2ETest {
                 long after;
                 try (WsSession s = socket(a, ALICE)) {
                     s.send(NativeSocketE2ETest.request("q", BookSocketE2ETest.QUESTION));
-                    List<JsonObject> got = until(s, "q", 4);
+                    List<JsonObject> got = s.framesOf("q", 4);
                     logId = got.getFirst().getString("log_id");
                     after = got.getLast().getLong("seq");
                 }
                 for (RunningApp app : List.of(a, b)) {
                     try (WsSession bob = socket(app, BOB)) {
                         bob.send(resume("steal", logId, 0));
-                        JsonObject refused = until(bob, "steal", 100).getLast();
+                        JsonObject refused = bob.framesOf("steal", 100).getLast();
                         assertThat(refused.getString("code")).isEqualTo("resume_expired");
                         assertThat(refused.encode()).doesNotContain("Cinder");
                     }
@@ -77,7 +62,7 @@ class ResumeOwnerE2ETest {
                 }
                 try (WsSession alice = socket(b, ALICE)) {
                     alice.send(resume("mine", logId, after));
-                    List<JsonObject> rest = until(alice, "mine", 10_000);
+                    List<JsonObject> rest = alice.framesOf("mine", 10_000);
                     assertThat(rest.getFirst().getLong("seq")).isEqualTo(after + 1);
                     assertThat(rest.getLast().getString("type")).isEqualTo("end");
                 }

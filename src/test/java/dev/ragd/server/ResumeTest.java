@@ -26,22 +26,6 @@ import org.junit.jupiter.api.Test;
  * the chat log keeps; a resume after the window gets the logged answer; nobody coming back cancels it.
  */
 class ResumeTest {
-
-    /** Reads frames of request {@code id} until {@code count} were read (or its last came); returns them. */
-    static List<JsonObject> read(WsSession s, String id, int count) throws InterruptedException {
-        List<JsonObject> out = new ArrayList<>();
-        while (out.size() < count) {
-            JsonObject f = s.nextJson();
-            if (id.equals(f.getString("id"))) {
-                out.add(f);
-                if (List.of("end", "error", "answer").contains(f.getString("type"))) {
-                    break;
-                }
-            }
-        }
-        return out;
-    }
-
     static String text(List<JsonObject> frames) {
         StringBuilder sb = new StringBuilder();
         frames.stream().filter(f -> f.getString("type").equals("token")).forEach(f -> sb.append(f.getString("text")));
@@ -70,7 +54,7 @@ class ResumeTest {
                 String logId;
                 try (WsSession first = WsSession.connect(f.vertx, f.port(), "/v1/chat")) {
                     first.send(request(id, "When?"));
-                    got = new ArrayList<>(read(first, id, cut));
+                    got = new ArrayList<>(first.framesOf(id, cut));
                     logId = got.getFirst().getString("log_id");
                 }
                 long after = got.getLast().getLong("seq");
@@ -145,7 +129,7 @@ class ResumeTest {
         try (ServerFixture f = ServerFixture.builder().env("RAGD_RESUME_WINDOW_MS", "1000").generator(slow).start()) {
             try (WsSession s = WsSession.connect(f.vertx, f.port(), "/v1/chat")) {
                 s.send(request("gone", "When?"));
-                read(s, "gone", 5);
+                s.framesOf("gone", 5);
             }
             int atClose = slow.emitted.get();
             Thread.sleep(400);
@@ -202,7 +186,7 @@ class ResumeTest {
                 WsSession a = WsSession.connect(f.vertx, f.port(), "/v1/chat");
                 WsSession b = WsSession.connect(f.vertx, f.port(), "/v1/chat")) {
             a.send(request("mine", "When?"));
-            List<JsonObject> first = read(a, "mine", 6);
+            List<JsonObject> first = a.framesOf("mine", 6);
             String logId = first.getFirst().getString("log_id");
             b.send(resume("taken", logId, 0));
             List<JsonObject> all = framesOf(b, "taken");
@@ -223,11 +207,11 @@ class ResumeTest {
             String logId;
             try (WsSession a = WsSession.connect(f.vertx, f.port(), "/v1/chat")) {
                 a.send(request("long", "When?"));
-                logId = read(a, "long", 4).getFirst().getString("log_id");
+                logId = a.framesOf("long", 4).getFirst().getString("log_id");
             }
             try (WsSession b = WsSession.connect(f.vertx, f.port(), "/v1/chat")) {
                 b.send(resume("back", logId, 4));
-                read(b, "back", 3);
+                b.framesOf("back", 3);
                 b.send(new JsonObject().put("type", "stop").put("id", "back"));
                 JsonObject end = framesOf(b, "back").getLast();
                 assertThat(end.getString("type")).isEqualTo("end");

@@ -68,6 +68,24 @@ public final class WsSession implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Frames of request {@code id} (others are skipped) until its last ({@code end}, {@code error} or
+     * {@code answer}) or until {@code max} were read; in order.
+     */
+    public java.util.List<JsonObject> framesOf(String id, int max) throws InterruptedException {
+        java.util.List<JsonObject> out = new java.util.ArrayList<>();
+        while (out.size() < max) {
+            JsonObject f = nextJson();
+            if (id.equals(f.getString("id"))) {
+                out.add(f);
+                if (java.util.List.of("end", "error", "answer").contains(f.getString("type"))) {
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
     public JsonObject nextJson() throws InterruptedException {
         return new JsonObject(next());
     }
