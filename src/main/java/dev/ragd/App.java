@@ -5,9 +5,11 @@ import dev.ragd.chat.PipelineParts;
 import dev.ragd.chat.PipelineSettings;
 import dev.ragd.chatlog.ChatLog;
 import dev.ragd.chatlog.ChatLogs;
+import dev.ragd.chatlog.NoChatLog;
 import dev.ragd.chatlog.QueuedChatLog;
 import dev.ragd.config.DurabilityConfig;
 import dev.ragd.config.RagdConfig;
+import dev.ragd.eval.PipelineTarget;
 import dev.ragd.ingest.SampleCorpusBootstrap;
 import dev.ragd.llm.extractive.ExtractiveAnswerer;
 import dev.ragd.llm.Generator;
@@ -139,6 +141,39 @@ public final class App implements AutoCloseable {
                 throw re;
             }
             throw new IllegalStateException("ragd could not start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The answering pipeline alone, for {@code ragd eval}: the configured retriever (the embedded
+     * index seeded with the sample corpus when new, or Azure AI Search), query rewriter and answerer,
+     * exactly as {@link #start} wires them, but no listener, no warm-up, no shared limits and a chat
+     * log that keeps nothing (an evaluation's questions are not users' conversations). Blocking;
+     * closing the target closes what it opened.
+     */
+    public static PipelineTarget evalTarget(RagdConfig config) {
+        Embedder embedder = Retrieval.await(Retrieval.loadEmbedder(config));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(
+                new FileSystemOptions().setClassPathResolvingEnabled(false).setFileCachingEnabled(false)));
+        Retriever retrieval = null;
+        try {
+            retrieval = retriever(config, embedder, ChatObserver.NONE);
+            Generator generator = generator(vertx, config, ChatObserver.NONE);
+            PipelineParts parts = new PipelineParts(retrieval, generator, new NoChatLog(), rewriter(config),
+                    ChatObserver.NONE);
+            ChatPipeline pipeline = new ChatPipeline(vertx, PipelineSettings.from(config), parts);
+            Retriever opened = retrieval;
+            return new PipelineTarget(vertx, pipeline, () -> {
+                try {
+                    vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                } finally {
+                    opened.close();
+                }
+            });
+        } catch (RuntimeException e) {
+            closeQuietly(retrieval);
+            vertx.close();
+            throw e;
         }
     }
 

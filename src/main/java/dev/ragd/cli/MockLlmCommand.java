@@ -32,8 +32,8 @@ final class MockLlmCommand implements Callable<Integer> {
             "Defaults for a load test, overridden by explicit options:",
             "fast (300 ms to first token, 20 ms/token, 150 tokens),",
             "slow (1200 ms, 45 ms/token, 250 tokens),",
-            "rate-limited (fast + 10% 429 with Retry-After 2 s + 1,000,000 TPM / 6,000 RPM enforced),",
-            "flaky (fast + 3% 500/503, 2% stalls, 2% cut streams)."})
+            "rate-limited (fast + 10%% 429 with Retry-After 2 s + 1,000,000 TPM / 6,000 RPM enforced),",
+            "flaky (fast + 3%% 500/503, 2%% stalls, 2%% cut streams)."})
     private String profile;
     @Option(names = "--tpm", paramLabel = "N",
             description = "Tokens-per-minute quota, enforced: over it 429 until the minute resets (0 = none).")

@@ -33,6 +33,7 @@ public final class RagdCli implements Runnable {
                 .addSubcommand("config", new ConfigCommand(ctx))
                 .addSubcommand("mock-llm", new MockLlmCommand(ctx))
                 .addSubcommand("loadtest", new LoadTestCommand(ctx))
+                .addSubcommand("eval", new CommandLine(new EvalCommand(ctx)).addSubcommand("generate", new EvalGenerateCommand(ctx)))
                 .setOut(out)
                 .setErr(err)
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {

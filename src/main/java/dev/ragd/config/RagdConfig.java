@@ -161,11 +161,11 @@ public record RagdConfig(
     }
 
     /** How an optional setting that is not set shows in {@link #describe()}. */
-    static String unset(String value) {
+    public static String unset(String value) {
         return value == null ? "(unset)" : value;
     }
 
-    static String mask(String secret) {
+    public static String mask(String secret) {
         return secret == null || secret.isEmpty() ? "" : "****";
     }
 }

@@ -64,7 +64,7 @@ final class ChatCompletions {
         Prompt prompt = Prompt.from(body.getJsonArray("messages"));
         Integer max = maxTokens(body);
         long answer = max != null ? max
-                : Tokens.ofLength(GroundedAnswerer.answer(prompt), prompt.asksForQueries() ? 0 : options.tokens()).size();
+                : Tokens.ofLength(GroundedAnswerer.answer(prompt), prompt.wantsExactReply() ? 0 : options.tokens()).size();
         return promptTokens(prompt) + answer;
     }
 
@@ -85,7 +85,7 @@ final class ChatCompletions {
             Decision decision, Runnable onDone) {
         MockLlmOptions options = current.get();
         Prompt prompt = Prompt.from(body.getJsonArray("messages"));
-        List<String> tokens = Tokens.ofLength(GroundedAnswerer.answer(prompt), prompt.asksForQueries() ? 0 : options.tokens());
+        List<String> tokens = Tokens.ofLength(GroundedAnswerer.answer(prompt), prompt.wantsExactReply() ? 0 : options.tokens());
         String finish = "stop";
         Integer max = maxTokens(body);
         if (max != null && max < tokens.size()) {

@@ -32,6 +32,9 @@ final class GroundedAnswerer {
 
     /** The answer to {@code prompt}: search queries or a grounded answer. */
     static String answer(Prompt prompt) {
+        if (prompt.judgeAspect() != null) {
+            return JudgeAnswerer.verdict(prompt);
+        }
         return prompt.asksForQueries() ? queries(prompt) : grounded(prompt);
     }
 

@@ -77,6 +77,29 @@ record Prompt(List<Turn> turns) {
         return false;
     }
 
+    private static final Pattern JUDGE = Pattern.compile("ragd-eval-judge, aspect: (\\w+)");
+
+    /**
+     * The aspect a {@code ragd eval} judge prompt asks about ({@code groundedness}, {@code relevance}):
+     * its system message names it as {@code ragd-eval-judge, aspect: X}; {@code null} for any other prompt.
+     */
+    String judgeAspect() {
+        for (Turn t : turns) {
+            if ("system".equals(t.role()) || "developer".equals(t.role())) {
+                var m = JUDGE.matcher(t.text());
+                if (m.find()) {
+                    return m.group(1);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** True for prompts whose reply must not be padded to a length: search queries and verdicts. */
+    boolean wantsExactReply() {
+        return asksForQueries() || judgeAspect() != null;
+    }
+
     /** Lower-cased words in order, stop words included. */
     static List<String> words(String text) {
         List<String> out = new ArrayList<>();

@@ -295,6 +295,24 @@ public final class LuceneIndex implements ChunkStore {
         }
     }
 
+    /**
+     * Passes every stored chunk, as a passage with score 0, to {@code sink}, in index order; for
+     * tools that read the whole index (such as {@code ragd eval generate}), not for serving.
+     */
+    public void forEachChunk(java.util.function.Consumer<Passage> sink) {
+        search(s -> {
+            var reader = s.getIndexReader();
+            StoredFields fields = reader.storedFields();
+            var live = org.apache.lucene.index.MultiBits.getLiveDocs(reader);
+            for (int doc = 0; doc < reader.maxDoc(); doc++) {
+                if (live == null || live.get(doc)) {
+                    sink.accept(passage(fields, doc, 0));
+                }
+            }
+            return null;
+        });
+    }
+
     /** The passage stored for a hit. */
     public static Passage passage(StoredFields fields, int doc, double score) throws IOException {
         Document d = fields.document(doc);
