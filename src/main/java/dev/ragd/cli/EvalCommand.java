@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
                 "and, with RAGD_EVAL_JUDGE set, LLM-judged groundedness and relevance (1-5).",
                 "Writes results.jsonl and report.html to --out; the last stdout line is",
                 "`eval recall_at_3=... citation_precision=... fact_match=... groundedness=... n=...`.",
-                "Exit codes: 0 ok, 1 a --fail-under/--fail-over gate failed, 2 bad options or input."})
+                "Exit codes: 0 ok, 1 a gate failed (--fail-under, --fail-over, --max-worse, or every question failed),",
+                "2 bad options or input."})
 final class EvalCommand implements Callable<Integer> {
 
     static final String SAMPLE_SET = "/eval/sample-questions.jsonl";
@@ -71,6 +72,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--fail-over", paramLabel = "METRIC=VALUE",
             description = "Exit 1 when a cost is above VALUE, e.g. latency_p95_ms=3000 or errors=0 (repeatable).")
     private List<String> failOver = new ArrayList<>();
+
+    @Option(names = "--max-worse", paramLabel = "N",
+            description = "With --compare: exit 1 when more than N questions got worse than the baseline.")
+    private Integer maxWorse;
 
     @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4",
             description = "Questions in flight at once, 1 to 64 (default: ${DEFAULT-VALUE}).")
@@ -109,6 +114,10 @@ final class EvalCommand implements Callable<Integer> {
             }
             if (limit != null && limit < 1) {
                 throw new IllegalArgumentException("--limit " + limit + " must be at least 1");
+            }
+            if (maxWorse != null && (compare == null || maxWorse < 0)) {
+                throw new IllegalArgumentException(compare == null ? "--max-worse needs --compare BASELINE"
+                        : "--max-worse " + maxWorse + " must be 0 or more");
             }
             failUnder.forEach(g -> gates.add(Gate.parse(g, true)));
             failOver.forEach(g -> gates.add(Gate.parse(g, false)));
@@ -168,6 +177,11 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (errors.size() == results.size()) {
             ctx.err().println("ragd eval: FAILED every question failed; nothing was evaluated");
+            failed++;
+        }
+        if (maxWorse != null && comparison.worse().size() > maxWorse) {
+            ctx.err().println("ragd eval: FAILED " + comparison.worse().size() + " questions got worse than " + compare
+                    + " (--max-worse " + maxWorse + ")");
             failed++;
         }
         for (Gate g : gates) {
