@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.model.azure.AzureOpenAiChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
@@ -22,7 +23,9 @@ import java.util.regex.Pattern;
  * A {@link Judge} that asks a chat model, with the rubric prompts shipped in
  * {@code /eval/judge-*.txt}. The question, passages and answer go in delimited blocks; text that
  * would close or open a block is neutralised, so an answer cannot rewrite its own verdict's frame.
- * A failed call is retried with backoff, then reported as a verdict without a score.
+ * A call that failed for a reason that may pass (a timeout, a rate limit, a server error) is retried
+ * with backoff; then, or at once for a refused key or request, it is a verdict without a score.
+ * A score must be a whole number from 1 to 5.
  */
 public final class ModelJudge implements Judge {
 
@@ -81,6 +84,9 @@ public final class ModelJudge implements Judge {
                 return verdict(text);
             } catch (RuntimeException e) {
                 last = e;
+                if (e instanceof NonRetriableException) {
+                    break; // a refused key or a bad request does not get better by asking again
+                }
                 if (attempt < maxRetries) {
                     sleep(Math.min(8_000, 500L << attempt));
                 }
@@ -120,11 +126,12 @@ public final class ModelJudge implements Judge {
             try {
                 JsonNode node = JSON.readTree(t.substring(start, end + 1));
                 JsonNode score = node.path("score");
-                int s = score.isNumber() ? (int) Math.round(score.asDouble())
-                        : score.isTextual() ? Integer.parseInt(score.textValue().strip()) : 0;
+                double d = score.isNumber() ? score.asDouble()
+                        : score.isTextual() ? Double.parseDouble(score.textValue().strip()) : 0;
                 String reason = node.path("reason").isTextual() ? node.get("reason").textValue() : "";
-                if (s >= 1 && s <= 5) {
-                    return new Judgement(s, reason);
+                // range-checked before rounding, so a huge number cannot wrap into the scale
+                if (d >= 1 && d <= 5 && d == Math.rint(d)) {
+                    return new Judgement((int) d, reason);
                 }
             } catch (IOException | NumberFormatException unreadable) {
                 // reported below

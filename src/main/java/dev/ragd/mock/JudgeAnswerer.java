@@ -35,7 +35,8 @@ final class JudgeAnswerer {
             in = "answer";
         } else {
             want = Prompt.contentWords(answer);
-            have = Prompt.contentWords(block(text, "sources"));
+            // the passages' own words, not their tags
+            have = Prompt.contentWords(block(text, "sources").replaceAll("</?passage\\b[^>]*>", " "));
             of = "answer";
             in = "sources";
         }

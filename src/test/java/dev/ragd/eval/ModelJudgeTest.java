@@ -109,12 +109,33 @@ class ModelJudgeTest {
     }
 
     @Test
+    void aRefusedKeyIsNotAskedAgain() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            MockLlmServer mock = MockLlmServer.start(vertx, MockLlmOptions.defaults().withHost("127.0.0.1").withPort(0)
+                    .withApiKey("sk-right")).await(10, TimeUnit.SECONDS);
+            Map<String, String> vars = openAi(mock.port());
+            vars.put("RAGD_EVAL_JUDGE_API_KEY", "sk-wrong");
+            vars.put("RAGD_EVAL_JUDGE_MAX_RETRIES", "3");
+
+            Judge.Judgement j = ModelJudge.create(config(vars)).judge(Metrics.GROUNDEDNESS, QUESTION, answer("Water basil."));
+
+            assertThat(j.score()).isNull();
+            assertThat(j.reason()).startsWith("judge call failed");
+            assertThat(mock.stats().status(401)).as("one call, no retries of a 401").isEqualTo(1);
+        } finally {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aVerdictIsReadFromTheJsonObjectInsideTheReply() {
         assertThat(ModelJudge.verdict("Sure. Here it is: {\"score\":4,\"reason\":\"x\"} Hope that helps."))
                 .isEqualTo(new Judge.Judgement(4, "x"));
         assertThat(ModelJudge.verdict("{\"score\":\"3\",\"reason\":\"partly\"}"))
                 .isEqualTo(new Judge.Judgement(3, "partly"));
         assertThat(ModelJudge.verdict("{\"score\":5}")).isEqualTo(new Judge.Judgement(5, ""));
+        assertThat(ModelJudge.verdict("{\"score\":\"4.0\"}")).isEqualTo(new Judge.Judgement(4, ""));
         assertThat(ModelJudge.verdict("{\"score\":2,\"reason\":\"thin\"} (on a scale of {1..5})"))
                 .as("braces in prose after the object").isEqualTo(new Judge.Judgement(2, "thin"));
     }
@@ -122,7 +143,8 @@ class ModelJudgeTest {
     @Test
     void aReplyWithoutAScoreFromOneToFiveIsRefusedQuotingTheReply() {
         for (String reply : List.of("{\"score\":0,\"reason\":\"zero\"}", "{\"score\":6,\"reason\":\"six\"}",
-                "{\"reason\":\"no score here\"}", "I would give it a four.", "{\"score\":\"four\"}")) {
+                "{\"reason\":\"no score here\"}", "I would give it a four.", "{\"score\":\"four\"}",
+                "{\"score\":4294967299}", "{\"score\":4.5}", "{\"score\":0.6}")) {
             Judge.Judgement j = ModelJudge.verdict(reply);
 
             assertThat(j.score()).as(reply).isNull();

@@ -46,13 +46,15 @@ final class TermAnalyser {
 
     /**
      * Question phrasings that name a catalogue attribute without its word, rewritten before analysis:
-     * "made of" asks for the material, "look after" for care, "how heavy" for the weight, "how big" for the size; "how long
+     * "made of" asks for the material, "look after" for care, "how heavy" for the weight, "how much" (not
+     * "how much does it weigh") for the price, "how big" for the size; "how long
      * until" only asks for a time, which the words of an answer do not repeat.
      */
     private static final List<Map.Entry<Pattern, String>> QUESTION_REWRITES = List.of(
             Map.entry(Pattern.compile("(?i)\\bmade\\s+(?:out\\s+of|of|from)\\b"), "material"),
             Map.entry(Pattern.compile("(?i)\\b(?:look(?:ing)?\\s+after|take\\s+care\\s+of)\\b"), "care"),
             Map.entry(Pattern.compile("(?i)\\bhow\\s+heavy\\b"), "weight"),
+            Map.entry(Pattern.compile("(?i)\\bhow\\s+much\\b(?!.*\\b(?:weigh\\w*|cost\\w*|pric\\w*|heavy)\\b)"), "price"),
             Map.entry(Pattern.compile("(?i)\\bhow\\s+(?:big|large)\\b"), "size"),
             Map.entry(Pattern.compile("(?i)\\bhow\\s+(?:long|soon|fast|quickly|often)(?:\\s+until)?\\b"), "how"));
 
