@@ -140,6 +140,9 @@ final class EvalCommand implements Callable<Integer> {
         Path outDir = ctx.workDir().resolve(out);
         Files.createDirectories(outDir);
         Judge judge = ModelJudge.create(judgeConfig);
+        ctx.err().println("ragd eval: " + set.size() + " questions, concurrency " + concurrency + ", judge "
+                + String.join(" ", judgeConfig.describe().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .toList()));
         List<QuestionResult> results;
         Progress progress = new Progress(set.size());
         try (EvalTarget target = targets.apply(config)) {

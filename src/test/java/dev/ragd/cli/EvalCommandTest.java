@@ -170,6 +170,8 @@ class EvalCommandTest {
             assertThat(price.promptTokens()).isPositive();
             assertThat(r.out() + r.err() + Files.readString(workDir.resolve("mock/report.html")))
                     .doesNotContain("sk-model-secret-1").doesNotContain("sk-judge-secret-2");
+            assertThat(r.err()).as("the judge's settings are logged once, the key masked")
+                    .contains("RAGD_EVAL_JUDGE=openai").contains("RAGD_EVAL_JUDGE_API_KEY=****");
         } finally {
             vertx.close().await(10, TimeUnit.SECONDS);
         }
