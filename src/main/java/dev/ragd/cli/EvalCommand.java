@@ -137,6 +137,13 @@ final class EvalCommand implements Callable<Integer> {
         Env env = ctx.env();
         RagdConfig config = RagdConfig.from(env);
         JudgeConfig judgeConfig = JudgeConfig.from(env);
+        int cap = config.llm().maxConcurrentGenerations();
+        if (concurrency > cap) {
+            // more would only be refused as busy by the pipeline's own cap
+            ctx.err().println("ragd eval: --concurrency " + concurrency + " lowered to RAGD_MAX_CONCURRENT_GENERATIONS="
+                    + cap);
+            concurrency = cap;
+        }
         Path outDir = ctx.workDir().resolve(out);
         Files.createDirectories(outDir);
         Judge judge = ModelJudge.create(judgeConfig);

@@ -55,7 +55,9 @@ public final class PipelineTarget implements EvalTarget {
                 pipeline.run(request, new Collector(error -> {
                     boolean busy = "busy".equals(error.code());
                     if (error.retryable() && tries < (busy ? BUSY_RETRIES : RETRIES)) {
-                        long delay = error.retryAfterMs() == null ? (busy ? 100 : 1000) : error.retryAfterMs();
+                        long named = error.retryAfterMs() == null ? (busy ? 100 : 1000) : error.retryAfterMs();
+                        // jittered, so questions refused together do not all come back together
+                        long delay = named + java.util.concurrent.ThreadLocalRandom.current().nextLong(named / 2 + 1);
                         vertx.setTimer(Math.max(1, Math.min(MAX_DELAY_MS, delay)), t -> attempt(request, result, tries + 1));
                         return true;
                     }

@@ -125,6 +125,14 @@ class EvalCommandTest {
     }
 
     @Test
+    void concurrencyAboveThePipelinesCapIsLoweredToItSoNoQuestionIsRefusedAsBusy() throws Exception {
+        Result r = ragd(Map.of("RAGD_MAX_CONCURRENT_GENERATIONS", "1"), "eval", "--questions", questions(SET).toString(),
+                "--out", "cap", "--concurrency", "8", "--fail-over", "errors=0");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.err()).contains("--concurrency 8 lowered to RAGD_MAX_CONCURRENT_GENERATIONS=1");
+    }
+
+    @Test
     void badOptionsAndInputsExitTwoNamingTheProblem() throws Exception {
         Path set = questions(SET);
         assertThat(ragd("eval", "--fail-under", "recal_at_3=0.9").err()).contains("unknown metric 'recal_at_3'");
