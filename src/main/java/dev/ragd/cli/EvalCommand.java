@@ -19,10 +19,12 @@ import dev.ragd.eval.ResultsFile;
 import dev.ragd.eval.Scorer;
 import dev.ragd.eval.Summary;
 import dev.ragd.eval.TextReport;
+import dev.ragd.eval.Verdict;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
@@ -119,6 +120,9 @@ final class EvalCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(compare == null ? "--max-worse needs --compare BASELINE"
                         : "--max-worse " + maxWorse + " must be 0 or more");
             }
+            if (Files.exists(ctx.workDir().resolve(out)) && !Files.isDirectory(ctx.workDir().resolve(out))) {
+                throw new IllegalArgumentException("--out " + out + " is a file, not a directory");
+            }
             failUnder.forEach(g -> gates.add(Gate.parse(g, true)));
             failOver.forEach(g -> gates.add(Gate.parse(g, false)));
             set = readQuestions();
@@ -145,18 +149,24 @@ final class EvalCommand implements Callable<Integer> {
             concurrency = cap;
         }
         Path outDir = ctx.workDir().resolve(out);
-        Files.createDirectories(outDir);
         Judge judge = ModelJudge.create(judgeConfig);
         ctx.err().println("ragd eval: " + set.size() + " questions, concurrency " + concurrency + ", judge "
                 + String.join(" ", judgeConfig.describe().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .toList()));
         List<QuestionResult> results;
         Progress progress = new Progress(set.size());
-        try (EvalTarget target = targets.apply(config)) {
+        EvalTarget target = targets.apply(config);
+        try {
             results = new Evaluation(target, new Scorer(Refusals.standard()), judge, concurrency,
                     Duration.ofMillis(timeoutMs)).run(set, progress::update);
         } finally {
             progress.done();
+            try {
+                target.close();
+            } catch (RuntimeException e) {
+                // the results are in hand; a pipeline slow to close must not lose them
+                ctx.err().println("ragd eval: warning: " + e.getMessage());
+            }
         }
         Summary summary = Summary.of(results);
         Comparison comparison = baseline == null ? null : Comparison.of(baseline, results);
@@ -165,46 +175,37 @@ final class EvalCommand implements Callable<Integer> {
                 "answerer: " + config.llm().provider() + (config.llm().languageModel() ? " " + config.llm().model() : ""),
                 "retriever: " + (config.search().azure() ? "azure-ai-search" : "lucene " + config.search().mode()),
                 "judge: " + judgeConfig.name(), "finished: " + Instant.now());
-        try (Writer w = Files.newBufferedWriter(outDir.resolve("results.jsonl"), StandardCharsets.UTF_8)) {
-            ResultsFile.write(results, w);
+        List<String> failures = new ArrayList<>(Verdict.failures(results, summary, comparison, maxWorse, gates));
+        try {
+            Files.createDirectories(outDir);
+            try (Writer w = Files.newBufferedWriter(outDir.resolve("results.jsonl"), StandardCharsets.UTF_8)) {
+                ResultsFile.write(results, w);
+            }
+            Files.writeString(outDir.resolve("report.html"), HtmlReport.render(results, summary, comparison, about),
+                    StandardCharsets.UTF_8);
+            ctx.err().println("ragd eval: wrote " + outDir.resolve("results.jsonl") + " and " + outDir.resolve("report.html"));
+        } catch (IOException e) {
+            failures.add(0, "could not write the reports to " + outDir + ": " + e);
         }
-        Files.writeString(outDir.resolve("report.html"), HtmlReport.render(results, summary, comparison, about),
-                StandardCharsets.UTF_8);
         StringWriter table = new StringWriter();
-        var tw = new java.io.PrintWriter(table);
+        PrintWriter tw = new PrintWriter(table);
         TextReport.summary(summary, judge == null ? null : judge.name(), tw);
         if (comparison != null) {
             TextReport.comparison(comparison, compare.toString(), tw);
         }
         tw.flush();
         ctx.out().print(table);
-        ctx.err().println("ragd eval: wrote " + outDir.resolve("results.jsonl") + " and " + outDir.resolve("report.html"));
-        int failed = 0;
         List<QuestionResult> errors = results.stream().filter(r -> r.error() != null).toList();
         if (!errors.isEmpty()) {
             ctx.err().println("ragd eval: " + errors.size() + " of " + results.size() + " questions failed and score as"
-                    + " wrong answers (first: " + errors.get(0).id() + ": " + errors.get(0).error() + ")");
+                    + " wrong answers (first: " + TextReport.printable(errors.get(0).id() + ": " + errors.get(0).error())
+                    + ")");
         }
-        if (errors.size() == results.size()) {
-            ctx.err().println("ragd eval: FAILED every question failed; nothing was evaluated");
-            failed++;
-        }
-        if (maxWorse != null && comparison.worse().size() > maxWorse) {
-            ctx.err().println("ragd eval: FAILED " + comparison.worse().size() + " questions got worse than " + compare
-                    + " (--max-worse " + maxWorse + ")");
-            failed++;
-        }
-        for (Gate g : gates) {
-            Optional<String> why = g.failure(summary);
-            if (why.isPresent()) {
-                ctx.err().println("ragd eval: FAILED " + why.get());
-                failed++;
-            }
-        }
+        failures.forEach(f -> ctx.err().println("ragd eval: FAILED " + f));
         ctx.out().println(summary.lastLine());
         ctx.out().flush();
         ctx.err().flush();
-        return failed == 0 ? 0 : 1;
+        return failures.isEmpty() ? 0 : 1;
     }
 
     private List<EvalQuestion> readQuestions() throws IOException {

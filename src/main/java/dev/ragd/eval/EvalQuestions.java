@@ -2,7 +2,10 @@ package dev.ragd.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.ragd.llm.Message;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -21,12 +24,14 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class EvalQuestions {
 
-    /** A line longer than this is refused rather than read into memory. */
+    /** A line longer than this is refused as soon as it is that long, not read whole into memory. */
     static final int MAX_LINE_CHARS = 1 << 20;
     static final int MAX_QUESTIONS = 100_000;
     private static final Set<String> KEYS = Set.of("id", "kind", "question", "history", "expected_docs",
             "expected_facts", "should_refuse", "notes");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict: a second object on the line or a key given twice is an error, not silently dropped. */
+    static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private EvalQuestions() {}
 
@@ -34,17 +39,14 @@ public final class EvalQuestions {
     public static List<EvalQuestion> read(BufferedReader in, String source) throws IOException {
         List<EvalQuestion> out = new ArrayList<>();
         Set<String> ids = new HashSet<>();
+        BoundedLines lines = new BoundedLines(in, MAX_LINE_CHARS, source);
         String line;
-        int number = 0;
-        while ((line = in.readLine()) != null) {
-            number++;
+        while ((line = lines.next()) != null) {
+            int number = lines.number();
             if (line.isBlank()) {
                 continue;
             }
             String where = source + " line " + number;
-            if (line.length() > MAX_LINE_CHARS) {
-                throw new IllegalArgumentException(where + ": longer than " + MAX_LINE_CHARS + " characters");
-            }
             if (out.size() == MAX_QUESTIONS) {
                 throw new IllegalArgumentException(source + ": more than " + MAX_QUESTIONS + " questions");
             }

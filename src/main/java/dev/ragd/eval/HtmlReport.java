@@ -29,7 +29,8 @@ public final class HtmlReport {
         about.forEach(a -> h.append("<li>").append(esc(a)).append("</li>"));
         h.append("</ul>\n<h2>Summary</h2>\n<table id=\"summary\"><tr><th>metric</th><th>value</th><th>questions</th>");
         if (comparison != null) {
-            h.append("<th>baseline</th><th>delta</th>");
+            h.append("<th>baseline (").append(comparison.shared()).append(" in both)</th><th>now, same questions</th>")
+                    .append("<th>delta</th>");
         }
         h.append("</tr>\n");
         for (String m : Metrics.all()) {
@@ -40,7 +41,8 @@ public final class HtmlReport {
                 Double d = comparison.delta(m);
                 boolean better = d != null && (Metrics.QUALITY.contains(m) ? d > Comparison.EPSILON : d < -Comparison.EPSILON);
                 boolean worse = d != null && (Metrics.QUALITY.contains(m) ? d < -Comparison.EPSILON : d > Comparison.EPSILON);
-                h.append("<td class=\"num\">").append(comparison.baseline().shown(m)).append("</td><td class=\"num")
+                h.append("<td class=\"num\">").append(comparison.baseline().shown(m)).append("</td><td class=\"num\">")
+                        .append(comparison.current().shown(m)).append("</td><td class=\"num")
                         .append(worse ? " bad" : better ? " good" : "").append("\">")
                         .append(d == null ? "n/a" : (d > 0 ? "+" : "") + Summary.show(m, d)).append("</td>");
             }

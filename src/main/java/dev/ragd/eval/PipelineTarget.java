@@ -2,6 +2,7 @@ package dev.ragd.eval;
 
 import dev.ragd.chat.ChatError;
 import dev.ragd.chat.ChatEvents;
+import dev.ragd.chat.ChatHandle;
 import dev.ragd.chat.ChatPipeline;
 import dev.ragd.chat.ChatRequest;
 import dev.ragd.chat.EndInfo;
@@ -13,6 +14,8 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Asks an in-process {@link ChatPipeline}, exactly as a client connection does (each question on
@@ -44,25 +47,44 @@ public final class PipelineTarget implements EvalTarget {
         List<Message> messages = new ArrayList<>(question.history());
         messages.add(Message.user(question.question()));
         ChatRequest request = new ChatRequest("eval-" + question.id(), null, messages, false);
-        attempt(request, result, 0);
+        AtomicReference<Runnable> cancel = new AtomicReference<>(() -> { });
+        // A question given up on (its time ran out) must not keep a generation slot or come back later.
+        result.whenComplete((a, e) -> {
+            if (result.isCancelled()) {
+                cancel.get().run();
+            }
+        });
+        attempt(request, result, cancel, 0, 0);
         return result;
     }
 
-    private void attempt(ChatRequest request, CompletableFuture<EvalAnswer> result, int tries) {
+    private void attempt(ChatRequest request, CompletableFuture<EvalAnswer> result, AtomicReference<Runnable> cancel,
+            int busyTries, int otherTries) {
+        if (result.isDone()) {
+            return;
+        }
         Context context = vertx.getOrCreateContext();
         context.runOnContext(v -> {
+            if (result.isDone()) {
+                return;
+            }
             try {
-                pipeline.run(request, new Collector(error -> {
+                ChatHandle handle = pipeline.run(request, new Collector(error -> {
                     boolean busy = "busy".equals(error.code());
-                    if (error.retryable() && tries < (busy ? BUSY_RETRIES : RETRIES)) {
+                    if (error.retryable() && (busy ? busyTries < BUSY_RETRIES : otherTries < RETRIES)) {
                         long named = error.retryAfterMs() == null ? (busy ? 100 : 1000) : error.retryAfterMs();
                         // jittered, so questions refused together do not all come back together
-                        long delay = named + java.util.concurrent.ThreadLocalRandom.current().nextLong(named / 2 + 1);
-                        vertx.setTimer(Math.max(1, Math.min(MAX_DELAY_MS, delay)), t -> attempt(request, result, tries + 1));
+                        long delay = named + ThreadLocalRandom.current().nextLong(named / 2 + 1);
+                        vertx.setTimer(Math.max(1, Math.min(MAX_DELAY_MS, delay)), t -> attempt(request, result, cancel,
+                                busy ? busyTries + 1 : busyTries, busy ? otherTries : otherTries + 1));
                         return true;
                     }
                     return false;
                 }, result));
+                cancel.set(() -> context.runOnContext(c -> handle.cancel()));
+                if (result.isCancelled()) {
+                    handle.cancel();
+                }
             } catch (RuntimeException e) {
                 result.complete(EvalAnswer.failed("internal_error", String.valueOf(e.getMessage())));
             }

@@ -70,16 +70,16 @@ public final class ResultsFile {
     /** Reads a results file; {@code source} names it in error messages. */
     public static List<QuestionResult> read(BufferedReader in, String source) throws IOException {
         List<QuestionResult> out = new ArrayList<>();
+        BoundedLines lines = new BoundedLines(in, EvalQuestions.MAX_LINE_CHARS * 4, source);
         String line;
-        int number = 0;
-        while ((line = in.readLine()) != null) {
-            number++;
+        while ((line = lines.next()) != null) {
+            int number = lines.number();
             if (line.isBlank()) {
                 continue;
             }
             JsonNode n;
             try {
-                n = JSON.readTree(line);
+                n = EvalQuestions.JSON.readTree(line);
             } catch (IOException e) {
                 throw new IllegalArgumentException(source + " line " + number + ": not JSON");
             }

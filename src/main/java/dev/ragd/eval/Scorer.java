@@ -14,9 +14,10 @@ import java.util.Set;
  * <ul>
  *   <li>{@code recall_at_k}: the share of expected documents among the first k retrieved passages;
  *       {@code mrr}: 1 / the rank of the first passage from an expected document (0 when none).</li>
- *   <li>{@code citation_precision}: the share of cited passages ({@code [n]}) that come from an
- *       expected document, a number no passage has counting as wrong; absent when nothing is cited.
- *       {@code citation_recall}: the share of expected documents cited.</li>
+ *   <li>{@code citation_precision}: the share of cited passages ({@code [n]}) that hold the answer:
+ *       from an expected document and, when the question names facts, holding one of them; a number
+ *       no passage has counts as wrong; absent when nothing is cited (0 for a failed request).
+ *       {@code citation_recall}: the share of expected documents cited by such a passage.</li>
  *   <li>{@code fact_match}: the share of expected facts found in the answer.</li>
  *   <li>{@code refusal_accuracy}: 1 when the answer refuses exactly when the question should be refused.</li>
  * </ul>
@@ -31,7 +32,13 @@ public final class Scorer {
         this.refusals = refusals;
     }
 
-    public QuestionResult score(EvalQuestion q, EvalAnswer a) {
+    /** {@link #score(EvalQuestion, EvalAnswer, long)} of an answer given up at once. */
+    QuestionResult score(EvalQuestion q, EvalAnswer a) {
+        return score(q, a, 0);
+    }
+
+    /** Scores {@code a}; a failed answer's latency is {@code elapsedMs}, the time until it was given up. */
+    public QuestionResult score(EvalQuestion q, EvalAnswer a, long elapsedMs) {
         Map<String, Double> m = new LinkedHashMap<>();
         List<String> docs = a.sources().stream().map(Passage::docId).toList();
         List<Integer> cited = new ArrayList<>(Citations.in(a.answer()));
@@ -44,14 +51,14 @@ public final class Scorer {
             Set<String> citedDocs = new HashSet<>();
             int right = 0;
             for (int n : cited) {
-                String doc = n >= 1 && n <= docs.size() ? docs.get(n - 1) : null;
-                if (doc != null && expected.contains(doc)) {
+                Passage p = n >= 1 && n <= docs.size() ? a.sources().get(n - 1) : null;
+                if (p != null && holdsTheAnswer(p, expected, q.expectedFacts())) {
                     right++;
-                    citedDocs.add(doc);
+                    citedDocs.add(p.docId());
                 }
             }
-            if (!cited.isEmpty()) {
-                m.put(Metrics.CITATION_PRECISION, (double) right / cited.size());
+            if (!cited.isEmpty() || a.failed()) {
+                m.put(Metrics.CITATION_PRECISION, cited.isEmpty() ? 0.0 : (double) right / cited.size());
             }
             m.put(Metrics.CITATION_RECALL, (double) citedDocs.size() / expected.size());
         }
@@ -64,8 +71,20 @@ public final class Scorer {
         return new QuestionResult(q.id(), q.kind(), q.question(), q.expectedDocs(),
                 q.expectedFacts().stream().map(Fact::shown).toList(), q.shouldRefuse(), a.answer(), docs, cited, refused,
                 a.error() == null ? null : a.error() + ": " + a.errorMessage(), m, Map.of(),
-                t == null ? null : t.totalMs(), t == null ? null : t.firstTokenMs(),
+                t == null ? elapsedMs : t.totalMs(), t == null ? elapsedMs : t.firstTokenMs(),
                 t == null ? null : t.promptTokens(), t == null ? null : t.completionTokens());
+    }
+
+    /**
+     * True when a passage is one the answer should cite: from an expected document and, when the
+     * question names facts, holding at least one of them (a help page's other sections do not count).
+     */
+    static boolean holdsTheAnswer(Passage p, Set<String> expectedDocs, List<Fact> facts) {
+        if (!expectedDocs.contains(p.docId())) {
+            return false;
+        }
+        String text = (p.title() == null ? "" : p.title() + "\n") + (p.text() == null ? "" : p.text());
+        return facts.isEmpty() || facts.stream().anyMatch(f -> f.foundIn(text));
     }
 
     static double recallAt(List<String> docs, Set<String> expected, int k) {

@@ -53,9 +53,10 @@ public final class StarterSet {
             List<String[]> fields = new ArrayList<>();
             Matcher m = FIELD.matcher(doc.text());
             while (m.find()) {
+                String label = m.group(1).strip();
                 String value = m.group(2).strip();
-                if (!value.equalsIgnoreCase(doc.title().strip()) && fields.stream().noneMatch(f -> f[0].equals(m.group(1)))) {
-                    fields.add(new String[] {m.group(1).strip(), value});
+                if (!value.equalsIgnoreCase(doc.title().strip()) && fields.stream().noneMatch(f -> f[0].equals(label))) {
+                    fields.add(new String[] {label, value});
                 }
             }
             for (int i = 0; i < Math.min(perDocument, fields.size()) && out.size() < limit; i++) {

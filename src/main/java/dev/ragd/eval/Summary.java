@@ -72,7 +72,7 @@ public record Summary(int n, Map<String, Double> values, Map<String, Integer> co
     }
 
     static String show(String metric, Double v) {
-        if (v == null) {
+        if (v == null || v.isNaN()) {
             return "n/a";
         }
         if (Metrics.COST.contains(metric) && !metric.endsWith("_mean")) {

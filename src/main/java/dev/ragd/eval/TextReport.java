@@ -25,7 +25,7 @@ public final class TextReport {
     }
 
     public static void comparison(Comparison c, String baselineName, PrintWriter out) {
-        out.println("compared with " + baselineName + ":");
+        out.println("compared with " + baselineName + " over the " + c.shared() + " questions both have:");
         out.println(String.format(Locale.ROOT, "%-24s %10s %10s %10s", "metric", "baseline", "now", "delta"));
         for (String m : Metrics.all()) {
             Double d = c.delta(m);
@@ -34,15 +34,28 @@ public final class TextReport {
                     delta));
         }
         out.println(c.worse().size() + " question(s) got worse" + (c.worse().isEmpty() ? "" : ":"));
-        c.worse().stream().limit(WORSE_SHOWN).forEach(w -> out.println("  " + w.id() + "  " + fell(w.fell()) + "  "
-                + shorten(w.question(), 60)));
+        c.worse().stream().limit(WORSE_SHOWN).forEach(w -> out.println("  " + printable(w.id()) + "  " + fell(w.fell())
+                + "  " + shorten(w.question(), 60)));
         if (c.worse().size() > WORSE_SHOWN) {
             out.println("  and " + (c.worse().size() - WORSE_SHOWN) + " more (see the HTML report)");
         }
         if (!c.onlyBefore().isEmpty() || !c.onlyNow().isEmpty()) {
-            out.println("questions only in the baseline: " + c.onlyBefore().size() + ", only in this run: "
-                    + c.onlyNow().size());
+            out.println("questions only in the baseline: " + c.onlyBefore().size() + ids(c.onlyBefore())
+                    + "; only in this run: " + c.onlyNow().size() + ids(c.onlyNow()));
         }
+    }
+
+    private static String ids(java.util.List<String> ids) {
+        if (ids.isEmpty()) {
+            return "";
+        }
+        String shown = String.join(", ", ids.stream().limit(5).map(TextReport::printable).toList());
+        return " (" + shown + (ids.size() > 5 ? ", …" : "") + ")";
+    }
+
+    /** Text with control characters (a terminal's escape sequences, line breaks) shown as spaces. */
+    public static String printable(String s) {
+        return s == null ? "" : s.replaceAll("[\\p{Cc}\\p{Cf}&&[^\\u200d]]", " ");
     }
 
     static String fell(Map<String, double[]> fell) {
@@ -53,7 +66,7 @@ public final class TextReport {
     }
 
     static String shorten(String s, int max) {
-        String one = s.replaceAll("\\s+", " ");
+        String one = printable(s).replaceAll("\\s+", " ");
         return one.length() <= max ? one : one.substring(0, max - 1) + "…";
     }
 }

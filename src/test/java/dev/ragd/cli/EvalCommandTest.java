@@ -144,6 +144,8 @@ class EvalCommandTest {
         assertThat(ragd("eval", "--questions", set.toString(), "--compare", set.toString()).err())
                 .contains("not an eval result");
         assertThat(ragd("eval", "--max-worse", "1").err()).contains("--max-worse needs --compare");
+        Files.writeString(workDir.resolve("a-file"), "x");
+        assertThat(ragd("eval", "--out", "a-file").err()).contains("--out a-file is a file, not a directory");
         Files.writeString(set, "{\"question\":\"q?\"}\n{\"questoin\":\"q?\"}\n");
         Result bad = ragd("eval", "--questions", set.toString());
         assertThat(bad.exit()).isEqualTo(2);

@@ -77,6 +77,30 @@ class EvalQuestionsTest {
     }
 
     @Test
+    void refusesASecondObjectOnALineAndAKeyGivenTwice() {
+        assertThatThrownBy(() -> read("{\"question\":\"a?\"}{\"question\":\"b?\"}")).hasMessageContaining("line 1: not JSON");
+        assertThatThrownBy(() -> read("{\"question\":\"a?\",\"question\":\"b?\"}")).hasMessageContaining("line 1: not JSON")
+                .hasMessageContaining("question");
+    }
+
+    @Test
+    void refusesBytesThatAreNotUtf8NamingTheFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path file = dir.resolve("set.jsonl");
+        byte[] good = "{\"question\":\"a?\"}\n{\"question\":\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] bad = {(byte) 0xC3, (byte) 0x28, '"', '}', '\n'};
+        java.nio.file.Files.write(file, concat(good, bad));
+        try (BufferedReader in = java.nio.file.Files.newBufferedReader(file)) {
+            assertThatThrownBy(() -> EvalQuestions.read(in, "set.jsonl")).hasMessageStartingWith("set.jsonl: not valid UTF-8 text (at or after line");
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
     void refusesADuplicateId() {
         assertThatThrownBy(() -> read("{\"id\":\"a\",\"question\":\"q?\"}\n{\"id\":\"a\",\"question\":\"r?\"}"))
                 .hasMessageContaining("line 2: id 'a' is used by an earlier line");

@@ -80,8 +80,31 @@ class GateAndSummaryTest {
         });
         assertThat(c.onlyBefore()).containsExactly("gone");
         assertThat(c.onlyNow()).containsExactly("new");
-        assertThat(c.delta(Metrics.FACT_MATCH)).isCloseTo(2.5 / 3 - 2.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(c.shared()).isEqualTo(2);
+        assertThat(c.delta(Metrics.FACT_MATCH)).as("over the questions both runs have")
+                .isCloseTo(0.75 - 0.5, org.assertj.core.api.Assertions.within(1e-9));
         assertThat(c.delta(Metrics.GROUNDEDNESS)).isNull();
+    }
+
+    @Test
+    void aScoreThatBecameNaCountsAsFallen() {
+        Comparison c = Comparison.of(List.of(result("a", Map.of(Metrics.GROUNDEDNESS, 5.0, Metrics.FACT_MATCH, 1.0), 1L, null)),
+                List.of(result("a", Map.of(Metrics.FACT_MATCH, 1.0), 1L, null)));
+        assertThat(c.worse()).singleElement().satisfies(w -> assertThat(w.fell()).containsOnlyKeys(Metrics.GROUNDEDNESS));
+        assertThat(TextReport.fell(c.worse().get(0).fell())).isEqualTo("groundedness 5.000->n/a");
+    }
+
+    @Test
+    void maxWorseFailsWhenNothingWasComparedOrTooManyGotWorse() {
+        List<QuestionResult> now = List.of(result("a", Map.of(Metrics.FACT_MATCH, 0.0), 1L, null));
+        Comparison disjoint = Comparison.of(List.of(result("b", Map.of(Metrics.FACT_MATCH, 1.0), 1L, null)), now);
+        assertThat(Verdict.failures(now, Summary.of(now), disjoint, 0, List.of())).singleElement().asString()
+                .contains("no question of this run is in the baseline");
+        Comparison fell = Comparison.of(List.of(result("a", Map.of(Metrics.FACT_MATCH, 1.0), 1L, null)), now);
+        assertThat(Verdict.failures(now, Summary.of(now), fell, 0, List.of())).singleElement().asString()
+                .contains("1 questions got worse than the baseline (--max-worse 0)");
+        assertThat(Verdict.failures(now, Summary.of(now), fell, 1, List.of())).isEmpty();
+        assertThat(Verdict.failures(now, Summary.of(now), fell, null, List.of())).isEmpty();
     }
 
     @Test

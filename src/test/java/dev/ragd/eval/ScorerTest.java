@@ -44,13 +44,28 @@ class ScorerTest {
     }
 
     @Test
+    void aCitedPassageOfTheRightDocumentThatDoesNotHoldTheFactCountsAsWrong() {
+        List<Passage> help = List.of(
+                new Passage("shipping.md", "shipping.md#0", "Shipping", "We ship to Canada and Mexico.", null, 0.9),
+                new Passage("shipping.md", "shipping.md#1", "Shipping", "Express delivery costs 14.95 USD.", null, 0.8));
+        EvalAnswer a = new EvalAnswer("We ship to Canada [1]. Express costs 14.95 USD [2].", help,
+                new Timings(1, 2, 3, 0, 5), "m", "r", null, null);
+        QuestionResult r = scorer.score(question(List.of("shipping.md"), List.of(Fact.plain("14.95"))), a);
+        assertThat(r.metrics()).containsEntry(Metrics.CITATION_PRECISION, 0.5).containsEntry(Metrics.CITATION_RECALL, 1.0);
+        QuestionResult onlyTheOther = scorer.score(question(List.of("shipping.md"), List.of(Fact.plain("14.95"))),
+                new EvalAnswer("We ship to Canada [1].", help, null, "m", "r", null, null));
+        assertThat(onlyTheOther.metrics()).containsEntry(Metrics.CITATION_PRECISION, 0.0)
+                .containsEntry(Metrics.CITATION_RECALL, 0.0);
+    }
+
+    @Test
     void aCitationOfAPassageThatDoesNotExistCountsAsWrong() {
         QuestionResult r = scorer.score(question(List.of("K-101"), List.of()), answer("It costs 49.00 [1][7].", "K-101"));
         assertThat(r.metrics()).containsEntry(Metrics.CITATION_PRECISION, 0.5);
     }
 
     @Test
-    void anAnswerWithoutCitationsHasNoPrecisionAndNoRecall() {
+    void anAnswerWithoutCitationsHasNoPrecisionAndZeroRecall() {
         QuestionResult r = scorer.score(question(List.of("K-101"), List.of()), answer("It costs 49.00.", "K-101"));
         assertThat(r.metrics()).doesNotContainKey(Metrics.CITATION_PRECISION).containsEntry(Metrics.CITATION_RECALL, 0.0);
     }
@@ -92,13 +107,13 @@ class ScorerTest {
     @Test
     void aFailedRequestScoresAsAWrongAnswerNotAsSkipped() {
         QuestionResult r = scorer.score(question(List.of("K-101"), List.of(Fact.plain("49.00"))),
-                EvalAnswer.failed("upstream_unavailable", "down"));
+                EvalAnswer.failed("upstream_unavailable", "down"), 1234);
         assertThat(r.error()).isEqualTo("upstream_unavailable: down");
         assertThat(r.metrics()).containsEntry(Metrics.RECALL_AT_3, 0.0).containsEntry(Metrics.FACT_MATCH, 0.0)
-                .containsEntry(Metrics.REFUSAL_ACCURACY, 0.0);
+                .containsEntry(Metrics.REFUSAL_ACCURACY, 0.0).containsEntry(Metrics.CITATION_PRECISION, 0.0);
         EvalQuestion refuse = new EvalQuestion("r", "refusal", "q?", List.of(), List.of(), List.of(), true);
         assertThat(scorer.score(refuse, EvalAnswer.failed("timeout", "slow")).metrics())
                 .as("a failure is not a refusal").containsEntry(Metrics.REFUSAL_ACCURACY, 0.0);
-        assertThat(r.totalMs()).isNull();
+        assertThat(r.totalMs()).as("a failure counts in the latency at the time it was given up").isEqualTo(1234L);
     }
 }

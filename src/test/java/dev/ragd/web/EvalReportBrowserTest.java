@@ -130,11 +130,11 @@ class EvalReportBrowserTest {
         }
 
         assertThat(summary.keySet()).containsExactlyElementsOf(Metrics.all());
-        // value, questions, baseline, delta
-        assertThat(summary.get(Metrics.GROUNDEDNESS)).containsExactly("n/a", "0", "n/a", "n/a");
-        assertThat(summary.get(Metrics.RELEVANCE)).containsExactly("4.000", "1", "n/a", "n/a");
-        assertThat(summary.get(Metrics.FACT_MATCH)).containsExactly("0.667", "3", "1.000", "-0.333");
-        assertThat(driver.findElement(By.xpath("//table[@id='summary']//tr[td[1]='fact_match']/td[5]"))
+        // value, questions, baseline, now on the questions both runs have (q1, q2), delta
+        assertThat(summary.get(Metrics.GROUNDEDNESS)).containsExactly("n/a", "0", "n/a", "n/a", "n/a");
+        assertThat(summary.get(Metrics.RELEVANCE)).containsExactly("4.000", "1", "n/a", "4.000", "n/a");
+        assertThat(summary.get(Metrics.FACT_MATCH)).containsExactly("0.667", "3", "1.000", "0.500", "-0.500");
+        assertThat(driver.findElement(By.xpath("//table[@id='summary']//tr[td[1]='fact_match']/td[6]"))
                 .getDomAttribute("class")).as("a fall is marked bad").isEqualTo("num bad");
     }
 
