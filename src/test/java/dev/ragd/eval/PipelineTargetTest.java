@@ -42,6 +42,24 @@ class PipelineTargetTest {
     }
 
     @Test
+    void aQuestionGivenUpStopsItsGeneration() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        RagdConfig config = RagdConfig.from(new Env(Map.of()));
+        FakeGenerator slow = FakeGenerator.words(10_000, 20);
+        try (PipelineTarget target = new PipelineTarget(vertx,
+                Pipelines.create(vertx, config, new FakeRetriever(), slow, new NoChatLog()), () -> vertx.close())) {
+            var answer = target.ask(new EvalQuestion("slow", "k", "When does the library open?", List.of(), List.of(),
+                    List.of(), false));
+            dev.ragd.testsupport.Await.until(() -> slow.streams.get() == 1);
+
+            answer.cancel(false);
+
+            dev.ragd.testsupport.Await.until(() -> slow.cancels.get() == 1);
+            assertThat(slow.streams).as("not asked again").hasValue(1);
+        }
+    }
+
+    @Test
     void aQuestionThePipelineRefusesScoresAsAFailureNamingTheError() throws Exception {
         Vertx vertx = Vertx.vertx();
         RagdConfig config = RagdConfig.from(new Env(Map.of("RAGD_MAX_QUESTION_CHARS", "20")));
