@@ -124,7 +124,8 @@ public record LlmConfig(
         return !"extractive".equals(provider);
     }
 
-    private static void requireUrl(String name, String value) {
+    /** Refuses {@code value} unless it is an http:// or https:// URL with a host, naming {@code name}. */
+    public static void requireUrl(String name, String value) {
         try {
             URI uri = URI.create(value);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

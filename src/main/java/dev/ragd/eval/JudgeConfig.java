@@ -4,9 +4,7 @@ import dev.ragd.config.ConfigException;
 import dev.ragd.config.Env;
 import dev.ragd.config.LlmConfig;
 import dev.ragd.config.RagdConfig;
-import java.net.URI;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -41,7 +39,7 @@ public record JudgeConfig(String provider, String model, String baseUrl, String 
 
     private void validate() {
         if ("openai".equals(provider)) {
-            url("RAGD_EVAL_JUDGE_BASE_URL", baseUrl);
+            LlmConfig.requireUrl("RAGD_EVAL_JUDGE_BASE_URL", baseUrl);
             if (apiKey == null && baseUrl.startsWith(LlmConfig.OPENAI_DEFAULT_BASE_URL)) {
                 throw new ConfigException("RAGD_EVAL_JUDGE_API_KEY is required when RAGD_EVAL_JUDGE=openai and"
                         + " RAGD_EVAL_JUDGE_BASE_URL is OpenAI's own (" + LlmConfig.OPENAI_DEFAULT_BASE_URL + ")");
@@ -52,7 +50,7 @@ public record JudgeConfig(String provider, String model, String baseUrl, String 
                 throw new ConfigException("RAGD_EVAL_JUDGE_ENDPOINT is required when RAGD_EVAL_JUDGE=azure-openai"
                         + " (e.g. https://my-resource.openai.azure.com)");
             }
-            url("RAGD_EVAL_JUDGE_ENDPOINT", endpoint);
+            LlmConfig.requireUrl("RAGD_EVAL_JUDGE_ENDPOINT", endpoint);
             if (deployment == null) {
                 throw new ConfigException("RAGD_EVAL_JUDGE_DEPLOYMENT is required when RAGD_EVAL_JUDGE=azure-openai"
                         + " (the judge model's deployment)");
@@ -104,18 +102,6 @@ public record JudgeConfig(String provider, String model, String baseUrl, String 
             m.put("RAGD_EVAL_JUDGE_API_KEY", RagdConfig.mask(apiKey));
         }
         return m;
-    }
-
-    private static void url(String name, String value) {
-        try {
-            URI uri = URI.create(value);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw new IllegalArgumentException();
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name + "='" + value + "' must be an http:// or https:// URL");
-        }
     }
 
     private static String strip(String url) {

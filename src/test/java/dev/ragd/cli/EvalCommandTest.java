@@ -6,9 +6,8 @@ import dev.ragd.eval.EvalQuestions;
 import dev.ragd.eval.Metrics;
 import dev.ragd.eval.QuestionResult;
 import dev.ragd.eval.ResultsFile;
-import dev.ragd.mock.MockLlmOptions;
 import dev.ragd.mock.MockLlmServer;
-import io.vertx.core.Vertx;
+import dev.ragd.testsupport.MockModel;
 import java.io.BufferedReader;
 import java.io.PrintWriter;
 import java.io.StringReader;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,10 +160,8 @@ class EvalCommandTest {
 
     @Test
     void aModelThroughTheMockIsJudgedAndItsKeysAreNeverPrinted() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            MockLlmServer mock = MockLlmServer.start(vertx, MockLlmOptions.defaults().withHost("127.0.0.1").withPort(0))
-                    .await(10, TimeUnit.SECONDS);
+        try (MockModel model = MockModel.start()) {
+            MockLlmServer mock = model.server();
             String url = "http://127.0.0.1:" + mock.port() + "/v1";
             Result r = ragd(Map.of("RAGD_LLM", "openai", "OPENAI_BASE_URL", url, "OPENAI_API_KEY", "sk-model-secret-1",
                     "RAGD_EVAL_JUDGE", "openai", "RAGD_EVAL_JUDGE_BASE_URL", url,
@@ -182,8 +178,6 @@ class EvalCommandTest {
                     .doesNotContain("sk-model-secret-1").doesNotContain("sk-judge-secret-2");
             assertThat(r.err()).as("the judge's settings are logged once, the key masked")
                     .contains("RAGD_EVAL_JUDGE=openai").contains("RAGD_EVAL_JUDGE_API_KEY=****");
-        } finally {
-            vertx.close().await(10, TimeUnit.SECONDS);
         }
     }
 

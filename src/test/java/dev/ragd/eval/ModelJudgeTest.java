@@ -6,17 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ragd.config.ConfigException;
 import dev.ragd.config.Env;
 import dev.ragd.llm.Message;
-import dev.ragd.mock.MockLlmOptions;
 import dev.ragd.mock.MockLlmServer;
+import dev.ragd.testsupport.MockModel;
 import dev.ragd.mock.MockRoute;
 import dev.ragd.retrieval.Passage;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,10 +43,8 @@ class ModelJudgeTest {
 
     @Test
     void aGroundedAnswerGetsFullGroundednessAndRelevanceFromTheSimulatedJudge() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            MockLlmServer mock = MockLlmServer.start(vertx, MockLlmOptions.defaults().withHost("127.0.0.1").withPort(0))
-                    .await(10, TimeUnit.SECONDS);
+        try (MockModel model = MockModel.start()) {
+            MockLlmServer mock = model.server();
             Judge judge = ModelJudge.create(config(openAi(mock.port())));
 
             Judge.Judgement grounded = judge.judge(Metrics.GROUNDEDNESS, QUESTION, answer("Water basil in the morning [1]."));
@@ -65,17 +61,13 @@ class ModelJudgeTest {
             assertThat(sent.getDouble("temperature")).isZero();
             assertThat(sent.getJsonArray("messages").getJsonObject(0).getString("content"))
                     .isEqualTo(ModelJudge.resource("/eval/judge-groundedness.txt"));
-        } finally {
-            vertx.close().await(10, TimeUnit.SECONDS);
         }
     }
 
     @Test
     void anAzureOpenAiJudgeCallsItsDeploymentAndGetsTheSameVerdict() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            MockLlmServer mock = MockLlmServer.start(vertx, MockLlmOptions.defaults().withHost("127.0.0.1").withPort(0))
-                    .await(10, TimeUnit.SECONDS);
+        try (MockModel model = MockModel.start()) {
+            MockLlmServer mock = model.server();
             Judge judge = ModelJudge.create(config(Map.of("RAGD_EVAL_JUDGE", "azure-openai",
                     "RAGD_EVAL_JUDGE_ENDPOINT", "http://127.0.0.1:" + mock.port(), "RAGD_EVAL_JUDGE_DEPLOYMENT", "judge-4o",
                     "RAGD_EVAL_JUDGE_API_KEY", "azure-key", "RAGD_EVAL_JUDGE_MAX_RETRIES", "0")));
@@ -87,8 +79,6 @@ class ModelJudgeTest {
             assertThat(mock.lastRequest(MockRoute.AZURE_CHAT).orElseThrow().uri())
                     .startsWith("/openai/deployments/judge-4o/chat/completions?api-version=2024-10-21");
             assertThat(mock.lastRequest(MockRoute.AZURE_CHAT).orElseThrow().header("api-key")).isEqualTo("azure-key");
-        } finally {
-            vertx.close().await(10, TimeUnit.SECONDS);
         }
     }
 
@@ -110,10 +100,8 @@ class ModelJudgeTest {
 
     @Test
     void aRefusedKeyIsNotAskedAgain() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            MockLlmServer mock = MockLlmServer.start(vertx, MockLlmOptions.defaults().withHost("127.0.0.1").withPort(0)
-                    .withApiKey("sk-right")).await(10, TimeUnit.SECONDS);
+        try (MockModel model = MockModel.start(o -> o.withApiKey("sk-right"))) {
+            MockLlmServer mock = model.server();
             Map<String, String> vars = openAi(mock.port());
             vars.put("RAGD_EVAL_JUDGE_API_KEY", "sk-wrong");
             vars.put("RAGD_EVAL_JUDGE_MAX_RETRIES", "3");
@@ -123,8 +111,6 @@ class ModelJudgeTest {
             assertThat(j.score()).isNull();
             assertThat(j.reason()).startsWith("judge call failed");
             assertThat(mock.stats().status(401)).as("one call, no retries of a 401").isEqualTo(1);
-        } finally {
-            vertx.close().await(10, TimeUnit.SECONDS);
         }
     }
 
