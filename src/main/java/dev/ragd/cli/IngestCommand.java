@@ -19,6 +19,8 @@ import dev.ragd.retrieval.Embedder;
 import dev.ragd.retrieval.Embedders;
 import dev.ragd.retrieval.LuceneIndex;
 import dev.ragd.retrieval.Retrieval;
+import dev.ragd.retrieval.TextAnalysis;
+import dev.ragd.retrieval.VectorFormat;
 import dev.ragd.retrieval.azure.AzureSearchChunkStore;
 import dev.ragd.retrieval.azure.AzureSearchClients;
 import java.io.IOException;
@@ -201,7 +203,8 @@ final class IngestCommand implements Callable<Integer> {
             return new AzureSearchChunkStore(new AzureSearchClients(search, null), search, embedder.dimension(), batchSize,
                     concurrency, 1_000);
         }
-        return LuceneIndex.open(ctx.workDir().resolve(Retrieval.indexDir(config)), embedder.name(), embedder.dimension());
+        return LuceneIndex.open(ctx.workDir().resolve(Retrieval.indexDir(config)), embedder.name(), embedder.dimension(),
+                TextAnalysis.ENGLISH, VectorFormat.of(config.search().vectorFormat()));
     }
 
     /** A one-line progress bar on stderr, drawn only when attached to a terminal. */

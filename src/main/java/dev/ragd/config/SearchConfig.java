@@ -41,7 +41,7 @@ import java.util.Set;
 public record SearchConfig(String retriever, String endpoint, String index, String key, String auth, String mode,
         String idField, List<String> contentFields, String titleField, String vectorField, String semanticConfig,
         String integratedVectorization, String filter, List<String> clientFilters, int budgetMs,
-        String accessUsersField, String accessGroupsField) {
+        String accessUsersField, String accessGroupsField, String vectorFormat) {
 
     /** Variables whose values are never printed or logged. */
     public static final Set<String> SECRETS = Set.of("AI_SEARCH_KEY");
@@ -69,7 +69,8 @@ public record SearchConfig(String retriever, String endpoint, String index, Stri
                 fields(env.string("RAGD_SEARCH_CLIENT_FILTERS", "")),
                 env.integer("RAGD_SEARCH_BUDGET_MS", 10_000, 100, 600_000),
                 env.string("RAGD_SEARCH_ACCESS_USERS_FIELD", "allowed_users"),
-                env.string("RAGD_SEARCH_ACCESS_GROUPS_FIELD", "allowed_groups"));
+                env.string("RAGD_SEARCH_ACCESS_GROUPS_FIELD", "allowed_groups"),
+                env.oneOf("RAGD_VECTOR_FORMAT", "float", Set.of("float", "int7", "int4", "bbq")));
         c.validate();
         return c;
     }
@@ -152,6 +153,7 @@ public record SearchConfig(String retriever, String endpoint, String index, Stri
         m.put("AI_SEARCH_KEY", RagdConfig.mask(key));
         m.put("AI_SEARCH_AUTH", auth);
         m.put("RAGD_SEARCH_MODE", mode);
+        m.put("RAGD_VECTOR_FORMAT", vectorFormat);
         m.put("RAGD_SEARCH_ID_FIELD", idField);
         m.put("RAGD_SEARCH_CONTENT_FIELDS", String.join(",", contentFields));
         m.put("RAGD_SEARCH_TITLE_FIELD", titleField);

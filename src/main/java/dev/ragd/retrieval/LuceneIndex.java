@@ -49,6 +49,11 @@ public final class LuceneIndex implements ChunkStore {
     public static final String URL = "url";
     public static final String CONTENT_HASH = "content_hash";
     public static final String VECTOR = "vector";
+    /**
+     * The writer's buffer before it flushes a segment: a bulk ingestion makes fewer, larger segments
+     * (fewer HNSW graphs to search and merge) than with Lucene's small default.
+     */
+    static final double RAM_BUFFER_MB = 128;
 
     private static final long REFRESH_CHECK_NANOS = 2_000_000_000L;
 
@@ -64,13 +69,16 @@ public final class LuceneIndex implements ChunkStore {
     private final Analyzer analyzer;
     private final boolean createdNow;
     private final boolean readOnly;
+    /** How segments written from now on store their vectors. */
+    private final VectorFormat format;
     private final SearcherManager searchers;
     private IndexWriter writer;
     private volatile long lastRefreshCheck = System.nanoTime();
 
-    private LuceneIndex(Path path, Directory directory, IndexStamp stamp, boolean createdNow, boolean readOnly)
-            throws IOException {
+    private LuceneIndex(Path path, Directory directory, IndexStamp stamp, boolean createdNow, boolean readOnly,
+            VectorFormat format) throws IOException {
         this.path = path;
+        this.format = format;
         this.directory = directory;
         this.stamp = stamp;
         this.analyzer = stamp.analysis().newAnalyzer();
@@ -112,7 +120,7 @@ public final class LuceneIndex implements ChunkStore {
             }
             Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
             IndexStamp stamp = IndexStamp.check(dir, data, embedderName, dimension);
-            return new LuceneIndex(dir, directory, stamp, false, true);
+            return new LuceneIndex(dir, directory, stamp, false, true, VectorFormat.FLOAT);
         } catch (IOException e) {
             closeQuietly(directory);
             throw new UncheckedIOException("cannot open index " + dir + ": " + e.getMessage(), e);
@@ -135,6 +143,15 @@ public final class LuceneIndex implements ChunkStore {
      *                               or is locked by another writer
      */
     public static LuceneIndex open(Path dir, String embedderName, int dimension, TextAnalysis analysisForNewIndex) {
+        return open(dir, embedderName, dimension, analysisForNewIndex, VectorFormat.FLOAT);
+    }
+
+    /**
+     * As {@link #open(Path, String, int, TextAnalysis)}, writing vectors in {@code format}
+     * ({@code RAGD_VECTOR_FORMAT}); segments written before keep theirs until merged.
+     */
+    public static LuceneIndex open(Path dir, String embedderName, int dimension, TextAnalysis analysisForNewIndex,
+            VectorFormat format) {
         if (dimension < 1 || dimension > WideVectorCodec.MAX_DIMENSIONS) {
             throw new IllegalArgumentException("vector dimension " + dimension + " must be from 1 to "
                     + WideVectorCodec.MAX_DIMENSIONS);
@@ -146,14 +163,14 @@ public final class LuceneIndex implements ChunkStore {
             if (DirectoryReader.indexExists(directory)) {
                 Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
                 IndexStamp stamp = IndexStamp.check(dir, data, embedderName, dimension);
-                return new LuceneIndex(dir, directory, stamp, false, false);
+                return new LuceneIndex(dir, directory, stamp, false, false, format);
             }
             IndexStamp stamp = new IndexStamp(embedderName, dimension, analysisForNewIndex);
-            try (IndexWriter w = newWriter(directory, analysisForNewIndex, dir)) {
+            try (IndexWriter w = newWriter(directory, analysisForNewIndex, dir, format)) {
                 w.setLiveCommitData(stamp.toCommitData().entrySet());
                 w.commit();
             }
-            return new LuceneIndex(dir, directory, stamp, true, false);
+            return new LuceneIndex(dir, directory, stamp, true, false, format);
         } catch (IOException e) {
             closeQuietly(directory);
             throw new UncheckedIOException("cannot open index " + dir + ": " + e.getMessage(), e);
@@ -163,10 +180,12 @@ public final class LuceneIndex implements ChunkStore {
         }
     }
 
-    private static IndexWriter newWriter(Directory directory, TextAnalysis analysis, Path dir) throws IOException {
+    private static IndexWriter newWriter(Directory directory, TextAnalysis analysis, Path dir, VectorFormat format)
+            throws IOException {
         IndexWriterConfig cfg = new IndexWriterConfig(analysis.newAnalyzer())
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                .setCodec(new WideVectorCodec());
+                .setRAMBufferSizeMB(RAM_BUFFER_MB)
+                .setCodec(new WideVectorCodec(format));
         try {
             return new IndexWriter(directory, cfg);
         } catch (LockObtainFailedException e) {
@@ -337,7 +356,7 @@ public final class LuceneIndex implements ChunkStore {
         }
         try {
             if (writer == null) {
-                writer = newWriter(directory, stamp.analysis(), path);
+                writer = newWriter(directory, stamp.analysis(), path, format);
             }
             op.run(writer);
         } catch (IOException e) {

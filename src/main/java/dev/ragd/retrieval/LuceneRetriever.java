@@ -39,23 +39,37 @@ public final class LuceneRetriever implements Retriever {
      * @param keywordWeight RRF weight of the BM25 list
      * @param vectorWeight  RRF weight of the vector list
      * @param rrfK          the RRF constant k in {@code weight / (k + rank)}
+     * @param searchWidth   neighbours the vector graph search collects before the best are kept ({@link #SEARCH_WIDTH})
      */
-    public record Tuning(int candidates, float titleBoost, double keywordWeight, double vectorWeight, int rrfK) {
+    public record Tuning(int candidates, float titleBoost, double keywordWeight, double vectorWeight, int rrfK,
+            int searchWidth) {
         /**
          * Measured with bench/retrieval.sh: 10 candidates per mode fuse better than 20 or 50 on a
          * small corpus (with N near the corpus size every chunk is in both lists and mediocre
          * "consensus" chunks win); the slightly higher vector weight breaks rank-1 ties in favour of
          * the dense match, which helps paraphrased questions.
          */
-        public static final Tuning DEFAULTS = new Tuning(10, 2.0f, 1.0, 1.1, 60);
+        public static final Tuning DEFAULTS = new Tuning(10, 2.0f, 1.0, 1.1, 60, SEARCH_WIDTH);
 
         public Tuning {
-            if (candidates < 1 || titleBoost <= 0 || keywordWeight < 0 || vectorWeight < 0 || rrfK < 0) {
+            if (candidates < 1 || titleBoost <= 0 || keywordWeight < 0 || vectorWeight < 0 || rrfK < 0 || searchWidth < 1) {
                 throw new IllegalArgumentException("invalid tuning " + candidates + "/" + titleBoost + "/"
-                        + keywordWeight + "/" + vectorWeight + "/" + rrfK);
+                        + keywordWeight + "/" + vectorWeight + "/" + rrfK + "/" + searchWidth);
             }
         }
+
+        /** These settings with another {@code searchWidth}. */
+        public Tuning withSearchWidth(int width) {
+            return new Tuning(candidates, titleBoost, keywordWeight, vectorWeight, rrfK, width);
+        }
     }
+
+    /**
+     * How many nearest neighbours the graph search collects before the best are kept (HNSW's
+     * "ef"): asking the graph for only the few passages wanted misses true neighbours on a large
+     * index (bench/retrieval-scale.sh measures recall against exact search).
+     */
+    public static final int SEARCH_WIDTH = 100;
 
     private static final int MAX_QUERY_CHARS = 4000;
     /** Two clauses per term stay well under Lucene's limit of 1024 clauses per query. */
@@ -205,7 +219,7 @@ public final class LuceneRetriever implements Retriever {
     }
 
     private List<Passage> vector(float[] v, int n, Query filter) {
-        Query query = new KnnFloatVectorQuery(LuceneIndex.VECTOR, v, n, filter);
+        Query query = new KnnFloatVectorQuery(LuceneIndex.VECTOR, v, Math.max(n, tuning.searchWidth()), filter);
         return index.search(s -> toPassages(s.search(query, n), s.storedFields()));
     }
 

@@ -98,7 +98,8 @@ public final class Retrieval {
         if (stateless.enabled() || readOnlyDirectory(dir)) {
             return openReadOnly(dir, stateless.enabled(), embedder);
         }
-        LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension());
+        LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension(), TextAnalysis.ENGLISH,
+                VectorFormat.of(config.search().vectorFormat()));
         try {
             return new LuceneStack(new LuceneRetriever(index, embedder, SearchMode.HYBRID), index, embedder);
         } catch (RuntimeException e) {

@@ -61,7 +61,7 @@ public final class RetrievalBench {
                 Float.parseFloat(opt.getOrDefault("title-boost", String.valueOf(d.titleBoost()))),
                 Double.parseDouble(opt.getOrDefault("keyword-weight", String.valueOf(d.keywordWeight()))),
                 Double.parseDouble(opt.getOrDefault("vector-weight", String.valueOf(d.vectorWeight()))),
-                d.rrfK());
+                d.rrfK(), d.searchWidth());
 
         Map<String, String> out = new LinkedHashMap<>();
         long t0 = System.nanoTime();
