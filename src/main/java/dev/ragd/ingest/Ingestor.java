@@ -133,7 +133,7 @@ public final class Ingestor implements Consumer<SourceDocument> {
     }
 
     /** What is embedded for a chunk: its document title, then the chunk. */
-    static String embeddingInput(String title, String chunk) {
+    public static String embeddingInput(String title, String chunk) {
         return title == null || title.isBlank() || chunk.startsWith(title) ? chunk : title + "\n" + chunk;
     }
 

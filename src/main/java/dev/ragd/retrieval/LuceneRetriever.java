@@ -18,6 +18,7 @@ import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
@@ -219,8 +220,38 @@ public final class LuceneRetriever implements Retriever {
     }
 
     private List<Passage> vector(float[] v, int n, Query filter) {
-        Query query = new KnnFloatVectorQuery(LuceneIndex.VECTOR, v, Math.max(n, tuning.searchWidth()), filter);
-        return index.search(s -> toPassages(s.search(query, n), s.storedFields()));
+        int width = Math.max(n, tuning.searchWidth());
+        Query query = new KnnFloatVectorQuery(LuceneIndex.VECTOR, v, width, filter);
+        return index.search(s -> toPassages(rescored(s, s.search(query, width), v, n), s.storedFields()));
+    }
+
+    /**
+     * The {@code n} best of the graph search's hits by the exact similarity of their full-precision
+     * vectors: a quantized format ({@code RAGD_VECTOR_FORMAT}) finds its candidates on compact
+     * vectors whose scores are approximate, and would otherwise rank by them. For float vectors the
+     * order does not change. Scores keep Lucene's cosine scale, {@code (1 + cos) / 2}.
+     */
+    static TopDocs rescored(IndexSearcher s, TopDocs hits, float[] query, int n) throws java.io.IOException {
+        ScoreDoc[] docs = hits.scoreDocs.clone();
+        java.util.Arrays.sort(docs, Comparator.comparingInt(d -> d.doc));
+        List<org.apache.lucene.index.LeafReaderContext> leaves = s.getIndexReader().leaves();
+        int leaf = -1;
+        org.apache.lucene.index.FloatVectorValues values = null;
+        org.apache.lucene.index.KnnVectorValues.DocIndexIterator it = null;
+        for (ScoreDoc d : docs) {
+            int at = org.apache.lucene.index.ReaderUtil.subIndex(d.doc, leaves);
+            if (at != leaf) {
+                leaf = at;
+                values = leaves.get(at).reader().getFloatVectorValues(LuceneIndex.VECTOR);
+                it = values == null ? null : values.iterator();
+            }
+            int local = d.doc - leaves.get(at).docBase;
+            if (it != null && (it.docID() == local || it.advance(local) == local)) {
+                d.score = org.apache.lucene.index.VectorSimilarityFunction.COSINE.compare(query, values.vectorValue(it.index()));
+            }
+        }
+        java.util.Arrays.sort(docs, (a, b) -> Float.compare(b.score, a.score));
+        return new TopDocs(hits.totalHits, java.util.Arrays.copyOf(docs, Math.min(n, docs.length)));
     }
 
     /** Reciprocal rank fusion: each list adds {@code weight / (k + rank)}, ranks from 1. */
