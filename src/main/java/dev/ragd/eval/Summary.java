@@ -1,5 +1,6 @@
 package dev.ragd.eval;
 
+import dev.ragd.ops.bench.Percentiles;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,10 +40,10 @@ public record Summary(int n, Map<String, Double> values, Map<String, Integer> co
         long[] first = results.stream().map(QuestionResult::firstTokenMs).filter(Objects::nonNull)
                 .mapToLong(Long::longValue).sorted().toArray();
         if (total.length > 0) {
-            values.put("latency_p50_ms", (double) percentile(total, 50));
-            values.put("latency_p95_ms", (double) percentile(total, 95));
-            values.put("first_token_p50_ms", (double) percentile(first, 50));
-            values.put("first_token_p95_ms", (double) percentile(first, 95));
+            values.put("latency_p50_ms", (double) Percentiles.of(total, 50));
+            values.put("latency_p95_ms", (double) Percentiles.of(total, 95));
+            values.put("first_token_p50_ms", (double) Percentiles.of(first, 50));
+            values.put("first_token_p95_ms", (double) Percentiles.of(first, 95));
             values.put("prompt_tokens_mean", results.stream().map(QuestionResult::promptTokens).filter(Objects::nonNull)
                     .mapToInt(Integer::intValue).average().orElse(0));
             values.put("completion_tokens_mean", results.stream().map(QuestionResult::completionTokens)
@@ -50,15 +51,6 @@ public record Summary(int n, Map<String, Double> values, Map<String, Integer> co
         }
         values.put("errors", (double) results.stream().filter(r -> r.error() != null).count());
         return new Summary(results.size(), values, counts);
-    }
-
-    /** Nearest-rank percentile of sorted values. */
-    static long percentile(long[] sorted, int pct) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int rank = (int) Math.ceil(pct / 100.0 * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
     /** The value, or {@code null} when the metric had nothing to measure. */

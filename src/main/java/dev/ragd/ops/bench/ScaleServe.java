@@ -6,6 +6,7 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.output.Response;
+import dev.ragd.ops.loadtest.run.ProcStat;
 import dev.ragd.retrieval.Access;
 import dev.ragd.retrieval.Embedder;
 import dev.ragd.retrieval.LuceneIndex;
@@ -83,7 +84,7 @@ final class ScaleServe {
             System.gc();
             m.put("heap_used_mb", Long.toString(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() >> 20));
             m.put("heap_max_mb", Long.toString(Runtime.getRuntime().maxMemory() >> 20));
-            m.put("rss_mb", Long.toString(rssKb() >> 10));
+            m.put("rss_mb", Long.toString(ProcStat.of(ProcessHandle.current().pid()).rssBytes() >> 20));
         }
         m.put("index_mb", Long.toString(size(dir.resolve("index")) >> 20));
         m.forEach((k, v) -> out.println(k + "=" + v));
@@ -174,15 +175,6 @@ final class ScaleServe {
         try (var files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
-    }
-
-    private static long rssKb() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        return 0;
     }
 
     private static String ms(long nanos) {

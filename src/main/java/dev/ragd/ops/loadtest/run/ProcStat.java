@@ -11,14 +11,14 @@ import java.nio.file.Path;
  * @param cpuSeconds user plus system CPU time so far, in seconds; -1 when the process is gone
  * @param rssBytes   resident set size now; -1 when the process is gone
  */
-record ProcStat(double cpuSeconds, long rssBytes) {
+public record ProcStat(double cpuSeconds, long rssBytes) {
 
     static final ProcStat GONE = new ProcStat(-1, -1);
 
     /** Linux's USER_HZ, the unit of {@code /proc/<pid>/stat}'s times: 100 on every mainstream architecture. */
     private static final double TICKS_PER_SECOND = 100;
 
-    static ProcStat of(long pid) {
+    public static ProcStat of(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.
