@@ -45,6 +45,11 @@ import picocli.CommandLine.Parameters;
                 "Unchanged documents are skipped, changed ones replaced, records marked deleted removed."})
 final class IngestCommand implements Callable<Integer> {
 
+    /** Chunks per call to a hosted embedding model: small enough that a refusal near the quota wastes little. */
+    static final int HOSTED_BATCH = 64;
+    /** Calls at once to a hosted embedding model: its latency, not this machine, is what they wait on. */
+    static final int HOSTED_IN_FLIGHT = 4;
+
     private final CliContext ctx;
     private final Supplier<Embedder> embedders;
 
@@ -77,6 +82,14 @@ final class IngestCommand implements Callable<Integer> {
     @Option(names = "--concurrency", paramLabel = "N",
             description = "azure-ai-search: upload batches in flight at once (1-32, default ${DEFAULT-VALUE})")
     int concurrency = 2;
+
+    @Option(names = "--embed-batch", paramLabel = "N",
+            description = "chunks per embedding call (1-2048; default 32 in-process, 64 for a hosted model)")
+    Integer embedBatch;
+
+    @Option(names = "--embed-concurrency", paramLabel = "N",
+            description = "embedding calls at once (1-64; default 2 in-process, 4 for a hosted model)")
+    Integer embedConcurrency;
 
     @Option(names = "--sql", paramLabel = "JDBC_URL",
             description = "read records from a database instead of files: jdbc:sqlite:FILE or jdbc:postgresql://…")
@@ -132,6 +145,11 @@ final class IngestCommand implements Callable<Integer> {
             ctx.err().println("ragd ingest: --batch-size must be 1-1000 and --concurrency 1-32");
             return 2;
         }
+        if ((embedBatch != null && (embedBatch < 1 || embedBatch > 2048))
+                || (embedConcurrency != null && (embedConcurrency < 1 || embedConcurrency > 64))) {
+            ctx.err().println("ragd ingest: --embed-batch must be 1-2048 and --embed-concurrency 1-64");
+            return 2;
+        }
         if (files.isEmpty() && sql == null) {
             ctx.err().println("ragd ingest: no files of a known format (" + Format.names() + ") under " + paths);
             return 2;
@@ -145,21 +163,29 @@ final class IngestCommand implements Callable<Integer> {
             ctx.err().println("ragd ingest: " + e.getMessage());
             return 2;
         }
-        Embedder embedder = embedders == null ? Embedders.from(config.llm()) : embedders.get();
-        Progress progress = new Progress(System.console() != null, sql != null ? 1 : files.size());
+        IngestProgress progress = new IngestProgress(ctx.err(), System.console() != null, sql != null ? 1 : files.size());
+        Embedder embedder = embedders == null ? Embedders.forIngestion(config.llm(), progress::waiting) : embedders.get();
+        boolean hosted = !embedder.name().equals(Embedders.LOCAL_NAME);
+        int batch = embedBatch != null ? embedBatch : hosted ? HOSTED_BATCH : Ingestor.DEFAULT_BATCH;
+        int inFlight = embedConcurrency != null ? embedConcurrency : hosted ? HOSTED_IN_FLIGHT : Ingestor.DEFAULT_IN_FLIGHT;
         try (ChunkStore store = open(config, search, embedder)) {
-            Ingestor ingestor = new Ingestor(store, embedder, new Chunker(config.chunkChars(), config.chunkOverlap()));
+            Ingestor ingestor = new Ingestor(store, embedder, new Chunker(config.chunkChars(), config.chunkOverlap()),
+                    batch, inFlight);
+            java.util.function.Consumer<dev.ragd.ingest.SourceDocument> sink = d -> {
+                ingestor.accept(d);
+                progress.tick(ingestor.seen(), ingestor.stats().chunks());
+            };
             if (sql != null) {
-                SqlSource.read(sql, query, modifiedColumn, since, options, ingestor);
-                progress.update(ingestor.seen());
+                SqlSource.read(sql, query, modifiedColumn, since, options, sink);
+                progress.fileDone(ingestor.seen(), ingestor.stats().chunks());
             }
             for (SourceFile f : files) {
                 try (InputStream in = Files.newInputStream(f.path())) {
-                    Loaders.load(in, f.path().toString(), f.id(), f.format(), options, ingestor);
+                    Loaders.load(in, f.path().toString(), f.id(), f.format(), options, sink);
                 } catch (IOException e) {
                     throw new IngestException("cannot read " + f.path() + ": " + e.getMessage(), e);
                 }
-                progress.update(ingestor.seen());
+                progress.fileDone(ingestor.seen(), ingestor.stats().chunks());
             }
             IngestStats stats = ingestor.finish();
             progress.done();
@@ -205,36 +231,5 @@ final class IngestCommand implements Callable<Integer> {
         }
         return LuceneIndex.open(ctx.workDir().resolve(Retrieval.indexDir(config)), embedder.name(), embedder.dimension(),
                 TextAnalysis.ENGLISH, VectorFormat.of(config.search().vectorFormat()));
-    }
-
-    /** A one-line progress bar on stderr, drawn only when attached to a terminal. */
-    private final class Progress {
-        private final boolean enabled;
-        private final int total;
-        private int done;
-
-        Progress(boolean enabled, int total) {
-            this.enabled = enabled;
-            this.total = total;
-        }
-
-        void update(int documentsSeen) {
-            done++;
-            if (!enabled) {
-                return;
-            }
-            int width = 30;
-            int filled = total == 0 ? width : done * width / total;
-            ctx.err().print("\r[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " + done + "/" + total
-                    + " files, " + documentsSeen + " documents");
-            ctx.err().flush();
-        }
-
-        void done() {
-            if (enabled && done > 0) {
-                ctx.err().println();
-                ctx.err().flush();
-            }
-        }
     }
 }

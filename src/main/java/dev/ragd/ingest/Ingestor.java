@@ -10,7 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +24,23 @@ import org.slf4j.LoggerFactory;
  * Chunks, embeds (in batches) and stores documents in a {@link ChunkStore}. A document whose content hash is unchanged is
  * skipped; a changed one has its chunks replaced; one marked deleted is removed.
  *
- * <p>One ingestion at a time: not thread-safe. Feed documents with {@link #accept}, then call
- * {@link #finish()} to flush and commit.
+ * <p>Up to {@code inFlight} batches are embedded at once, on virtual threads, while the caller goes on
+ * reading and chunking; {@link #accept} waits when that many are out (so memory stays bounded by
+ * the batches in flight). Each batch is written to the store as soon as its vectors arrive, one
+ * write at a time (the store's contract). A document met again while an earlier version of it is
+ * still being embedded waits for that batch, so the last version read is the one stored.
+ *
+ * <p>One ingestion at a time: feed documents with {@link #accept} from one thread, then call
+ * {@link #finish()} to flush, wait and commit. When a batch fails (after the embedder's own
+ * retries), the next {@code accept} or {@code finish} throws that failure.
  */
 public final class Ingestor implements Consumer<SourceDocument> {
 
     private static final Logger log = LoggerFactory.getLogger(Ingestor.class);
+    /** Chunks per embedding call for the in-process model. */
     public static final int DEFAULT_BATCH = 32;
+    /** Embedding calls at once by default: one embedding while the previous batch is written. */
+    public static final int DEFAULT_IN_FLIGHT = 2;
 
     private record Pending(SourceDocument doc, String hash, List<String> chunks) {}
 
@@ -33,20 +48,31 @@ public final class Ingestor implements Consumer<SourceDocument> {
     private final Embedder embedder;
     private final Chunker chunker;
     private final int batchSize;
+    private final int inFlight;
+    private final Semaphore permits;
+    /** Guards every call on the store: batches finish on their own threads. */
+    private final Object storeLock = new Object();
+    /** Documents in batches being embedded, and how many times each (a set would lose a repeat). */
+    private final Map<String, Integer> embedding = new ConcurrentHashMap<>();
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private final List<Pending> pending = new ArrayList<>();
     private final long started = System.nanoTime();
     private int pendingChunks;
     private int seen;
-    private int documents;
-    private int chunks;
+    private final AtomicInteger documents = new AtomicInteger();
+    private final AtomicInteger chunks = new AtomicInteger();
     private int skipped;
     private int removed;
 
     public Ingestor(ChunkStore index, Embedder embedder, Chunker chunker) {
-        this(index, embedder, chunker, DEFAULT_BATCH);
+        this(index, embedder, chunker, DEFAULT_BATCH, DEFAULT_IN_FLIGHT);
     }
 
-    public Ingestor(ChunkStore index, Embedder embedder, Chunker chunker, int batchSize) {
+    /**
+     * @param batchSize chunks per embedding call (a document's chunks go in one call, so a call may hold more)
+     * @param inFlight  embedding calls at once, at least 1
+     */
+    public Ingestor(ChunkStore index, Embedder embedder, Chunker chunker, int batchSize, int inFlight) {
         boolean otherEmbedder = !index.embedderName().isEmpty() && !index.embedderName().equals(embedder.name());
         if (otherEmbedder || index.dimension() != embedder.dimension()) {
             throw new IllegalArgumentException("index uses embedder=" + index.embedderName() + " (" + index.dimension()
@@ -56,21 +82,32 @@ public final class Ingestor implements Consumer<SourceDocument> {
         this.embedder = embedder;
         this.chunker = chunker;
         this.batchSize = Math.max(1, batchSize);
+        this.inFlight = Math.max(1, inFlight);
+        this.permits = new Semaphore(this.inFlight);
     }
 
     @Override
     public void accept(SourceDocument doc) {
+        rethrow();
         seen++;
+        if (embedding.containsKey(doc.id())) {
+            drain(); // an earlier version is still being embedded: let it land first
+        }
         if (doc.deleted()) {
             pending.removeIf(p -> p.doc().id().equals(doc.id()));
             pendingChunks = pending.stream().mapToInt(p -> p.chunks().size()).sum();
-            if (index.delete(doc.id())) {
-                removed++;
+            synchronized (storeLock) {
+                if (index.delete(doc.id())) {
+                    removed++;
+                }
             }
             return;
         }
         String hash = hash(doc);
-        Optional<String> old = index.contentHash(doc.id());
+        Optional<String> old;
+        synchronized (storeLock) {
+            old = index.contentHash(doc.id());
+        }
         if (old.isPresent() && old.get().equals(hash)) {
             skipped++;
             return;
@@ -88,10 +125,14 @@ public final class Ingestor implements Consumer<SourceDocument> {
         }
     }
 
-    /** Flushes pending chunks, commits, and returns the counts. */
+    /** Flushes pending chunks, waits for every batch, commits, and returns the counts. */
     public IngestStats finish() {
         flush();
-        index.commit();
+        drain();
+        rethrow();
+        synchronized (storeLock) {
+            index.commit();
+        }
         return stats();
     }
 
@@ -102,34 +143,80 @@ public final class Ingestor implements Consumer<SourceDocument> {
 
     /** Counts so far (documents still waiting in a batch are not counted yet). */
     public IngestStats stats() {
-        return new IngestStats(documents, chunks, skipped, removed, Duration.ofNanos(System.nanoTime() - started));
+        return new IngestStats(documents.get(), chunks.get(), skipped, removed,
+                Duration.ofNanos(System.nanoTime() - started));
     }
 
+    /** Sends the pending documents off to be embedded, waiting while {@code inFlight} batches are out. */
     private void flush() {
         if (pending.isEmpty()) {
             return;
         }
-        List<String> inputs = new ArrayList<>(pendingChunks);
-        for (Pending p : pending) {
-            for (String c : p.chunks()) {
-                inputs.add(embeddingInput(p.doc().title(), c));
-            }
-        }
-        List<float[]> vectors = embedder.embedPassages(inputs);
-        int v = 0;
-        for (Pending p : pending) {
-            List<Chunk> out = new ArrayList<>(p.chunks().size());
-            for (int i = 0; i < p.chunks().size(); i++) {
-                SourceDocument d = p.doc();
-                out.add(new Chunk(d.id() + "#" + i, d.id(), d.title(), p.chunks().get(i), d.url(), p.hash(),
-                        vectors.get(v++), d.allowedUsers(), d.allowedGroups()));
-            }
-            index.replace(p.doc().id(), out);
-            documents++;
-            chunks += out.size();
-        }
+        List<Pending> batch = List.copyOf(pending);
         pending.clear();
         pendingChunks = 0;
+        permits.acquireUninterruptibly();
+        batch.forEach(p -> embedding.merge(p.doc().id(), 1, Integer::sum));
+        try {
+            Thread.ofVirtual().name("ragd-embed").start(() -> embedAndStore(batch));
+        } catch (RuntimeException | Error e) {
+            done(batch);
+            throw e;
+        }
+    }
+
+    private void embedAndStore(List<Pending> batch) {
+        try {
+            if (failure.get() != null) {
+                return; // an earlier batch failed: the ingestion is over, spend nothing more
+            }
+            List<String> inputs = new ArrayList<>();
+            for (Pending p : batch) {
+                for (String c : p.chunks()) {
+                    inputs.add(embeddingInput(p.doc().title(), c));
+                }
+            }
+            List<float[]> vectors = embedder.embedPassages(inputs);
+            int v = 0;
+            for (Pending p : batch) {
+                SourceDocument d = p.doc();
+                List<Chunk> out = new ArrayList<>(p.chunks().size());
+                for (int i = 0; i < p.chunks().size(); i++) {
+                    out.add(new Chunk(d.id() + "#" + i, d.id(), d.title(), p.chunks().get(i), d.url(), p.hash(),
+                            vectors.get(v++), d.allowedUsers(), d.allowedGroups()));
+                }
+                synchronized (storeLock) {
+                    index.replace(d.id(), out);
+                }
+                documents.incrementAndGet();
+                chunks.addAndGet(out.size());
+            }
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+        } catch (Error e) {
+            failure.compareAndSet(null, new IllegalStateException("embedding failed: " + e, e));
+            throw e;
+        } finally {
+            done(batch);
+        }
+    }
+
+    private void done(List<Pending> batch) {
+        batch.forEach(p -> embedding.computeIfPresent(p.doc().id(), (id, n) -> n == 1 ? null : n - 1));
+        permits.release();
+    }
+
+    /** Waits until no batch is being embedded. */
+    private void drain() {
+        permits.acquireUninterruptibly(inFlight);
+        permits.release(inFlight);
+    }
+
+    private void rethrow() {
+        RuntimeException e = failure.get();
+        if (e != null) {
+            throw e;
+        }
     }
 
     /** What is embedded for a chunk: its document title, then the chunk. */

@@ -242,14 +242,15 @@ public final class MockLlmServer {
             return;
         }
         Runnable done = once(openRequests::decrementAndGet);
-        RateLimitHeaders.Headroom headroom = quota.take(embeddings != null ? EmbeddingsEndpoint.quotaCost(embeddings)
-                : ChatCompletions.quotaCost(body, options));
+        long cost = embeddings != null ? EmbeddingsEndpoint.quotaCost(embeddings) : ChatCompletions.quotaCost(body, options);
+        RateLimitHeaders.Headroom headroom = quota.take(cost);
         headroom.put(response);
         if (!headroom.admitted()) {
             done.run();
             send(response, headroom.refusal(response, azure, operation, ctx.request().getParam("api-version")));
             return;
         }
+        stats.charged(cost);
         switch (decision.kind()) {
             case ERROR_500, ERROR_503 -> {
                 done.run();

@@ -17,6 +17,7 @@ public final class MockStats {
     private final AtomicLong stalledStreams = new AtomicLong();
     private final AtomicLong cutStreams = new AtomicLong();
     private final AtomicLong tokensSent = new AtomicLong();
+    private final AtomicLong quotaTokens = new AtomicLong();
 
     /**
      * A copy of the counters.
@@ -29,9 +30,10 @@ public final class MockStats {
      * @param stalledStreams   streams that were made to stall
      * @param tokensSent       content tokens written, streamed or not
      * @param cutStreams       streams ended by an in-stream error event after part of the answer
+     * @param quotaTokens      tokens the admitted requests cost the per-minute quota (prompt and, for chat, the answer's allowance)
      */
     public record Snapshot(long requests, Map<Integer, Long> byStatus, long openStreams, long maxOpenStreams,
-            long cancelledStreams, long stalledStreams, long tokensSent, long cutStreams) {
+            long cancelledStreams, long stalledStreams, long tokensSent, long cutStreams, long quotaTokens) {
 
         public long status(int code) {
             return byStatus.getOrDefault(code, 0L);
@@ -43,7 +45,8 @@ public final class MockStats {
             return new JsonObject().put("requests", requests).put("by_status", statuses)
                     .put("open_streams", openStreams).put("max_open_streams", maxOpenStreams)
                     .put("cancelled_streams", cancelledStreams).put("stalled_streams", stalledStreams)
-                    .put("tokens_sent", tokensSent).put("cut_streams", cutStreams);
+                    .put("tokens_sent", tokensSent).put("cut_streams", cutStreams)
+                    .put("quota_tokens", quotaTokens);
         }
     }
 
@@ -51,7 +54,8 @@ public final class MockStats {
         Map<Integer, Long> statuses = new TreeMap<>();
         byStatus.forEach((k, v) -> statuses.put(k, v.get()));
         return new Snapshot(requests.get(), Map.copyOf(statuses), openStreams.get(), maxOpenStreams.get(),
-                cancelledStreams.get(), stalledStreams.get(), tokensSent.get(), cutStreams.get());
+                cancelledStreams.get(), stalledStreams.get(), tokensSent.get(), cutStreams.get(),
+                quotaTokens.get());
     }
 
     /** Zeroes the counters; streams open now stay counted as open (and as the new maximum). */
@@ -63,6 +67,11 @@ public final class MockStats {
         stalledStreams.set(0);
         tokensSent.set(0);
         cutStreams.set(0);
+        quotaTokens.set(0);
+    }
+
+    void charged(long tokens) {
+        quotaTokens.addAndGet(tokens);
     }
 
     void request() {

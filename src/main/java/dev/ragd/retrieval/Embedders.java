@@ -52,22 +52,48 @@ public final class Embedders {
         };
     }
 
+    /**
+     * The embedder {@code RAGD_EMBEDDINGS} selects, for ingestion: as {@link #from}, except that a
+     * hosted model waits out its rate limit ({@link PatientEmbeddingModel}, each wait told to
+     * {@code listener}) instead of failing the batch; the in-process model has none.
+     */
+    public static Embedder forIngestion(LlmConfig config, PatientEmbeddingModel.Listener listener) {
+        Embedder e = switch (config.embeddings()) {
+            case "local" -> local();
+            case "openai" -> openAi(config, 0);
+            case "azure-openai" -> azureOpenAi(config, 0);
+            default -> throw new IllegalArgumentException("unknown RAGD_EMBEDDINGS=" + config.embeddings());
+        };
+        return e.name().equals(LOCAL_NAME) ? e
+                : new Embedder(e.name(), new PatientEmbeddingModel(e.model(), listener), e.dimension(), e.queryPrefix());
+    }
+
     static Embedder openAi(LlmConfig config) {
+        return openAi(config, REMOTE_RETRIES);
+    }
+
+    static Embedder openAi(LlmConfig config, int retries) {
         OpenAiEmbeddingModel model = OpenAiEmbeddingModel.builder()
+                .httpClientBuilder(new RetryAfterHttpClient.Builder())
                 .baseUrl(config.openAiBaseUrl())
                 .apiKey(config.openAiApiKey() == null ? "none" : config.openAiApiKey())
                 .modelName(config.embeddingModel())
                 .dimensions(config.embeddingDimensions())
                 .timeout(REMOTE_TIMEOUT)
-                .maxRetries(REMOTE_RETRIES)
+                .maxRetries(retries)
                 .customHeaders(TraceHeaders::current) // the request's trace context, set around the search
                 .build();
         return new Embedder("openai:" + config.embeddingModel(), model, config.embeddingDimensions(), "");
     }
 
     static Embedder azureOpenAi(LlmConfig config) {
+        return azureOpenAi(config, REMOTE_RETRIES);
+    }
+
+    static Embedder azureOpenAi(LlmConfig config, int retries) {
         AzureOpenAiEmbeddingModel model = AzureOpenAiEmbeddingModel.builder()
                 .openAIClient(AzureOpenAiClients.create(config, REMOTE_TIMEOUT))
+                .maxRetries(retries)
                 .deploymentName(config.azureEmbeddingDeployment())
                 .dimensions(config.embeddingDimensions())
                 .build();

@@ -38,7 +38,9 @@ import org.apache.lucene.store.LockObtainFailedException;
  * <p>Thread-safe. Searches go through a {@link SearcherManager} refreshed after every commit (and,
  * at most every two seconds, on search, to see commits of another process such as {@code ragd
  * ingest}). The writer is opened on the first write and holds the index lock until
- * {@link #closeWriter()} or {@link #close()}.
+ * {@link #closeWriter()} or {@link #close()}. Unlike {@link ChunkStore}'s contract requires, several
+ * threads may write at once (Lucene indexes each thread's documents into its own segment), which a
+ * bulk build uses to keep every core busy.
  */
 public final class LuceneIndex implements ChunkStore {
 
@@ -72,7 +74,14 @@ public final class LuceneIndex implements ChunkStore {
     /** How segments written from now on store their vectors. */
     private final VectorFormat format;
     private final SearcherManager searchers;
-    private IndexWriter writer;
+    private volatile IndexWriter writer;
+    /**
+     * Writes (replace, delete) share this lock, so several threads index at once (each into its own
+     * in-memory segment, as Lucene's writer allows); commit and close take it alone, so that they
+     * never race a write against a writer being closed.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock writeLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile long lastRefreshCheck = System.nanoTime();
 
     private LuceneIndex(Path path, Directory directory, IndexStamp stamp, boolean createdNow, boolean readOnly,
@@ -266,31 +275,36 @@ public final class LuceneIndex implements ChunkStore {
 
     /** Makes pending writes durable and visible to searches. */
     @Override
-    public synchronized void commit() {
-        if (writer == null) {
-            return;
-        }
+    public void commit() {
+        writeLock.writeLock().lock();
         try {
+            if (writer == null) {
+                return;
+            }
             writer.setLiveCommitData(stamp.toCommitData().entrySet());
             writer.commit();
             searchers.maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot commit index " + path + ": " + e.getMessage(), e);
+        } finally {
+            writeLock.writeLock().unlock();
         }
     }
 
     /** Commits and releases the write lock, so another process may write. */
-    public synchronized void closeWriter() {
-        if (writer == null) {
-            return;
-        }
-        commit();
+    public void closeWriter() {
+        writeLock.writeLock().lock();
         try {
+            if (writer == null) {
+                return;
+            }
+            commit();
             writer.close();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot close index writer " + path + ": " + e.getMessage(), e);
         } finally {
             writer = null;
+            writeLock.writeLock().unlock();
         }
     }
 
@@ -350,18 +364,26 @@ public final class LuceneIndex implements ChunkStore {
         void run(IndexWriter w) throws IOException;
     }
 
-    private synchronized void write(WriteOp op) {
+    private void write(WriteOp op) {
         if (readOnly) {
             throw new IllegalStateException("index " + path + " was opened read-only: it cannot be written");
         }
+        writeLock.readLock().lock();
         try {
-            if (writer == null) {
-                writer = newWriter(directory, stamp.analysis(), path, format);
-            }
-            op.run(writer);
+            op.run(openWriter());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write index " + path + ": " + e.getMessage(), e);
+        } finally {
+            writeLock.readLock().unlock();
         }
+    }
+
+    /** The writer, opened on first use; called holding the read lock, so it is not closed meanwhile. */
+    private synchronized IndexWriter openWriter() throws IOException {
+        if (writer == null) {
+            writer = newWriter(directory, stamp.analysis(), path, format);
+        }
+        return writer;
     }
 
     private static Document toDocument(Chunk c) {
@@ -382,7 +404,7 @@ public final class LuceneIndex implements ChunkStore {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
         try {
             closeWriter();
         } finally {

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.index.Term;
@@ -70,7 +71,16 @@ public final class LuceneRetriever implements Retriever {
      * "ef"): asking the graph for only the few passages wanted misses true neighbours on a large
      * index (bench/retrieval-scale.sh measures recall against exact search).
      */
-    public static final int SEARCH_WIDTH = 100;
+    public static final int SEARCH_WIDTH = 150;
+
+    /**
+     * Runs a hybrid search's keyword half: a virtual thread each, so it needs no pool to size and
+     * never waits behind another request's search.
+     */
+    private static final java.util.concurrent.Executor SIDE_SEARCHES = r -> Thread.ofVirtual()
+            .name("ragd-keyword-search").start(r);
+
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
 
     private static final int MAX_QUERY_CHARS = 4000;
     /** Two clauses per term stay well under Lucene's limit of 1024 clauses per query. */
@@ -80,6 +90,8 @@ public final class LuceneRetriever implements Retriever {
     private final Embedder embedder;
     private final SearchMode mode;
     private final Tuning tuning;
+    /** Hybrid searches running now: their keyword halves get a thread of their own only while cores are idle. */
+    private final java.util.concurrent.atomic.AtomicInteger hybridInFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public LuceneRetriever(LuceneIndex index, Embedder embedder, SearchMode mode) {
         this(index, embedder, mode, Tuning.DEFAULTS);
@@ -150,13 +162,44 @@ public final class LuceneRetriever implements Retriever {
                 yield new Retrieved(v, similarity(v), embedding, embedder.name());
             }
             case HYBRID -> {
-                long start = System.nanoTime();
-                float[] e = embedder.embedQuery(q);
-                long embedding = System.nanoTime() - start;
-                List<Passage> v = vector(e, n, filter);
-                yield new Retrieved(fuse(keyword(q, n, filter), v, topK), similarity(v), embedding, embedder.name());
+                // BM25 needs no embedding: while cores are idle it runs beside the query's embedding
+                // and the graph search, so a hybrid search takes about as long as its slower half.
+                // Under load every core is busy already, and a side thread would only queue behind
+                // other requests' searches (the tail latency grows), so both halves run here.
+                boolean side = hybridInFlight.incrementAndGet() * 2 <= CORES;
+                try {
+                    CompletableFuture<List<Passage>> keyword = side
+                            ? CompletableFuture.supplyAsync(() -> keyword(q, n, filter), SIDE_SEARCHES) : null;
+                    long start = System.nanoTime();
+                    float[] e;
+                    try {
+                        e = embedder.embedQuery(q);
+                    } catch (RuntimeException failed) {
+                        if (keyword != null) {
+                            keyword.cancel(false);
+                        }
+                        throw failed;
+                    }
+                    long embedding = System.nanoTime() - start;
+                    List<Passage> v = vector(e, n, filter);
+                    List<Passage> k = keyword != null ? joined(keyword) : keyword(q, n, filter);
+                    yield new Retrieved(fuse(k, v, topK), similarity(v), embedding, embedder.name());
+                } finally {
+                    hybridInFlight.decrementAndGet();
+                }
             }
         };
+    }
+
+    private static <T> T joined(CompletableFuture<T> side) {
+        try {
+            return side.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     private static double similarity(List<Passage> vectorHits) {

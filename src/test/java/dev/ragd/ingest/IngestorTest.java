@@ -22,7 +22,7 @@ class IngestorTest {
     private final Embedder embedder = TestEmbedders.fake("fake-hash");
 
     private IngestStats ingest(LuceneIndex index, SourceDocument... docs) {
-        Ingestor ingestor = new Ingestor(index, embedder, new Chunker(100, 20), 2);
+        Ingestor ingestor = new Ingestor(index, embedder, new Chunker(100, 20), 2, Ingestor.DEFAULT_IN_FLIGHT);
         for (SourceDocument d : docs) {
             ingestor.accept(d);
         }
@@ -94,5 +94,104 @@ class IngestorTest {
     void summarisesItsCounts() {
         assertThat(new IngestStats(3, 7, 1, 2, java.time.Duration.ofMillis(1250)).summary())
                 .isEqualTo("documents=3 chunks=7 skipped=1 removed=2 seconds=1.25");
+    }
+
+    /** Embeds as the fake does, after {@code delayMs} for texts containing "slow"; fails on "poison"; tracks concurrency. */
+    private static final class Slow implements dev.langchain4j.model.embedding.EmbeddingModel {
+        final java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger max = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        final long delayMs;
+        final Embedder inner = TestEmbedders.fake("fake-hash");
+
+        Slow(long delayMs) {
+            this.delayMs = delayMs;
+        }
+
+        @Override
+        public dev.langchain4j.model.output.Response<List<dev.langchain4j.data.embedding.Embedding>> embedAll(
+                List<dev.langchain4j.data.segment.TextSegment> segments) {
+            calls.incrementAndGet();
+            max.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try {
+                if (segments.stream().anyMatch(t -> t.text().contains("poison"))) {
+                    throw new IllegalStateException("the model choked on poison");
+                }
+                if (segments.stream().anyMatch(t -> t.text().contains("slow"))) {
+                    Thread.sleep(delayMs);
+                }
+                return inner.model().embedAll(segments);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                now.decrementAndGet();
+            }
+        }
+    }
+
+    private Ingestor concurrent(LuceneIndex index, Slow model, int inFlight) {
+        return new Ingestor(index, new Embedder("fake-hash", model, embedder.dimension(), ""), new Chunker(100, 20), 1,
+                inFlight);
+    }
+
+    @Test
+    void embedsUpToInFlightBatchesAtOnceAndStoresEveryOne() {
+        Slow model = new Slow(150);
+        try (LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension())) {
+            Ingestor ingestor = concurrent(index, model, 3);
+            for (int i = 0; i < 9; i++) {
+                ingestor.accept(SourceDocument.of("d" + i, "D", "slow text number w" + i));
+            }
+            IngestStats s = ingestor.finish();
+
+            assertThat(model.max).hasValue(3);
+            assertThat(s.documents()).isEqualTo(9);
+            assertThat(index.chunkCount()).isEqualTo(9);
+            assertThat(search(index, embedder, "w7")).extracting(Passage::docId).containsExactly("d7");
+        }
+    }
+
+    @Test
+    void aDocumentMetAgainWhileItsEarlierVersionIsBeingEmbeddedEndsAsTheLaterVersion() {
+        Slow model = new Slow(300);
+        try (LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension())) {
+            Ingestor ingestor = concurrent(index, model, 2);
+            ingestor.accept(SourceDocument.of("a", "A", "slow old lamps"));
+            ingestor.accept(SourceDocument.of("a", "A", "new chairs"));
+            ingestor.finish();
+
+            assertThat(search(index, embedder, "lamps")).isEmpty();
+            assertThat(search(index, embedder, "chairs")).extracting(Passage::docId).containsExactly("a");
+        }
+    }
+
+    @Test
+    void aDeleteOfADocumentBeingEmbeddedRemovesIt() {
+        Slow model = new Slow(300);
+        try (LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension())) {
+            Ingestor ingestor = concurrent(index, model, 2);
+            ingestor.accept(SourceDocument.of("a", "A", "slow lamps"));
+            ingestor.accept(new SourceDocument("a", "A", "slow lamps", null, true));
+            ingestor.finish();
+
+            assertThat(index.chunkCount()).isZero();
+        }
+    }
+
+    @Test
+    void aFailedBatchFailsTheIngestionAndNothingMoreIsEmbedded() {
+        Slow model = new Slow(50);
+        try (LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension())) {
+            Ingestor ingestor = concurrent(index, model, 1);
+            ingestor.accept(SourceDocument.of("p", "P", "poison"));
+            assertThatThrownBy(() -> {
+                for (int i = 0; i < 5; i++) {
+                    ingestor.accept(SourceDocument.of("d" + i, "D", "slow text " + i));
+                }
+                ingestor.finish();
+            }).hasMessageContaining("the model choked on poison");
+            assertThat(model.calls).hasValue(1);
+            assertThat(index.chunkCount()).isZero();
+        }
     }
 }

@@ -146,6 +146,42 @@ class LuceneIndexTest {
     }
 
     @Test
+    void severalThreadsWriteAtOnceWhileAnotherCommitsAndNoChunkIsLost() throws Exception {
+        Embedder fake = TestEmbedders.fake("fake");
+        try (LuceneIndex index = LuceneIndex.open(dir, fake.name(), fake.dimension());
+             var pool = java.util.concurrent.Executors.newFixedThreadPool(5)) {
+            var done = new java.util.concurrent.atomic.AtomicBoolean();
+            var committer = pool.submit(() -> {
+                while (!done.get()) {
+                    index.commit();
+                }
+                return null;
+            });
+            List<java.util.concurrent.Future<?>> writers = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                writers.add(pool.submit(() -> {
+                    for (int i = 0; i < 250; i++) {
+                        String id = "t" + thread + "-" + i;
+                        index.replace(id, List.of(chunk(id, 0, "teapot " + id, fake.dimension()),
+                                chunk(id, 1, "lid of " + id, fake.dimension())));
+                    }
+                    return null;
+                }));
+            }
+            for (var w : writers) {
+                w.get();
+            }
+            done.set(true);
+            committer.get();
+            index.commit();
+
+            assertThat(index.chunkCount()).isEqualTo(4 * 250 * 2);
+            assertThat(index.contentHash("t3-249")).contains("h1");
+        }
+    }
+
+    @Test
     void aSecondWriterIsToldTheIndexIsLocked() {
         try (LuceneIndex first = LuceneIndex.open(dir, "e", 4); LuceneIndex second = LuceneIndex.open(dir, "e", 4)) {
             first.replace("a", List.of(chunk("a", 0, "x", 4)));

@@ -60,7 +60,8 @@ final class ScaleIndexBuild {
         long start = System.nanoTime();
         try (LuceneIndex index = LuceneIndex.open(indexDir, embedder.name(), embedder.dimension(), TextAnalysis.ENGLISH,
                 format)) {
-            for (int d = 0; d < docs; d++) {
+            // one writer, fed from every core: Lucene indexes each thread's documents into its own segment
+            IntStream.range(0, docs).parallel().forEach(d -> {
                 ScaleCorpus.Doc doc = corpus.doc(d);
                 List<Chunk> out2 = new ArrayList<>(ScaleCorpus.CHUNKS_PER_DOC);
                 for (int c = 0; c < ScaleCorpus.CHUNKS_PER_DOC; c++) {
@@ -72,7 +73,7 @@ final class ScaleIndexBuild {
                             built.vectors()[i], List.of(), List.of(doc.rare() ? "rare" : "common")));
                 }
                 index.replace(doc.id(), out2);
-            }
+            });
             index.commit();
         }
         out.printf(java.util.Locale.ROOT, "index_build_s=%.1f%n", (System.nanoTime() - start) / 1e9);
