@@ -45,11 +45,6 @@ import picocli.CommandLine.Parameters;
                 "Unchanged documents are skipped, changed ones replaced, records marked deleted removed."})
 final class IngestCommand implements Callable<Integer> {
 
-    /** Chunks per call to a hosted embedding model: small enough that a refusal near the quota wastes little. */
-    static final int HOSTED_BATCH = 64;
-    /** Calls at once to a hosted embedding model: its latency, not this machine, is what they wait on. */
-    static final int HOSTED_IN_FLIGHT = 4;
-
     private final CliContext ctx;
     private final Supplier<Embedder> embedders;
 
@@ -166,8 +161,8 @@ final class IngestCommand implements Callable<Integer> {
         IngestProgress progress = new IngestProgress(ctx.err(), System.console() != null, sql != null ? 1 : files.size());
         Embedder embedder = embedders == null ? Embedders.forIngestion(config.llm(), progress::waiting) : embedders.get();
         boolean hosted = !embedder.name().equals(Embedders.LOCAL_NAME);
-        int batch = embedBatch != null ? embedBatch : hosted ? HOSTED_BATCH : Ingestor.DEFAULT_BATCH;
-        int inFlight = embedConcurrency != null ? embedConcurrency : hosted ? HOSTED_IN_FLIGHT : Ingestor.DEFAULT_IN_FLIGHT;
+        int batch = embedBatch != null ? embedBatch : hosted ? Ingestor.HOSTED_BATCH : Ingestor.DEFAULT_BATCH;
+        int inFlight = embedConcurrency != null ? embedConcurrency : hosted ? Ingestor.HOSTED_IN_FLIGHT : Ingestor.DEFAULT_IN_FLIGHT;
         try (ChunkStore store = open(config, search, embedder)) {
             Ingestor ingestor = new Ingestor(store, embedder, new Chunker(config.chunkChars(), config.chunkOverlap()),
                     batch, inFlight);

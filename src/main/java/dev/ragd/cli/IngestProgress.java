@@ -23,7 +23,7 @@ final class IngestProgress {
     private int filesDone;
     private int documents;
     private int chunks;
-    private long lastDrawn = Long.MIN_VALUE;
+    private long lastDrawn;
     private long waitUntil;
     private String waitReason = "";
     private boolean drawn;
@@ -38,6 +38,7 @@ final class IngestProgress {
         this.files = files;
         this.nanos = nanos;
         this.started = nanos.getAsLong();
+        this.lastDrawn = started - REDRAW_NANOS; // the first document draws
     }
 
     /** After each document: redraws when the last drawing is old enough. */

@@ -41,6 +41,10 @@ public final class Ingestor implements Consumer<SourceDocument> {
     public static final int DEFAULT_BATCH = 32;
     /** Embedding calls at once by default: one embedding while the previous batch is written. */
     public static final int DEFAULT_IN_FLIGHT = 2;
+    /** Chunks per call to a hosted embedding model: small enough that a call refused near the quota's end wastes little. */
+    public static final int HOSTED_BATCH = 64;
+    /** Calls at once to a hosted embedding model: they wait on its latency, not on this machine's cores. */
+    public static final int HOSTED_IN_FLIGHT = 4;
 
     private record Pending(SourceDocument doc, String hash, List<String> chunks) {}
 

@@ -64,6 +64,11 @@ public final class MockLlmServer {
      * Binds the server: one listener per {@link MockLlmOptions#eventLoops()}, each on its own event loop,
      * sharing the port. The future fails when the port cannot be bound.
      */
+    /** The simulator's estimate of a text's tokens, which its quotas charge (words plus punctuation marks). */
+    public static int approxTokens(String text) {
+        return Prompt.approxTokens(text);
+    }
+
     public static Future<MockLlmServer> start(Vertx vertx, MockLlmOptions options) {
         return start(vertx, options, System::currentTimeMillis);
     }

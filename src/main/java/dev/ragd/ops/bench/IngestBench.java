@@ -34,12 +34,28 @@ public final class IngestBench {
     public static void main(String[] args) throws Exception {
         int docs = 500;
         int reingestDocs = 100_000;
+        long hostedTpm = 600_000;
+        double hostedQuotas = 2.5;
+        if (List.of(args).contains("--hosted-only")) {
+            List<String> rest = new ArrayList<>(List.of(args));
+            rest.remove("--hosted-only");
+            args = rest.toArray(String[]::new);
+            docs = -1;
+        }
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--docs" -> docs = Integer.parseInt(args[i + 1]);
                 case "--reingest-docs" -> reingestDocs = Integer.parseInt(args[i + 1]);
+                case "--hosted-tpm" -> hostedTpm = Long.parseLong(args[i + 1]);
+                case "--hosted-quotas" -> hostedQuotas = Double.parseDouble(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (docs < 0) {
+            double used = HostedIngestBench.run(hostedTpm, hostedQuotas, Ingestor.HOSTED_BATCH, Ingestor.HOSTED_IN_FLIGHT,
+                    System.out);
+            System.out.printf(Locale.ROOT, "ingest hosted_quota_used=%.3f%n", used);
+            return;
         }
         ScaleCorpus corpus = new ScaleCorpus(7);
         Chunker chunker = new Chunker(1000, 150);
@@ -63,15 +79,19 @@ public final class IngestBench {
         print("documents", docs);
         print("chunks", inputs.size());
         print("raw_model_chunks_per_s", raw);
+        // the model's thread settings: texts embedded at once (tasks) x ONNX threads per text
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (int[] t : new int[][] {{cores, 1}, {1, cores}, {2 * cores, 1}}) {
+            print("raw_model_tasks_" + t[0] + "_onnx_threads_" + t[1] + "_chunks_per_s",
+                    rawRate(OnnxThreads.embedder(t[0], t[1]), inputs));
+        }
 
         Path dir = Files.createTempDirectory("ragd-ingest-bench");
-        IngestStats stats;
-        try (LuceneIndex index = LuceneIndex.open(dir.resolve("real"), model.name(), model.dimension())) {
-            Ingestor ingestor = new Ingestor(index, model, chunker);
-            set.forEach(ingestor);
-            stats = ingestor.finish();
-        }
-        double ingest = stats.chunks() / (stats.elapsed().toNanos() / 1e9);
+        // one batch at a time (embedding, then writing), as ingestion ran before it overlapped them
+        double sequential = ingest(dir.resolve("sequential"), model, chunker, set, 1);
+        print("ingest_one_batch_at_a_time_chunks_per_s", sequential);
+        print("ratio_to_model_one_batch_at_a_time", sequential / raw);
+        double ingest = ingest(dir.resolve("real"), model, chunker, set, Ingestor.DEFAULT_IN_FLIGHT);
         print("ingest_chunks_per_s", ingest);
         print("ratio_to_model", ingest / raw);
 
@@ -92,8 +112,36 @@ public final class IngestBench {
         print("reingest_skipped", again.skipped());
         double reingest = reingestDocs / (again.elapsed().toNanos() / 1e9);
         print("reingest_docs_per_s", reingest);
-        System.out.printf(Locale.ROOT, "ingest chunks_per_s=%.1f raw_model_chunks_per_s=%.1f ratio=%.3f reingest_docs_per_s=%.0f%n",
-                ingest, raw, ingest / raw, reingest);
+        String hosted = "";
+        if (hostedTpm > 0) {
+            double used = HostedIngestBench.run(hostedTpm, hostedQuotas, Ingestor.HOSTED_BATCH, Ingestor.HOSTED_IN_FLIGHT,
+                    System.out);
+            hosted = String.format(Locale.ROOT, " hosted_quota_used=%.3f", used);
+        }
+        System.out.printf(Locale.ROOT, "ingest chunks_per_s=%.1f raw_model_chunks_per_s=%.1f ratio=%.3f reingest_docs_per_s=%.0f%s%n",
+                ingest, raw, ingest / raw, reingest, hosted);
+    }
+
+    /** Chunks per second of {@code model} alone on {@code inputs}, in ingestion's batches, after a warm-up pass. */
+    private static double rawRate(Embedder model, List<String> inputs) {
+        long start = 0;
+        for (int pass = 0; pass < 2; pass++) {
+            start = System.nanoTime();
+            for (int i = 0; i < inputs.size(); i += Ingestor.DEFAULT_BATCH) {
+                model.embedPassages(inputs.subList(i, Math.min(inputs.size(), i + Ingestor.DEFAULT_BATCH)));
+            }
+        }
+        return inputs.size() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /** Chunks per second of a whole ingestion of {@code set} into a fresh index in {@code dir}. */
+    private static double ingest(Path dir, Embedder model, Chunker chunker, List<SourceDocument> set, int inFlight) {
+        try (LuceneIndex index = LuceneIndex.open(dir, model.name(), model.dimension())) {
+            Ingestor ingestor = new Ingestor(index, model, chunker, Ingestor.DEFAULT_BATCH, inFlight);
+            set.forEach(ingestor);
+            IngestStats stats = ingestor.finish();
+            return stats.chunks() / (stats.elapsed().toNanos() / 1e9);
+        }
     }
 
     private static List<SourceDocument> documents(ScaleCorpus corpus, int from, int n) {
