@@ -26,7 +26,16 @@ out=$(mktemp)
 jar=$(mktemp --suffix=.jar)
 trap 'rm -f "$out" "$jar"' EXIT
 cp "$root/target/ragd.jar" "$jar"   # a rebuild of ragd during the run does not disturb it
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx4g \
-  -Dlogback.configurationFile="$root/bench/logback-bench.xml" -cp "$jar" dev.ragd.ops.bench.IngestBench \
-  ${args[@]+"${args[@]}"} 2>/dev/null | tee "$out"
+java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xmx4g
+  -Dlogback.configurationFile="$root/bench/logback-bench.xml" -cp "$jar" dev.ragd.ops.bench.IngestBench)
+case " ${args[*]-} " in
+  *" --hosted-only "*) ;;
+  *) # the model's other thread settings, each alone in a JVM: the default (what searches use),
+     # one text at a time on every core, and two texts per core on one thread each
+     cores=$(nproc)
+     for t in default "1x$cores" "$((2 * cores))x1"; do
+       "${java[@]}" ${args[@]+"${args[@]}"} --model-threads "$t" 2>/dev/null | tee -a "$out"
+     done ;;
+esac
+"${java[@]}" ${args[@]+"${args[@]}"} 2>/dev/null | tee -a "$out"
 [ -z "$compare" ] || { echo "--- compared with $compare" >&2; "$root/bench/compare.sh" "$compare" "$out" >&2; }

@@ -79,7 +79,7 @@ final class IngestCommand implements Callable<Integer> {
     int concurrency = 2;
 
     @Option(names = "--embed-batch", paramLabel = "N",
-            description = "chunks per embedding call (1-2048; default 32 in-process, 64 for a hosted model)")
+            description = "chunks per embedding call (1-2048; default 32 in-process, 64 OpenAI, 16 Azure OpenAI)")
     Integer embedBatch;
 
     @Option(names = "--embed-concurrency", paramLabel = "N",
@@ -161,11 +161,13 @@ final class IngestCommand implements Callable<Integer> {
         IngestProgress progress = new IngestProgress(ctx.err(), System.console() != null, sql != null ? 1 : files.size());
         Embedder embedder = embedders == null ? Embedders.forIngestion(config.llm(), progress::waiting) : embedders.get();
         boolean hosted = !embedder.name().equals(Embedders.LOCAL_NAME);
-        int batch = embedBatch != null ? embedBatch : hosted ? Ingestor.HOSTED_BATCH : Ingestor.DEFAULT_BATCH;
+        int batch = embedBatch != null ? embedBatch : !hosted ? Ingestor.DEFAULT_BATCH
+                : embedder.name().startsWith("azure-openai:") ? Ingestor.AZURE_BATCH : Ingestor.HOSTED_BATCH;
         int inFlight = embedConcurrency != null ? embedConcurrency : hosted ? Ingestor.HOSTED_IN_FLIGHT : Ingestor.DEFAULT_IN_FLIGHT;
-        try (ChunkStore store = open(config, search, embedder)) {
-            Ingestor ingestor = new Ingestor(store, embedder, new Chunker(config.chunkChars(), config.chunkOverlap()),
-                    batch, inFlight);
+        // the ingestor closes first: a failed run stops its batches before the store is closed under them
+        try (ChunkStore store = open(config, search, embedder);
+             Ingestor ingestor = new Ingestor(store, embedder, new Chunker(config.chunkChars(), config.chunkOverlap()),
+                     batch, inFlight)) {
             java.util.function.Consumer<dev.ragd.ingest.SourceDocument> sink = d -> {
                 ingestor.accept(d);
                 progress.tick(ingestor.seen(), ingestor.stats().chunks());

@@ -26,6 +26,7 @@ final class IngestProgress {
     private long lastDrawn;
     private long waitUntil;
     private String waitReason = "";
+    private boolean waited;
     private boolean drawn;
 
     IngestProgress(PrintWriter err, boolean enabled, int files) {
@@ -60,8 +61,12 @@ final class IngestProgress {
 
     /** A hosted model's refusal: ingestion waits {@code delayMs}. */
     synchronized void waiting(long delayMs, String reason) {
-        waitUntil = Math.max(waitUntil, nanos.getAsLong() + delayMs * 1_000_000L);
-        waitReason = reason;
+        long until = nanos.getAsLong() + delayMs * 1_000_000L;
+        if (!waited || until - waitUntil > 0) { // the longest wait, and its reason, is what holds ingestion up
+            waitUntil = until;
+            waitReason = reason;
+            waited = true;
+        }
         draw();
     }
 
@@ -75,7 +80,7 @@ final class IngestProgress {
                 .append(filesDone).append('/').append(files).append(" files, ")
                 .append(documents).append(" documents, ").append(chunks).append(" chunks, ")
                 .append(String.format(Locale.ROOT, "%.1f chunks/s", chunks / seconds));
-        if (waitUntil > now) {
+        if (waited && waitUntil - now > 0) {
             sb.append(", waiting ").append((waitUntil - now + 999_999_999L) / 1_000_000_000L).append(" s: ").append(waitReason);
         }
         return sb.toString();

@@ -8,10 +8,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,11 +32,17 @@ import org.slf4j.LoggerFactory;
  * write at a time (the store's contract). A document met again while an earlier version of it is
  * still being embedded waits for that batch, so the last version read is the one stored.
  *
+ * <p>A document id met again in one run is compared with the version this run last queued or
+ * deleted, not with the store's last commit (which does not hold them yet): each id this run writes
+ * or deletes is remembered with its hash until the ingestor is dropped.
+ *
  * <p>One ingestion at a time: feed documents with {@link #accept} from one thread, then call
  * {@link #finish()} to flush, wait and commit. When a batch fails (after the embedder's own
- * retries), the next {@code accept} or {@code finish} throws that failure.
+ * retries), the next {@code accept} or {@code finish} throws that failure. {@link #close()} before
+ * closing the store: it stops the batches still out (a wait for a hosted model's quota ends at
+ * once) and returns when none is writing.
  */
-public final class Ingestor implements Consumer<SourceDocument> {
+public final class Ingestor implements Consumer<SourceDocument>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Ingestor.class);
     /** Chunks per embedding call for the in-process model. */
@@ -43,6 +51,11 @@ public final class Ingestor implements Consumer<SourceDocument> {
     public static final int DEFAULT_IN_FLIGHT = 2;
     /** Chunks per call to a hosted embedding model: small enough that a call refused near the quota's end wastes little. */
     public static final int HOSTED_BATCH = 64;
+    /**
+     * Chunks per call to Azure OpenAI: LangChain4j's Azure model sends 16 inputs per request, so a
+     * larger batch would send again the requests that succeeded when a later one is refused.
+     */
+    public static final int AZURE_BATCH = 16;
     /** Calls at once to a hosted embedding model: they wait on its latency, not on this machine's cores. */
     public static final int HOSTED_IN_FLIGHT = 4;
 
@@ -59,6 +72,12 @@ public final class Ingestor implements Consumer<SourceDocument> {
     /** Documents in batches being embedded, and how many times each (a set would lose a repeat). */
     private final Map<String, Integer> embedding = new ConcurrentHashMap<>();
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    /** Threads inside an embedding call now (never interrupted while writing: Lucene must not be). */
+    private final Set<Thread> embeddingThreads = ConcurrentHashMap.newKeySet();
+    /** The hash of each id this run queued, or {@link #DELETED}: what a repeat is compared with. */
+    private final Map<String, String> queued = new HashMap<>();
+    private static final String DELETED = "";
+    private boolean finished;
     private final List<Pending> pending = new ArrayList<>();
     private final long started = System.nanoTime();
     private int pendingChunks;
@@ -98,8 +117,8 @@ public final class Ingestor implements Consumer<SourceDocument> {
             drain(); // an earlier version is still being embedded: let it land first
         }
         if (doc.deleted()) {
-            pending.removeIf(p -> p.doc().id().equals(doc.id()));
-            pendingChunks = pending.stream().mapToInt(p -> p.chunks().size()).sum();
+            dropPending(doc.id());
+            queued.put(doc.id(), DELETED);
             synchronized (storeLock) {
                 if (index.delete(doc.id())) {
                     removed++;
@@ -108,9 +127,14 @@ public final class Ingestor implements Consumer<SourceDocument> {
             return;
         }
         String hash = hash(doc);
+        String before = queued.get(doc.id());
         Optional<String> old;
-        synchronized (storeLock) {
-            old = index.contentHash(doc.id());
+        if (before != null) {
+            old = before.equals(DELETED) ? Optional.empty() : Optional.of(before);
+        } else {
+            synchronized (storeLock) {
+                old = index.contentHash(doc.id());
+            }
         }
         if (old.isPresent() && old.get().equals(hash)) {
             skipped++;
@@ -122,6 +146,8 @@ public final class Ingestor implements Consumer<SourceDocument> {
             skipped++;
             return;
         }
+        dropPending(doc.id()); // an older version not sent yet is never embedded
+        queued.put(doc.id(), hash);
         pending.add(new Pending(doc, hash, parts));
         pendingChunks += parts.size();
         if (pendingChunks >= batchSize) {
@@ -137,7 +163,29 @@ public final class Ingestor implements Consumer<SourceDocument> {
         synchronized (storeLock) {
             index.commit();
         }
+        finished = true;
         return stats();
+    }
+
+    /**
+     * Stops an ingestion that did not finish: batches not yet embedded are dropped, embedding calls
+     * in progress are interrupted (a batch being written completes), and this returns once no batch
+     * runs, so that the store can be closed safely. Does nothing after {@link #finish()}.
+     */
+    @Override
+    public void close() {
+        if (finished) {
+            return;
+        }
+        failure.compareAndSet(null, new IllegalStateException("the ingestion was stopped before it finished"));
+        embeddingThreads.forEach(Thread::interrupt);
+        drain();
+    }
+
+    private void dropPending(String docId) {
+        if (pending.removeIf(p -> p.doc().id().equals(docId))) {
+            pendingChunks = pending.stream().mapToInt(p -> p.chunks().size()).sum();
+        }
     }
 
     /** Documents passed to {@link #accept} so far (indexed, skipped, removed or waiting in a batch). */
@@ -180,7 +228,20 @@ public final class Ingestor implements Consumer<SourceDocument> {
                     inputs.add(embeddingInput(p.doc().title(), c));
                 }
             }
-            List<float[]> vectors = embedder.embedPassages(inputs);
+            List<float[]> vectors;
+            embeddingThreads.add(Thread.currentThread());
+            try {
+                if (failure.get() != null) {
+                    return; // stopped while this batch was being prepared
+                }
+                vectors = embedder.embedPassages(inputs);
+            } finally {
+                embeddingThreads.remove(Thread.currentThread());
+                Thread.interrupted(); // an interrupt meant for the call must not reach the writes
+            }
+            if (failure.get() != null) {
+                return; // stopped, or another batch failed, while this one was embedded: store nothing more
+            }
             int v = 0;
             for (Pending p : batch) {
                 SourceDocument d = p.doc();
@@ -197,9 +258,11 @@ public final class Ingestor implements Consumer<SourceDocument> {
             }
         } catch (RuntimeException e) {
             failure.compareAndSet(null, e);
-        } catch (Error e) {
+        } catch (Throwable e) {
             failure.compareAndSet(null, new IllegalStateException("embedding failed: " + e, e));
-            throw e;
+            if (e instanceof Error error) {
+                throw error;
+            }
         } finally {
             done(batch);
         }

@@ -32,9 +32,12 @@ public final class SampleCorpusBootstrap {
         if (!index.createdNow()) {
             return Optional.empty();
         }
-        Ingestor ingestor = new Ingestor(index, stack.embedder(), new Chunker(config.chunkChars(), config.chunkOverlap()));
-        SampleCorpus.load(ingestor);
-        IngestStats stats = ingestor.finish();
+        IngestStats stats;
+        try (Ingestor ingestor = new Ingestor(index, stack.embedder(), new Chunker(config.chunkChars(),
+                config.chunkOverlap()))) {
+            SampleCorpus.load(ingestor);
+            stats = ingestor.finish();
+        }
         index.closeWriter();
         log.atInfo().addKeyValue("index", index.path()).addKeyValue("documents", stats.documents())
                 .addKeyValue("chunks", stats.chunks()).addKeyValue("duration_ms", stats.elapsed().toMillis())

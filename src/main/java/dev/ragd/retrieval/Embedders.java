@@ -37,6 +37,14 @@ public final class Embedders {
     }
 
     /**
+     * {@link #local()} with its threads set for throughput ({@link ThroughputBgeModel}): {@code tasks}
+     * texts at once, each on {@code onnxThreads} ONNX Runtime threads. Same name and vectors.
+     */
+    public static Embedder local(int tasks, int onnxThreads) {
+        return new Embedder(LOCAL_NAME, new ThroughputBgeModel(tasks, onnxThreads), 384, "");
+    }
+
+    /**
      * The embedder {@code RAGD_EMBEDDINGS} selects: {@code local} ({@link #local()}), {@code openai}
      * (named {@code openai:<model>}) or {@code azure-openai} (named {@code azure-openai:<deployment>}),
      * the remote ones with {@code RAGD_EMBEDDING_DIMENSIONS} dimensions. The name and dimension are
@@ -55,13 +63,14 @@ public final class Embedders {
     /**
      * The embedder {@code RAGD_EMBEDDINGS} selects, for ingestion: as {@link #from}, except that a
      * hosted model waits out its rate limit ({@link PatientEmbeddingModel}, each wait told to
-     * {@code listener}) instead of failing the batch; the in-process model has none.
+     * {@code listener}) instead of failing the batch, and the in-process model runs one text per
+     * core at once, each on one thread ({@link #local(int, int)}), the faster setting for many texts.
      */
     public static Embedder forIngestion(LlmConfig config, PatientEmbeddingModel.Listener listener) {
         Embedder e = switch (config.embeddings()) {
-            case "local" -> local();
+            case "local" -> local(Runtime.getRuntime().availableProcessors(), 1);
             case "openai" -> openAi(config, 0);
-            case "azure-openai" -> azureOpenAi(config, 0);
+            case "azure-openai" -> azureOpenAi(config); // ragd's Azure client never retries (AzureOpenAiClients)
             default -> throw new IllegalArgumentException("unknown RAGD_EMBEDDINGS=" + config.embeddings());
         };
         return e.name().equals(LOCAL_NAME) ? e
@@ -87,13 +96,8 @@ public final class Embedders {
     }
 
     static Embedder azureOpenAi(LlmConfig config) {
-        return azureOpenAi(config, REMOTE_RETRIES);
-    }
-
-    static Embedder azureOpenAi(LlmConfig config, int retries) {
         AzureOpenAiEmbeddingModel model = AzureOpenAiEmbeddingModel.builder()
                 .openAIClient(AzureOpenAiClients.create(config, REMOTE_TIMEOUT))
-                .maxRetries(retries)
                 .deploymentName(config.azureEmbeddingDeployment())
                 .dimensions(config.embeddingDimensions())
                 .build();

@@ -75,6 +75,8 @@ public final class LuceneIndex implements ChunkStore {
     private final VectorFormat format;
     private final SearcherManager searchers;
     private volatile IndexWriter writer;
+    /** Set by {@link #close()}: a late write then fails instead of opening a writer nobody closes. */
+    private volatile boolean closed;
     /**
      * Writes (replace, delete) share this lock, so several threads index at once (each into its own
      * in-memory segment, as Lucene's writer allows); commit and close take it alone, so that they
@@ -298,10 +300,20 @@ public final class LuceneIndex implements ChunkStore {
             if (writer == null) {
                 return;
             }
-            commit();
-            writer.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot close index writer " + path + ": " + e.getMessage(), e);
+            try {
+                commit();
+                writer.close();
+            } catch (IOException | RuntimeException e) {
+                // the lock must not outlive a failed commit: drop what was not committed, release it
+                try {
+                    writer.rollback();
+                } catch (IOException | RuntimeException second) {
+                    e.addSuppressed(second);
+                }
+                throw e instanceof IOException io
+                        ? new UncheckedIOException("cannot close index writer " + path + ": " + io.getMessage(), io)
+                        : (RuntimeException) e;
+            }
         } finally {
             writer = null;
             writeLock.writeLock().unlock();
@@ -370,6 +382,9 @@ public final class LuceneIndex implements ChunkStore {
         }
         writeLock.readLock().lock();
         try {
+            if (closed) {
+                throw new IllegalStateException("index " + path + " is closed: it cannot be written");
+            }
             op.run(openWriter());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write index " + path + ": " + e.getMessage(), e);
@@ -405,9 +420,12 @@ public final class LuceneIndex implements ChunkStore {
 
     @Override
     public void close() {
+        writeLock.writeLock().lock();
         try {
+            closed = true;
             closeWriter();
         } finally {
+            writeLock.writeLock().unlock();
             closeQuietly(searchers);
             closeQuietly(analyzer);
             closeQuietly(directory);

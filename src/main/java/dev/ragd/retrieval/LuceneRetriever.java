@@ -167,9 +167,11 @@ public final class LuceneRetriever implements Retriever {
                 // Under load every core is busy already, and a side thread would only queue behind
                 // other requests' searches (the tail latency grows), so both halves run here.
                 boolean side = hybridInFlight.incrementAndGet() * 2 <= CORES;
+                CompletableFuture<List<Passage>> keyword = null;
                 try {
-                    CompletableFuture<List<Passage>> keyword = side
-                            ? CompletableFuture.supplyAsync(() -> keyword(q, n, filter), SIDE_SEARCHES) : null;
+                    if (side) {
+                        keyword = CompletableFuture.supplyAsync(() -> keyword(q, n, filter), SIDE_SEARCHES);
+                    }
                     long start = System.nanoTime();
                     float[] e;
                     try {
@@ -185,7 +187,12 @@ public final class LuceneRetriever implements Retriever {
                     List<Passage> k = keyword != null ? joined(keyword) : keyword(q, n, filter);
                     yield new Retrieved(fuse(k, v, topK), similarity(v), embedding, embedder.name());
                 } finally {
-                    hybridInFlight.decrementAndGet();
+                    if (keyword == null) {
+                        hybridInFlight.decrementAndGet();
+                    } else {
+                        // counted until the side search ends too, even when this half failed first
+                        keyword.whenComplete((r, t) -> hybridInFlight.decrementAndGet());
+                    }
                 }
             }
         };
@@ -197,6 +204,9 @@ public final class LuceneRetriever implements Retriever {
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
             }
             throw e;
         }

@@ -51,6 +51,10 @@ public final class PatientEmbeddingModel implements EmbeddingModel {
     /** Transient failures (not rate limits) repeated per call. */
     public static final int DEFAULT_TRANSIENT_RETRIES = 3;
     private static final long FIRST_BACKOFF_MS = 1_000;
+    /** The shortest wait between two calls of one batch, whatever the service says. */
+    static final long MIN_DELAY_MS = 250;
+    /** Causes looked at, at most: a cycle of causes must not loop forever. */
+    private static final int MAX_CAUSES = 32;
     private static final long MAX_BACKOFF_MS = 60_000;
     private static final Logger log = LoggerFactory.getLogger(PatientEmbeddingModel.class);
 
@@ -98,6 +102,9 @@ public final class PatientEmbeddingModel implements EmbeddingModel {
                 } else {
                     throw e;
                 }
+                // a service that says "retry after 0" while refusing again would otherwise be
+                // called in a tight loop, and the wait would never add up to maxWait
+                delay = Math.max(MIN_DELAY_MS, delay);
                 if (waitedMs + delay > maxWaitMs) {
                     throw new IllegalStateException("the embedding service kept refusing: gave up after waiting "
                             + Duration.ofMillis(waitedMs).toSeconds() + " s (" + f.describe() + ")", e);
@@ -145,9 +152,13 @@ public final class PatientEmbeddingModel implements EmbeddingModel {
             Long retryAfter = null;
             boolean limited = false;
             boolean transientFailure = false;
-            for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            boolean outOfCredit = false;
+            int depth = 0;
+            for (Throwable t = e; t != null && depth++ < MAX_CAUSES; t = t.getCause() == t ? null : t.getCause()) {
                 if (t instanceof RetryAfterHttpClient.Refused r && retryAfter == null) {
                     retryAfter = r.retryAfterMs();
+                    // OpenAI's 429 for an exhausted balance: waiting does not help
+                    outOfCredit |= r.getMessage() != null && r.getMessage().contains("insufficient_quota");
                 }
                 if (t instanceof com.azure.core.exception.HttpResponseException h && h.getResponse() != null) {
                     status = h.getResponse().getStatusCode();
@@ -161,9 +172,9 @@ public final class PatientEmbeddingModel implements EmbeddingModel {
                         || t instanceof dev.langchain4j.exception.TimeoutException
                         || t instanceof java.util.concurrent.TimeoutException;
             }
-            limited |= status == 429;
+            limited = (limited || status == 429) && !outOfCredit;
             transientFailure |= status == 408 || status >= 500;
-            return new Failure(status, retryAfter, limited, transientFailure && !limited);
+            return new Failure(status, retryAfter, limited, transientFailure && !limited && !outOfCredit);
         }
 
         String describe() {
@@ -177,10 +188,14 @@ public final class PatientEmbeddingModel implements EmbeddingModel {
     /** The Azure SDK's response headers, read as {@link RetryAfterHttpClient} reads the JDK's. */
     private static final class AzureRetryAfter {
         static Long millis(com.azure.core.http.HttpResponse response) {
-            java.util.Map<String, java.util.List<String>> map = new java.util.HashMap<>();
-            response.getHeaders().forEach(h -> map.put(h.getName(), h.getValuesList()));
-            return RetryAfterHttpClient.retryAfterMs(java.net.http.HttpHeaders.of(map, (a, b) -> true),
-                    System.currentTimeMillis());
+            try {
+                java.util.Map<String, java.util.List<String>> map = new java.util.HashMap<>();
+                response.getHeaders().forEach(h -> map.put(h.getName(), h.getValuesList()));
+                return RetryAfterHttpClient.retryAfterMs(java.net.http.HttpHeaders.of(map, (a, b) -> true),
+                        System.currentTimeMillis());
+            } catch (RuntimeException unreadable) {
+                return null; // odd headers must not hide the failure they came with
+            }
         }
     }
 }

@@ -34,12 +34,13 @@ final class RetryAfterHttpClient implements HttpClient {
     /** Headers the JDK client sets itself and refuses from callers. */
     private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
 
-    /** A non-2xx response, with the delay it asked for. */
+    /** A non-2xx response, with the delay it asked for; its body is kept to {@value #MAX_BODY_CHARS} characters. */
     static final class Refused extends HttpException {
+        static final int MAX_BODY_CHARS = 2_000;
         private final Long retryAfterMs;
 
         Refused(int status, String body, Long retryAfterMs) {
-            super(status, body);
+            super(status, body == null || body.length() <= MAX_BODY_CHARS ? body : body.substring(0, MAX_BODY_CHARS) + "…");
             this.retryAfterMs = retryAfterMs;
         }
 
@@ -82,8 +83,10 @@ final class RetryAfterHttpClient implements HttpClient {
 
         @Override
         public RetryAfterHttpClient build() {
-            return new RetryAfterHttpClient(java.net.http.HttpClient.newBuilder().connectTimeout(connectTimeout).build(),
-                    readTimeout);
+            // HTTP/1.1: on a plain http:// URL (a local model server) the JDK's default HTTP/2 would first
+            // try an h2c upgrade, which not every OpenAI-compatible server handles
+            return new RetryAfterHttpClient(java.net.http.HttpClient.newBuilder().connectTimeout(connectTimeout)
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build(), readTimeout);
         }
     }
 

@@ -194,4 +194,49 @@ class IngestorTest {
             assertThat(index.chunkCount()).isZero();
         }
     }
+
+    @Test
+    void aDocumentDeletedAndReadAgainUnchangedInOneRunIsStored() {
+        try (LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension())) {
+            ingest(index, SourceDocument.of("a", "A", "Alpha text."));
+            ingest(index, new SourceDocument("a", "A", "Alpha text.", null, true), SourceDocument.of("a", "A", "Alpha text."));
+
+            assertThat(index.chunkCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDocumentChangedAndChangedBackInOneRunEndsAsItsLastVersion() {
+        try (LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension())) {
+            ingest(index, SourceDocument.of("a", "A", "Old lamps."));
+            ingest(index, SourceDocument.of("a", "A", "New chairs."), SourceDocument.of("a", "A", "Old lamps."));
+
+            assertThat(search(index, embedder, "chairs")).isEmpty();
+            assertThat(search(index, embedder, "lamps")).extracting(Passage::docId).containsExactly("a");
+        }
+    }
+
+    @Test
+    void closingAnUnfinishedIngestionStopsABatchWaitingForAHostedModel() throws Exception {
+        var called = new java.util.concurrent.CountDownLatch(1);
+        dev.langchain4j.model.embedding.EmbeddingModel refusing = segments -> {
+            called.countDown();
+            throw new dev.langchain4j.exception.RateLimitException("slow down");
+        };
+        Embedder patient = new Embedder("fake-hash", new dev.ragd.retrieval.PatientEmbeddingModel(refusing, null),
+                embedder.dimension(), "");
+        try (LuceneIndex index = LuceneIndex.open(dir, embedder.name(), embedder.dimension())) {
+            Ingestor ingestor = new Ingestor(index, patient, new Chunker(100, 20), 1, 2);
+            ingestor.accept(SourceDocument.of("a", "A", "Alpha."));
+            assertThat(called.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            long start = System.nanoTime();
+            ingestor.close();
+
+            // the back-off would wait for minutes; the close ends it
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(5_000);
+            assertThatThrownBy(ingestor::finish).hasMessageContaining("stopped before it finished");
+            assertThat(index.chunkCount()).isZero();
+        }
+    }
 }

@@ -182,6 +182,20 @@ class LuceneIndexTest {
     }
 
     @Test
+    void aWriteAfterCloseIsRefusedAndLeavesNoLockBehind() {
+        LuceneIndex index = LuceneIndex.open(dir, "e", 4);
+        index.close();
+
+        assertThatThrownBy(() -> index.replace("a", List.of(chunk("a", 0, "late", 4))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+        try (LuceneIndex again = LuceneIndex.open(dir, "e", 4)) {
+            again.replace("b", List.of(chunk("b", 0, "on time", 4)));
+            again.commit();
+            assertThat(again.chunkCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aSecondWriterIsToldTheIndexIsLocked() {
         try (LuceneIndex first = LuceneIndex.open(dir, "e", 4); LuceneIndex second = LuceneIndex.open(dir, "e", 4)) {
             first.replace("a", List.of(chunk("a", 0, "x", 4)));

@@ -147,6 +147,36 @@ class PatientEmbeddingModelTest {
     }
 
     @Test
+    void aRetryAfterOfZeroStillWaitsAQuarterSecondSoTheWaitsAddUpToTheMaximum() {
+        Scripted s = new Scripted();
+        for (int i = 0; i < 100; i++) {
+            s.failures.add(refused(429, 0L));
+        }
+
+        assertThatThrownBy(() -> patient(s, Duration.ofSeconds(5)).embedAll(two()))
+                .hasMessageContaining("gave up after waiting 5 s");
+        assertThat(slept).hasSize(20).containsOnly(PatientEmbeddingModel.MIN_DELAY_MS);
+    }
+
+    @Test
+    void anExhaustedBalanceIsThrownAtOnceNotWaitedFor() {
+        Scripted s = new Scripted();
+        s.failures.add(new RateLimitException(new RetryAfterHttpClient.Refused(429,
+                "{\"error\":{\"code\":\"insufficient_quota\",\"message\":\"You exceeded your current quota\"}}", 20_000L)));
+
+        assertThatThrownBy(() -> patient(s, Duration.ofMinutes(10)).embedAll(two()))
+                .isInstanceOf(RateLimitException.class);
+        assertThat(s.calls).hasValue(1);
+        assertThat(slept).isEmpty();
+    }
+
+    @Test
+    void aLongErrorBodyIsCutInTheMessage() {
+        RetryAfterHttpClient.Refused r = new RetryAfterHttpClient.Refused(500, "x".repeat(10_000), null);
+        assertThat(r.getMessage()).hasSize(RetryAfterHttpClient.Refused.MAX_BODY_CHARS + 1).endsWith("…");
+    }
+
+    @Test
     void retryAfterIsReadInMillisecondsSecondsOrAsAnHttpDateAndNonsenseIsIgnored() {
         long now = 1_700_000_000_000L;
         assertThat(RetryAfterHttpClient.retryAfterMs(headers("retry-after-ms", "1500", "retry-after", "9"), now))

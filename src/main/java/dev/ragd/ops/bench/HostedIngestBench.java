@@ -42,10 +42,17 @@ final class HostedIngestBench {
             MockLlmServer mock = MockLlmServer.start(vertx, MockLlmOptions.defaults().withHost("127.0.0.1").withPort(0)
                     .withTpm(tpm)).await(10, TimeUnit.SECONDS);
             AtomicInteger waits = new AtomicInteger();
+            AtomicInteger otherWaits = new AtomicInteger();
             Embedder embedder = Embedders.forIngestion(LlmConfig.from(new Env(Map.of("RAGD_EMBEDDINGS", "openai",
                     "OPENAI_BASE_URL", "http://127.0.0.1:" + mock.port() + "/v1", "OPENAI_API_KEY", "sk-bench",
                     "RAGD_EMBEDDING_MODEL", "text-embedding-3-small", "RAGD_EMBEDDING_DIMENSIONS", "256"))),
-                    (ms, why) -> waits.incrementAndGet());
+                    (ms, why) -> {
+                        waits.incrementAndGet();
+                        if (!why.contains("rate limited")) {
+                            otherWaits.incrementAndGet();
+                            System.err.println("hosted ingest: waiting " + ms + " ms: " + why);
+                        }
+                    });
             Chunker chunker = new Chunker(1000, 150);
             List<SourceDocument> docs = corpus(chunker, tpm, quotas);
             int chunksRead = docs.stream().mapToInt(d -> chunker.split(d.text()).size()).sum();
@@ -101,6 +108,7 @@ final class HostedIngestBench {
             print(out, "hosted_chunks_lost", chunksRead - stored);
             print(out, "hosted_refusals", mock.stats().status(429));
             print(out, "hosted_waits", waits.get());
+            print(out, "hosted_waits_not_rate_limited", otherWaits.get());
             print(out, "hosted_seconds", seconds);
             print(out, "hosted_whole_minutes", marks.size());
             print(out, "hosted_tokens_per_chunk", tokensPerChunk);

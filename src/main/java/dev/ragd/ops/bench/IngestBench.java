@@ -36,6 +36,7 @@ public final class IngestBench {
         int reingestDocs = 100_000;
         long hostedTpm = 600_000;
         double hostedQuotas = 2.5;
+        String modelThreads = null;
         if (List.of(args).contains("--hosted-only")) {
             List<String> rest = new ArrayList<>(List.of(args));
             rest.remove("--hosted-only");
@@ -48,6 +49,7 @@ public final class IngestBench {
                 case "--reingest-docs" -> reingestDocs = Integer.parseInt(args[i + 1]);
                 case "--hosted-tpm" -> hostedTpm = Long.parseLong(args[i + 1]);
                 case "--hosted-quotas" -> hostedQuotas = Double.parseDouble(args[i + 1]);
+                case "--model-threads" -> modelThreads = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -59,7 +61,7 @@ public final class IngestBench {
         }
         ScaleCorpus corpus = new ScaleCorpus(7);
         Chunker chunker = new Chunker(1000, 150);
-        Embedder model = Embedders.local();
+        int cores = Runtime.getRuntime().availableProcessors();
         List<SourceDocument> set = documents(corpus, 0, docs);
         List<String> inputs = new ArrayList<>();
         for (SourceDocument d : set) {
@@ -67,24 +69,22 @@ public final class IngestBench {
                 inputs.add(Ingestor.embeddingInput(d.title(), c));
             }
         }
-        // warm up on the whole set first: a cold model measured first would flatter what follows
-        for (int i = 0; i < inputs.size(); i += Ingestor.DEFAULT_BATCH) {
-            model.embedPassages(inputs.subList(i, Math.min(inputs.size(), i + Ingestor.DEFAULT_BATCH)));
+        if (modelThreads != null) {
+            // only the model, with other thread settings: TASKSxTHREADS (texts at once x ONNX threads per
+            // text) or "default" (LangChain4j's, which searches use). bench/ingest.sh runs each in a JVM of
+            // its own: ONNX sessions left in the same process slowed the ones measured after them
+            String[] t = modelThreads.split("x");
+            Embedder other = modelThreads.equals("default") ? Embedders.local()
+                    : Embedders.local(Integer.parseInt(t[0]), Integer.parseInt(t[1]));
+            print("raw_model_threads_" + modelThreads + "_chunks_per_s", rawRate(other, inputs));
+            return;
         }
-        long start = System.nanoTime();
-        for (int i = 0; i < inputs.size(); i += Ingestor.DEFAULT_BATCH) {
-            model.embedPassages(inputs.subList(i, Math.min(inputs.size(), i + Ingestor.DEFAULT_BATCH)));
-        }
-        double raw = inputs.size() / ((System.nanoTime() - start) / 1e9);
+        // the model ingestion uses: one text per core at once, one ONNX thread each (Embedders.forIngestion)
+        Embedder model = Embedders.local(cores, 1);
+        double raw = rawRate(model, inputs);
         print("documents", docs);
         print("chunks", inputs.size());
         print("raw_model_chunks_per_s", raw);
-        // the model's thread settings: texts embedded at once (tasks) x ONNX threads per text
-        int cores = Runtime.getRuntime().availableProcessors();
-        for (int[] t : new int[][] {{cores, 1}, {1, cores}, {2 * cores, 1}}) {
-            print("raw_model_tasks_" + t[0] + "_onnx_threads_" + t[1] + "_chunks_per_s",
-                    rawRate(OnnxThreads.embedder(t[0], t[1]), inputs));
-        }
 
         Path dir = Files.createTempDirectory("ragd-ingest-bench");
         // one batch at a time (embedding, then writing), as ingestion ran before it overlapped them

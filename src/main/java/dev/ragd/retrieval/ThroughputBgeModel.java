@@ -1,4 +1,4 @@
-package dev.ragd.ops.bench;
+package dev.ragd.retrieval;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -7,27 +7,27 @@ import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.bgesmallenv15q.BgeSmallEnV15QuantizedEmbeddingModel;
-import dev.ragd.retrieval.Embedder;
-import dev.ragd.retrieval.Embedders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Executors;
 
 /**
- * The in-process model with other thread settings, for {@code bench/ingest.sh} to measure against
- * the default: LangChain4j embeds each text of a call as its own task on an executor (one thread
- * per core by default), and each task runs ONNX Runtime, whose intra-op pool (by default as many
- * threads as cores) splits one text's work. Both at their defaults oversubscribe the cores; these
- * variants choose each.
+ * The in-process BGE model (the same file, so the same vectors) with its threads set for
+ * throughput rather than for one text's latency. LangChain4j embeds each text of a call as its own
+ * task on an executor (one thread per core by default), and each task runs ONNX Runtime, whose
+ * intra-op pool (by default as many threads as cores) splits that one text's work; at their
+ * defaults the two oversubscribe the cores. Ingestion embeds many texts at once, so here each text
+ * gets one ONNX thread and there is one task per core ({@code bench/ingest.sh} measures both).
+ * Searches keep the default model: one query at a time is faster with every core on it.
  */
-final class OnnxThreads extends AbstractInProcessEmbeddingModel {
+final class ThroughputBgeModel extends AbstractInProcessEmbeddingModel {
 
     private final OnnxBertBiEncoder model;
 
-    private OnnxThreads(int tasks, int intraOpThreads) {
+    ThroughputBgeModel(int tasks, int intraOpThreads) {
         super(Executors.newFixedThreadPool(tasks, r -> {
-            Thread t = new Thread(r, "bench-onnx");
+            Thread t = new Thread(r, "ragd-embed-onnx");
             t.setDaemon(true);
             return t;
         }));
@@ -43,11 +43,6 @@ final class OnnxThreads extends AbstractInProcessEmbeddingModel {
         } catch (OrtException e) {
             throw new IllegalStateException("cannot load the model: " + e.getMessage(), e);
         }
-    }
-
-    /** The local model (same name, same vectors) run by {@code tasks} texts at once, each on {@code intraOpThreads}. */
-    static Embedder embedder(int tasks, int intraOpThreads) {
-        return new Embedder(Embedders.LOCAL_NAME, new OnnxThreads(tasks, intraOpThreads), 384, "");
     }
 
     private static InputStream resource(String name) {
