@@ -65,6 +65,8 @@ public final class AzureSearchChunkStore implements ChunkStore {
     private final ExecutorService senders;
     private final Semaphore inFlight;
     private final List<Future<List<String>>> sent = new ArrayList<>();
+    /** Documents in batches being uploaded now, and in how many. */
+    private final Map<String, Integer> uploading = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param batchSize      actions per batch (the service takes up to 1,000 and 16 MB)
@@ -248,16 +250,42 @@ public final class AzureSearchChunkStore implements ChunkStore {
         }
     }
 
-    /** Sends a batch on a sender thread, waiting while {@code concurrency} batches are in flight. */
+    /**
+     * Sends a batch on a sender thread, waiting while {@code concurrency} batches are in flight. A
+     * batch holding a document that an earlier batch still in flight holds (a second version of it,
+     * or its delete) first waits for the batches in flight, so that the versions land in order even
+     * when the earlier one is retried.
+     */
     private void send(List<Action> batch) {
+        Set<String> docs = new HashSet<>();
+        batch.forEach(a -> docs.add(a.docId()));
+        if (docs.stream().anyMatch(uploading::containsKey)) {
+            awaitSent();
+        }
         inFlight.acquireUninterruptibly();
+        docs.forEach(d -> uploading.merge(d, 1, Integer::sum));
         sent.add(senders.submit(() -> {
             try {
                 return upload(batch);
             } finally {
+                docs.forEach(d -> uploading.computeIfPresent(d, (k, n) -> n == 1 ? null : n - 1));
                 inFlight.release();
             }
         }));
+    }
+
+    /** Waits for every batch sent so far; their failures stay for {@link #commit()} to report. */
+    private void awaitSent() {
+        for (Future<List<String>> f : sent) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException reportedAtCommit) {
+                // commit() reads it again and names the documents
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for uploads to Azure AI Search", e);
+            }
+        }
     }
 
     /** Sends {@code batch} until every action succeeded or failed for good; returns the documents that failed. */

@@ -10,6 +10,7 @@ import dev.ragd.ingest.IngestStats;
 import dev.ragd.ingest.Ingestor;
 import dev.ragd.ingest.SourceDocument;
 import dev.ragd.observe.ChatObserver;
+import dev.ragd.retrieval.Chunk;
 import dev.ragd.retrieval.Embedder;
 import dev.ragd.retrieval.Passage;
 import dev.ragd.testsupport.FakeAzureSearch;
@@ -146,6 +147,20 @@ class AzureSearchIngestTest {
 
         assertThat(search.stored("ragd-docs")).containsKeys(RagdIndexSchema.key("a#0"), RagdIndexSchema.key("c#0"));
         assertThat(search.batches()).hasSize(4); // throttled, 207, 207, stored
+    }
+
+    @Test
+    void twoVersionsOfADocumentLandInOrderEvenWhenTheFirstBatchIsRetried() {
+        search.failKey(RagdIndexSchema.key("a#0"), 503, 1);
+        float[] v = embedder.embedPassages(List.of("x")).getFirst();
+        try (AzureSearchChunkStore s = store(1)) {
+            s.replace("a", List.of(new Chunk("a#0", "a", "A", "old lamps", null, "h1", v)));
+            s.replace("a", List.of(new Chunk("a#0", "a", "A", "new chairs", null, "h2", v)));
+            s.commit();
+        }
+
+        assertThat(search.stored("ragd-docs").get(RagdIndexSchema.key("a#0")).getString(RagdIndexSchema.content(config)))
+                .isEqualTo("new chairs");
     }
 
     @Test
