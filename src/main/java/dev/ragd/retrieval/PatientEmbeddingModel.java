@@ -99,6 +99,9 @@ public final class PatientEmbeddingModel implements EmbeddingModel {
                 } else if (f.transientFailure() && transients < transientRetries) {
                     delay = f.retryAfterMs() != null ? f.retryAfterMs() : backoff(transients);
                     transients++;
+                } else if (f.transientFailure()) {
+                    throw new IllegalStateException("the embedding service failed " + (transients + 1)
+                            + " times in a row (" + f.describe() + ": " + innermost(e) + ")", e);
                 } else {
                     throw e;
                 }
@@ -112,10 +115,24 @@ public final class PatientEmbeddingModel implements EmbeddingModel {
                 waitedMs += delay;
                 resumeAtMs.accumulateAndGet(clockMs.getAsLong() + delay, Math::max);
                 log.atInfo().addKeyValue("delay_ms", delay).addKeyValue("reason", f.describe())
-                        .log("embedding call refused; waiting before repeating it");
+                        .log("embedding call failed; waiting before repeating it");
                 listener.waiting(delay, f.describe());
             }
         }
+    }
+
+    /**
+     * What went wrong, as {@code Name: message}: the first I/O error among the causes (such as
+     * {@code ConnectException}; the JDK wraps it around a less telling one), else the deepest cause.
+     */
+    static String innermost(Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; !(t instanceof IOException) && t.getCause() != null && t.getCause() != t
+                && depth < MAX_CAUSES; depth++) {
+            t = t.getCause();
+        }
+        String name = t.getClass().getSimpleName();
+        return t.getMessage() == null || t.getMessage().isBlank() ? name : name + ": " + t.getMessage();
     }
 
     private void holdOff() {

@@ -107,7 +107,9 @@ class PatientEmbeddingModelTest {
         }
 
         assertThatThrownBy(() -> patient(s, Duration.ofMinutes(10)).embedAll(two()))
-                .isInstanceOf(dev.langchain4j.exception.InternalServerException.class);
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the embedding service failed 4 times in a row (503 transient failure: Refused: {})")
+                .hasCauseInstanceOf(dev.langchain4j.exception.InternalServerException.class);
         assertThat(s.calls).hasValue(4);
         assertThat(slept).containsExactly(1_000L, 2_000L, 4_000L);
     }
@@ -120,6 +122,11 @@ class PatientEmbeddingModelTest {
         patient(s, Duration.ofMinutes(1)).embedAll(two());
 
         assertThat(s.calls).hasValue(2);
+        for (int i = 0; i < 4; i++) {
+            s.failures.add(new UncheckedIOException(new java.net.ConnectException()));
+        }
+        assertThatThrownBy(() -> patient(s, Duration.ofMinutes(1)).embedAll(two()))
+                .hasMessage("the embedding service failed 4 times in a row (transient failure: ConnectException)");
     }
 
     @Test
